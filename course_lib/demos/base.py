@@ -1,0 +1,197 @@
+"""Base común de las demostraciones interactivas.
+
+Cada demostración hace tres cosas: crea sus controles, crea su figura **una sola vez**
+(``setup``) y, en ``update``, recalcula y cambia los artistas existentes (``set_data``,
+``set_text``…). Lo que comparten todas vive aquí una vez:
+
+- la figura es un ``matplotlib.figure.Figure`` sin pyplot, dibujada con Agg y mostrada como PNG
+  en un ``ipywidgets.Image`` (funciona en JupyterLab, Voilà, VS Code y Colab sin ipympl);
+- cada control llama a ``refresh()`` al cambiar su ``.value``, también desde Python (los tests
+  mueven los controles sin navegador);
+- ``refresh()`` nunca lanza excepciones: un error se convierte en un mensaje en español junto a
+  la figura. Una combinación imposible se señala con ``raise DemoMessage("…")`` en ``update``.
+
+Velocidad: dibujar los textos (ejes, títulos, marcas) es lo más caro de matplotlib (≈ 50 ms por
+figura aquí). Por eso una demostración puede registrar con ``self.animate(*artistas)`` los
+artistas que cambian en cada actualización: el fondo (ejes, textos fijos) se dibuja una vez y
+se guarda, y en cada cambio solo se pintan encima esos artistas (*blitting*). Si ``update``
+cambia algo del fondo (límites de los ejes, un título), debe llamar a ``self.redraw_all()``.
+"""
+
+import html
+import io
+import time
+
+import ipywidgets as widgets
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+# Tamaños pensados para un proyector: texto grande y líneas gruesas.
+PROJECTOR_STYLE = {
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "lines.linewidth": 2.5,
+    "lines.markersize": 7,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.formatter.use_locale": False,
+}
+
+
+class DemoMessage(Exception):
+    """Una combinación de controles que no se puede dibujar; el texto se muestra al estudiante."""
+
+
+class Demo:
+    """Base de una demostración: ``controls`` (dict nombre → widget), ``figure`` y ``widget``.
+
+    Las subclases definen ``setup(figure)`` (crear ejes y artistas) y ``update()`` (recalcular
+    y cambiar los artistas en su sitio). ``caption()`` puede devolver un texto breve en español
+    que resume el estado actual (se muestra bajo la figura).
+    """
+
+    title = ""
+    figsize = (11, 4.8)
+    dpi = 72
+
+    def __init__(self, controls):
+        self.controls = dict(controls)
+        self.updates = 0
+        self.last_update_seconds = 0.0
+        self.failures = []  # excepciones inesperadas (se muestran como mensaje, nunca se lanzan)
+        self._animated = []
+        self._background = None
+        with mpl.rc_context(PROJECTOR_STYLE):
+            self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+            FigureCanvasAgg(self.figure)
+            self.setup(self.figure)
+            # La disposición se calcula una vez; recalcularla en cada dibujo cuesta ≈ 50 ms.
+            self.figure.canvas.draw()
+            self.figure.set_layout_engine("none")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.message = widgets.HTML()
+        self.status = widgets.HTML()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self._widget = None
+        self.refresh()
+
+    # --- Para las subclases -------------------------------------------------------------------
+    def setup(self, figure):
+        raise NotImplementedError
+
+    def update(self):
+        raise NotImplementedError
+
+    def caption(self):
+        return ""
+
+    def animate(self, *artists):
+        """Registra artistas que cambian en cada actualización (se repintan sobre el fondo)."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.append(artist)
+        self._background = None
+
+    def redraw_all(self):
+        """Pide redibujar también el fondo en el próximo dibujo (límites, títulos…)."""
+        self._background = None
+
+    def control_rows(self):
+        """Filas de controles; por defecto, todos en una fila que se pliega."""
+        return [list(self.controls.values())]
+
+    # --- Mecánica común -----------------------------------------------------------------------
+    def values(self):
+        """Los valores actuales de los controles, como diccionario."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, change):
+        self.refresh()
+
+    def refresh(self):
+        """Recalcula, redibuja y muestra. Nunca lanza: los errores se ven como mensajes."""
+        start = time.perf_counter()
+        problem = ""
+        try:
+            with mpl.rc_context(PROJECTOR_STYLE):
+                self.update()
+        except DemoMessage as exc:
+            problem = str(exc)
+        except Exception as exc:  # red de seguridad: en clase nunca se ve una traza
+            self.failures.append(exc)
+            problem = f"No se pudo actualizar con estos valores ({type(exc).__name__}: {exc})."
+        try:
+            self.image.value = self.render_png()
+        except Exception as exc:
+            self.failures.append(exc)
+            problem = problem or f"No se pudo dibujar la figura ({type(exc).__name__}: {exc})."
+        self.updates += 1
+        self.message.value = (
+            f'<div style="color:#b00020;font-size:15px;font-weight:bold;">⚠ {html.escape(problem)}</div>'
+            if problem
+            else ""
+        )
+        try:
+            caption = "" if problem else self.caption()
+        except Exception:
+            caption = ""
+        self.status.value = (
+            f'<div class="course-demo-status" data-updates="{self.updates}" style="font-size:15px;">'
+            f"{html.escape(caption)}</div>"
+        )
+        self.last_update_seconds = time.perf_counter() - start
+
+    def draw(self):
+        """Dibuja con Agg: el fondo solo si hace falta y, encima, los artistas animados."""
+        canvas = self.figure.canvas
+        with mpl.rc_context(PROJECTOR_STYLE):
+            if self._background is None:
+                canvas.draw()  # dibuja todo menos los artistas animados
+                if self._animated:
+                    self._background = canvas.copy_from_bbox(self.figure.bbox)
+            else:
+                canvas.restore_region(self._background)
+            for artist in self._animated:
+                if artist.get_visible():
+                    self.figure.draw_artist(artist)
+
+    def render_png(self):
+        """Dibuja la figura y la codifica en PNG (compresión rápida)."""
+        self.draw()
+        rgba = self.figure.canvas.buffer_rgba()
+        buffer = io.BytesIO()
+        PILImage.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).save(
+            buffer, format="png", compress_level=1
+        )
+        return buffer.getvalue()
+
+    @property
+    def widget(self):
+        """La caja de ipywidgets con los controles, la figura y los mensajes."""
+        if self._widget is None:
+            header = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title)}</h3>")] if self.title else []
+            rows = [
+                widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+                for row in self.control_rows()
+            ]
+            self._widget = widgets.VBox(header + rows + [self.message, self.image, self.status])
+        return self._widget
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def slider_style():
+    """Estilo común de los controles: etiquetas anchas y legibles."""
+    return {"description_width": "initial"}

@@ -1,0 +1,58 @@
+"""Las diez demostraciones: se crean, responden a cualquier combinación de controles sin lanzar
+excepciones y la figura cambia al mover los controles (sin navegador)."""
+
+import ipywidgets as widgets
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import demos
+from course_lib.demos.drive import random_changes
+
+
+@pytest.fixture(params=demos.DEMO_NAMES)
+def demo(request):
+    return getattr(demos, request.param)()
+
+
+def test_demo_follows_the_contract(demo):
+    assert isinstance(demo.figure, Figure)
+    assert demo.controls and all(isinstance(c, widgets.Widget) for c in demo.controls.values())
+    assert isinstance(demo.widget, widgets.Box)
+    assert demo.image.value, "la figura inicial no se dibujó"
+    assert demo.failures == [], demo.failures
+
+
+def test_demo_never_raises_and_the_figure_changes(demo):
+    images = {bytes(demo.image.value)}
+    updates_before = demo.updates
+    applied = random_changes(demo, 60, seed=1234)
+    # Cada cambio real de valor actualiza la demostración una vez, sin excepciones escapadas.
+    assert demo.failures == [], (demo.failures, applied)
+    assert demo.updates > updates_before
+    images.add(bytes(demo.image.value))
+    more = random_changes(demo, 20, seed=99)
+    images.add(bytes(demo.image.value))
+    assert demo.failures == [], (demo.failures, more)
+    assert len(images) >= 2, "la figura no cambió al mover los controles"
+
+
+def test_every_control_changes_something(demo):
+    """Cada control, movido por sí solo, cambia la imagen o el mensaje mostrado."""
+    import numpy as np
+
+    from course_lib.demos.drive import random_value
+
+    rng = np.random.default_rng(7)
+    for name, control in demo.controls.items():
+        before = (bytes(demo.image.value), demo.message.value, demo.status.value)
+        for _ in range(10):
+            value = random_value(control, rng)
+            if value is None or value == control.value:
+                continue
+            control.value = value
+            break
+        else:
+            continue
+        after = (bytes(demo.image.value), demo.message.value, demo.status.value)
+        assert after != before, f"mover «{name}» no cambió nada"
+    assert demo.failures == []
