@@ -102,7 +102,7 @@ class Loss:
 # --------------------------------------------------------------------------------------
 def _dense_targets(y_true, output_shape, loss_name):
     """Etiquetas con la misma forma que ŷ, (N, K). Admite (N,) cuando K = 1."""
-    y = as_float_array(y_true, "y_true (etiquetas)")
+    y = as_float_array(y_true, "y_true (etiquetas)", dtype=np.float64)
     n, k = output_shape
     if y.ndim == 1 and k == 1:
         y = y[:, None]
