@@ -1,0 +1,158 @@
+"""Figuras estáticas con el estilo del curso (textos en español, legibles en un proyector)."""
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+COURSE_STYLE = {
+    "figure.figsize": (8, 4.5),
+    "figure.dpi": 100,
+    "font.size": 12,
+    "axes.titlesize": 14,
+    "axes.labelsize": 12,
+    "legend.fontsize": 11,
+    "lines.linewidth": 2.2,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "image.cmap": "viridis",
+}
+
+# Dos clases: azul y naranja, como en TensorFlow Playground; distinguibles con daltonismo.
+CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def use_course_style():
+    """Aplica el estilo del curso a todas las figuras de matplotlib que se creen después."""
+    mpl.rcParams.update(COURSE_STYLE)
+
+
+def _axes(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def draw_network(layer_sizes, ax=None, layer_labels=None, title=None):
+    """Dibuja una red densa: un círculo por neurona y una línea por conexión (peso).
+
+    ``layer_sizes``: neuronas por capa, p. ej. ``[4, 5, 5, 3]``. ``layer_labels``: un nombre por
+    capa; por defecto «entrada», «oculta 1»…, «salida».
+    """
+    sizes = [int(s) for s in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"draw_network: se esperaban al menos 2 capas con 1 o más neuronas; se recibió {layer_sizes}.")
+    ax = _axes(ax, figsize=(1.9 * len(sizes) + 1, 0.65 * max(sizes) + 1.5))
+    if layer_labels is None:
+        layer_labels = ["entrada"] + [f"oculta {i}" for i in range(1, len(sizes) - 1)] + ["salida"]
+    top = max(sizes)
+    # Cada capa, centrada en vertical: la neurona j de una capa de n está en y = (n − 1)/2 − j.
+    positions = [[(i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
+    for left, right in zip(positions[:-1], positions[1:]):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, zorder=1)
+    for i, layer in enumerate(positions):
+        color = CLASS_COLORS[0] if i == 0 else CLASS_COLORS[1] if i == len(sizes) - 1 else "#7f7f7f"
+        xs, ys = zip(*layer)
+        ax.scatter(xs, ys, s=500, color=color, edgecolor="black", zorder=2)
+        ax.text(i, -(top - 1) / 2 - 0.7, f"{layer_labels[i]}\n({sizes[i]})", ha="center", va="top", fontsize=11)
+    ax.set_xlim(-0.6, len(sizes) - 0.4)
+    ax.set_ylim(-(top - 1) / 2 - 1.8, (top - 1) / 2 + 0.7)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, margin=0.5):
+    """Colorea el plano según la predicción del modelo y dibuja los puntos con su clase real.
+
+    ``predict`` recibe un array (n, 2) y devuelve probabilidades (n,) o (n, K), o clases enteras.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel()
+    ax = _axes(ax, figsize=(6, 5))
+    x_min, y_min = X.min(axis=0) - margin
+    x_max, y_max = X.max(axis=0) + margin
+    gx, gy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
+    out = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()])), dtype=float)
+    if out.ndim == 2 and out.shape[1] > 1:
+        classes = out.argmax(axis=1)
+        ax.contourf(gx, gy, classes.reshape(gx.shape), levels=np.arange(out.shape[1] + 1) - 0.5,
+                    colors=CLASS_COLORS[: out.shape[1]], alpha=0.25)
+    else:
+        out = out.reshape(gx.shape)
+        ax.contourf(gx, gy, out, levels=20, cmap="RdBu_r", alpha=0.35)
+        if out.min() < 0.5 < out.max():
+            ax.contour(gx, gy, out, levels=[0.5], colors="black", linewidths=1.5)
+    for k in np.unique(y):
+        mask = y == k
+        ax.scatter(X[mask, 0], X[mask, 1], s=25, color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
+                   edgecolor="white", linewidth=0.5, label=f"clase {int(k)}")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="best")
+    ax.set_title(title or "Frontera de decisión")
+    return ax
+
+
+_METRIC_NAMES = {"loss": "pérdida", "accuracy": "exactitud", "mae": "error absoluto medio", "mse": "ECM"}
+
+
+def plot_history(history, metric="loss", ax=None, title=None):
+    """Curvas de entrenamiento y validación de una métrica por época (de un ``History`` o un dict)."""
+    values = getattr(history, "history", history)
+    if metric not in values:
+        raise KeyError(f"plot_history: la historia no tiene {metric!r}; tiene {', '.join(values)}.")
+    ax = _axes(ax)
+    epochs = np.arange(1, len(values[metric]) + 1)
+    ax.plot(epochs, values[metric], label="entrenamiento")
+    if f"val_{metric}" in values:
+        ax.plot(epochs, values[f"val_{metric}"], label="validación", linestyle="--")
+    name = _METRIC_NAMES.get(metric, metric)
+    ax.set_xlabel("época")
+    ax.set_ylabel(name)
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_title(title or f"Evolución de la métrica «{name}»" if name not in ("pérdida", "exactitud") else title or f"Evolución de la {name}")
+    ax.legend()
+    return ax
+
+
+def show_images(images, titles=None, ncols=8, cmap="gray", suptitle=None, size=1.4):
+    """Muestra una rejilla de imágenes (n, alto, ancho[, canales]) sin ejes; devuelve la figura."""
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i < n:
+            ax.imshow(images[i], cmap=cmap if images[i].ndim == 2 else None)
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=10)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_function_and_derivative(f, df, z=None, name="", axes=None):
+    """Dibuja f(z) y f'(z) en dos paneles, con el nombre de la función en los títulos."""
+    z = np.linspace(-5, 5, 400) if z is None else np.asarray(z, dtype=float)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    axes[0].plot(z, f(z))
+    axes[0].set_title(f"{name}: $f(z)$" if name else "$f(z)$")
+    axes[1].plot(z, df(z), color=CLASS_COLORS[1])
+    axes[1].set_title(f"{name}: derivada $f'(z)$" if name else "$f'(z)$")
+    for ax in axes:
+        ax.axhline(0, color="0.4", lw=0.8)
+        ax.axvline(0, color="0.4", lw=0.8)
+        ax.set_xlabel("preactivación $z$")
+    return axes
