@@ -26,3 +26,24 @@ def set_floatx(value):
 def dtype():
     """El tipo de NumPy correspondiente a :func:`floatx`."""
     return np.dtype(_FLOATX)
+
+
+# Generador de números aleatorios del motor: lo usan la inicialización de pesos y Dropout.
+_RNG = np.random.default_rng()
+
+
+def set_seed(seed):
+    """Fija la semilla del generador aleatorio del motor para obtener resultados reproducibles.
+
+    Afecta a todo lo que se sortee después: pesos iniciales de las capas que se construyan
+    y máscaras de Dropout. Equivale a ``keras.utils.set_random_seed(seed)``.
+    """
+    global _RNG
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise CourseError(f"set_seed: la semilla debe ser un entero no negativo; se recibió {seed!r}.")
+    _RNG = np.random.default_rng(int(seed))
+
+
+def rng():
+    """El ``numpy.random.Generator`` actual del motor (cambia cada vez que se llama a :func:`set_seed`)."""
+    return _RNG

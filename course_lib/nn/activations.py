@@ -1,0 +1,324 @@
+"""Funciones de activación: a = f(z), su derivada f'(z) y su paso hacia atrás.
+
+Cada activación es un objeto pequeño con tres métodos:
+
+- ``forward(z)``: la función, a = f(z) (también se puede llamar directamente: ``f(z)``);
+- ``derivative(z)``: la derivada f'(z) elemento a elemento, para dibujarla en los cuadernos;
+- ``backward(grad_a, z, a)``: dado ∂L/∂a devuelve ∂L/∂z (regla de la cadena). Para las
+  activaciones elemento a elemento es ∂L/∂a · f'(z); para softmax, que mezcla las K
+  componentes, es el producto de la jacobiana por el vector.
+
+Uso en un cuaderno::
+
+    from course_lib.nn import activations
+    relu = activations.get("relu")
+    relu(z), relu.derivative(z)
+
+``get(nombre)`` acepta los nombres de Keras ("relu", "sigmoid", "softmax"…) y "step" (escalón,
+solo para demostraciones). La capa ``Activation(nombre)`` aplica cualquiera de ellas dentro de un
+modelo, y ``Dense``/``Conv2D`` las aceptan con ``activation=``.
+"""
+
+import numpy as np
+from scipy.special import erf
+
+from .layer import Layer
+from .validation import CourseError, CourseTypeError, unknown_name_error
+
+
+class ActivationFunction:
+    """Base de las activaciones elemento a elemento: ∂L/∂z = ∂L/∂a · f'(z)."""
+
+    name = "activation"
+
+    def __call__(self, z):
+        return self.forward(z)
+
+    def forward(self, z):
+        raise NotImplementedError
+
+    def derivative(self, z):
+        raise NotImplementedError
+
+    def backward(self, grad_a, z, a):
+        """∂L/∂z = ∂L/∂a · f'(z). ``a = f(z)`` se pasa para no recalcularla cuando sirve."""
+        return grad_a * self.derivative(z)
+
+    def get_config(self):
+        """Argumentos para reconstruir la activación (para guardar modelos)."""
+        return {}
+
+    def __repr__(self):
+        return f"<activación {self.name}>"
+
+
+class Linear(ActivationFunction):
+    """Lineal (identidad): f(z) = z, f'(z) = 1. Salida de los modelos de regresión."""
+
+    name = "linear"
+
+    def forward(self, z):
+        return z
+
+    def derivative(self, z):
+        return np.ones_like(z)
+
+    def backward(self, grad_a, z, a):
+        return grad_a
+
+
+class Step(ActivationFunction):
+    """Escalón (Heaviside): f(z) = 1 si z ≥ 0 y 0 si z < 0 (la del perceptrón).
+
+    Su derivada es 0 en todo punto salvo en z = 0, donde no existe: el gradiente no lleva
+    ninguna información, así que una red con escalones no se puede entrenar por descenso de
+    gradiente. ``derivative`` devuelve ceros (para dibujarla) y ``backward`` lanza un error.
+    """
+
+    name = "step"
+
+    def forward(self, z):
+        return (z >= 0).astype(z.dtype)
+
+    def derivative(self, z):
+        return np.zeros_like(z)
+
+    def backward(self, grad_a, z, a):
+        raise CourseError(
+            "La activación escalón ('step') no se puede entrenar con descenso de gradiente: su "
+            "derivada es 0 en todas partes (y no existe en z = 0), así que el gradiente no indica "
+            "hacia dónde mover los pesos. Úsala solo para calcular salidas (forward); para entrenar, "
+            "elige una activación derivable como 'sigmoid', 'tanh' o 'relu'."
+        )
+
+
+class Sigmoid(ActivationFunction):
+    """Sigmoide (logística): σ(z) = 1 / (1 + e^(−z)), con rango (0, 1); σ'(z) = σ(z)(1 − σ(z)) ≤ 0,25."""
+
+    name = "sigmoid"
+
+    def forward(self, z):
+        with np.errstate(over="ignore"):  # e^(−z) = inf para z muy negativo da σ = 0, que es correcto
+            return 1.0 / (1.0 + np.exp(-z))
+
+    def derivative(self, z):
+        s = self.forward(z)
+        return s * (1.0 - s)
+
+    def backward(self, grad_a, z, a):
+        return grad_a * a * (1.0 - a)
+
+
+class Tanh(ActivationFunction):
+    """Tangente hiperbólica: tanh(z), con rango (−1, 1); tanh'(z) = 1 − tanh²(z) ≤ 1."""
+
+    name = "tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z):
+        return 1.0 - np.tanh(z) ** 2
+
+    def backward(self, grad_a, z, a):
+        return grad_a * (1.0 - a * a)
+
+
+class ReLU(ActivationFunction):
+    """ReLU (unidad lineal rectificada): f(z) = max(0, z), rango [0, +∞).
+
+    f'(z) = 1 si z > 0 y 0 si z < 0; en z = 0 no es derivable y se toma 0 (como TensorFlow y PyTorch).
+    """
+
+    name = "relu"
+
+    def forward(self, z):
+        return np.maximum(z, 0)
+
+    def derivative(self, z):
+        return (z > 0).astype(z.dtype)
+
+    def backward(self, grad_a, z, a):
+        return grad_a * (z > 0)
+
+
+class LeakyReLU(ActivationFunction):
+    """Leaky ReLU (ReLU con fuga): f(z) = z si z > 0 y αz si z ≤ 0; f'(z) = 1 o α.
+
+    α = 0,01 por defecto, como en los apuntes del curso. Ojo: Keras usa otro valor por defecto
+    (``negative_slope=0.2`` en ``keras.activations.leaky_relu`` y 0,3 en la capa ``LeakyReLU``).
+    """
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha=0.01):
+        self.alpha = float(alpha)
+
+    def forward(self, z):
+        return np.where(z > 0, z, self.alpha * z)
+
+    def derivative(self, z):
+        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype)
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class ELU(ActivationFunction):
+    """ELU: f(z) = z si z > 0 y α(e^z − 1) si z ≤ 0, rango (−α, +∞); f'(z) = 1 o α·e^z = f(z) + α."""
+
+    name = "elu"
+
+    def __init__(self, alpha=1.0):
+        self.alpha = float(alpha)
+
+    def forward(self, z):
+        # expm1(min(z, 0)) = e^z − 1 sin desbordamiento para z grande (esa rama no se usa).
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z):
+        return np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+    def backward(self, grad_a, z, a):
+        return grad_a * np.where(z > 0, 1.0, a + self.alpha)
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class Swish(ActivationFunction):
+    """Swish (SiLU): f(z) = z·σ(z); f'(z) = σ(z) + z·σ(z)(1 − σ(z)).
+
+    Una ReLU suavizada y no monótona, con mínimo ≈ −0,278 en z ≈ −1,278.
+    """
+
+    name = "swish"
+
+    def forward(self, z):
+        return z * Sigmoid().forward(z)
+
+    def derivative(self, z):
+        s = Sigmoid().forward(z)
+        return s + z * s * (1.0 - s)
+
+    def backward(self, grad_a, z, a):
+        s = Sigmoid().forward(z)
+        return grad_a * (s + a * (1.0 - s))
+
+
+class GELU(ActivationFunction):
+    """GELU: f(z) = z·Φ(z), con Φ(z) = ½(1 + erf(z/√2)) la función de distribución normal estándar.
+
+    Forma exacta (``keras.activations.gelu(approximate=False)``). f'(z) = Φ(z) + z·φ(z), con
+    φ(z) = e^(−z²/2)/√(2π) la densidad normal. Mínimo ≈ −0,170 en z ≈ −0,752.
+    """
+
+    name = "gelu"
+
+    @staticmethod
+    def _cdf(z):
+        return 0.5 * (1.0 + erf(z / np.sqrt(2.0)))
+
+    def forward(self, z):
+        return z * self._cdf(z)
+
+    def derivative(self, z):
+        density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+        return self._cdf(z) + z * density
+
+
+class Softmax(ActivationFunction):
+    """Softmax sobre el último eje: a_k = e^(z_k) / Σ_j e^(z_j); las K salidas suman 1.
+
+    Se resta el máximo de cada fila antes de exponenciar (no cambia el resultado y evita
+    desbordamientos). Como cada a_k depende de todas las z_j, la derivada es una matriz
+    jacobiana ∂a_k/∂z_j = a_k(δ_kj − a_j), y el paso hacia atrás es
+    ∂L/∂z = a ⊙ (∂L/∂a − Σ_k ∂L/∂a_k · a_k).
+    """
+
+    name = "softmax"
+
+    def forward(self, z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def derivative(self, z):
+        """Jacobiana de forma (..., K, K): J[..., k, j] = a_k(δ_kj − a_j)."""
+        a = self.forward(z)
+        return a[..., :, None] * (np.eye(a.shape[-1], dtype=a.dtype) - a[..., None, :])
+
+    def backward(self, grad_a, z, a):
+        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+# Nombre → clase. ``get`` crea la instancia (con los argumentos por defecto del curso).
+ACTIVATIONS = {
+    "linear": Linear,
+    "step": Step,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "elu": ELU,
+    "swish": Swish,
+    "silu": Swish,  # mismo nombre que en Keras y PyTorch
+    "gelu": GELU,
+    "softmax": Softmax,
+}
+
+
+def get(identifier, **kwargs):
+    """Devuelve la activación pedida: un nombre ("relu"), ``None`` (lineal) o una activación ya creada.
+
+    ``kwargs`` pasa parámetros a las que los tienen, p. ej. ``get("leaky_relu", alpha=0.1)``.
+    """
+    if identifier is None:
+        return Linear()
+    if isinstance(identifier, ActivationFunction):
+        return identifier
+    if isinstance(identifier, dict):  # lo que produce serialize() para las que tienen parámetros
+        config = dict(identifier)
+        return get(config.pop("name"), **config)
+    if not isinstance(identifier, str):
+        raise CourseTypeError(
+            f"activation debe ser el nombre de una activación (por ejemplo 'relu') o None; "
+            f"se recibió un valor de tipo {type(identifier).__name__}."
+        )
+    name = identifier.lower()
+    if name not in ACTIVATIONS:
+        raise unknown_name_error("activación", identifier, [n for n in ACTIVATIONS if n != "silu"])
+    return ACTIVATIONS[name](**kwargs)
+
+
+def serialize(activation):
+    """Nombre de la activación (o dict con sus parámetros) para guardarla en JSON; ``get`` la reconstruye."""
+    config = activation.get_config()
+    return {"name": activation.name, **config} if config else activation.name
+
+
+class Activation(Layer):
+    """Capa que aplica una función de activación elemento a elemento: a = f(z).
+
+    ``Activation("relu")`` equivale a ``keras.layers.Activation("relu")``. No tiene parámetros;
+    la forma de la salida es la de la entrada.
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = get(activation)
+
+    def forward(self, x, training=False):
+        """x: (N, ...) -> a = f(x): (N, ...)."""
+        x = self._prepare_input(x)
+        a = self.activation.forward(x)
+        self._cache = (x, a)
+        return a
+
+    def backward(self, grad_y):
+        """grad_y = ∂L/∂a: (N, ...) -> ∂L/∂x: (N, ...)."""
+        grad_y = self._check_backward(grad_y)
+        x, a = self._cache
+        return self.activation.backward(grad_y, x, a)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": serialize(self.activation)}

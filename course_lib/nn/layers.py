@@ -1,0 +1,27 @@
+"""Todas las capas del motor en un solo sitio.
+
+``LAYER_CLASSES`` relaciona el nombre de cada clase con la clase, para que ``load_model`` pueda
+reconstruir un modelo guardado: ``LAYER_CLASSES[nombre](**capa.get_config())``.
+"""
+
+from .activations import Activation
+from .convolution import Conv2D
+from .dense import Dense
+from .dropout import Dropout
+from .layer import Layer
+from .normalization import BatchNormalization
+from .pooling import AveragePooling2D, MaxPooling2D
+from .reshaping import Flatten
+
+LAYER_CLASSES = {
+    "Dense": Dense,
+    "Conv2D": Conv2D,
+    "MaxPooling2D": MaxPooling2D,
+    "AveragePooling2D": AveragePooling2D,
+    "Flatten": Flatten,
+    "Dropout": Dropout,
+    "BatchNormalization": BatchNormalization,
+    "Activation": Activation,
+}
+
+__all__ = ["Layer", *LAYER_CLASSES, "LAYER_CLASSES"]

@@ -1,0 +1,135 @@
+"""Agrupación (pooling) 2D sobre lotes NHWC: máximo (max pooling) o promedio de cada ventana.
+
+Con ventanas de p × p y paso s (por defecto s = p, ventanas que no se solapan):
+
+    y[n, i, j, c] = max_{u, v < p} x[n, i·s + u, j·s + v, c]      (MaxPooling2D)
+    y[n, i, j, c] = media_{u, v < p} x[n, i·s + u, j·s + v, c]    (AveragePooling2D)
+
+Cada canal se agrupa por separado (la salida tiene los mismos canales) y no hay parámetros.
+El tamaño de salida sigue las reglas de Conv2D ("valid" o "same"); con "same", el relleno no cuenta:
+en el máximo se rellena con −∞ y en el promedio se divide solo entre los valores reales, como TensorFlow.
+
+La implementación recorre los p·p desplazamientos (u, v) de la ventana; cada paso procesa a la vez
+todas las ventanas de todo el lote (sin bucles sobre píxeles ni ejemplos). Las ventanas pueden
+solaparse (s < p), como en AlexNet (p = 3, s = 2).
+"""
+
+import numpy as np
+
+from .convolution import _check_fits, _check_padding, _pair, padding_amounts
+from .layer import Layer
+from .validation import CourseError
+
+
+class _Pooling2D(Layer):
+    """Lo común a los dos tipos de pooling: argumentos, formas y la geometría de las ventanas."""
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
+        super().__init__(**kwargs)
+        who = type(self).__name__
+        self.pool_size = _pair(pool_size, "pool_size", who)
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides", who)
+        self.padding = _check_padding(padding, who)
+
+    def check_input_shape(self, input_shape):
+        if len(input_shape) != 3:
+            hint = (" Si son imágenes en escala de grises sin eje de canales, añádelo con x[..., None]."
+                    if len(input_shape) == 2 else "")
+            raise CourseError(
+                f"{type(self).__name__} esperaba un lote de imágenes o mapas de características de forma "
+                f"(N, alto, ancho, canales), pero recibió un array de forma (N, {', '.join(map(str, input_shape))}).{hint}"
+            )
+        _check_fits(input_shape[:2], self.pool_size, self.strides, self.padding, f"{type(self).__name__} ('{self.name}')")
+
+    def compute_output_shape(self, input_shape):
+        H, W, C = input_shape
+        Ho = padding_amounts(H, self.pool_size[0], self.strides[0], self.padding)[2]
+        Wo = padding_amounts(W, self.pool_size[1], self.strides[1], self.padding)[2]
+        return (Ho, Wo, C)
+
+    def _pad(self, x, fill):
+        """x: (N, H, W, C) -> x rellenado con ``fill`` según padding, y los rellenos (arriba, izquierda)."""
+        N, H, W, C = x.shape
+        top, bottom, _ = padding_amounts(H, self.pool_size[0], self.strides[0], self.padding)
+        left, right, _ = padding_amounts(W, self.pool_size[1], self.strides[1], self.padding)
+        if top == bottom == left == right == 0:
+            return x, (0, 0)
+        padded = np.full((N, H + top + bottom, W + left + right, C), fill, dtype=x.dtype)
+        padded[:, top:top + H, left:left + W, :] = x
+        return padded, (top, left)
+
+    def _windows(self):
+        """Para cada desplazamiento (u, v) de la ventana, los índices de la rebanada de x que le tocan."""
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        Ho, Wo, _ = self.output_shape
+        for u in range(ph):
+            for v in range(pw):
+                yield (slice(None), slice(u, u + sh * (Ho - 1) + 1, sh), slice(v, v + sw * (Wo - 1) + 1, sw))
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
+                "padding": self.padding}
+
+
+class MaxPooling2D(_Pooling2D):
+    """Max pooling: y = máximo de cada ventana de ``pool_size`` (``keras.layers.MaxPooling2D``).
+
+    x: (N, H, W, C) -> y: (N, Ho, Wo, C). El gradiente de cada salida va entero al elemento de la
+    ventana que fue el máximo; los demás reciben 0. Si hay empates, va a uno solo: el primero en
+    orden de filas (como argmax en TensorFlow y PyTorch).
+    """
+
+    def forward(self, x, training=False):
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, C); guarda qué desplazamiento fue el máximo (argmax)."""
+        x = self._prepare_input(x)
+        padded, pads = self._pad(x, -np.inf)
+        y, argmax = None, None
+        for k, window in enumerate(self._windows()):
+            candidate = padded[window]
+            if y is None:
+                y, argmax = candidate.copy(), np.zeros(candidate.shape, dtype=np.int8)
+            else:
+                better = candidate > y   # estricto: en un empate se queda el primero
+                np.copyto(y, candidate, where=better)
+                np.copyto(argmax, k, where=better)
+        self._cache = (argmax, padded.shape, pads, x.shape)
+        return y
+
+    def backward(self, grad_y):
+        """∂L/∂y: (N, Ho, Wo, C) -> ∂L/∂x: (N, H, W, C); cada gradiente va a su argmax."""
+        grad_y = self._check_backward(grad_y)
+        argmax, padded_shape, (top, left), (N, H, W, C) = self._cache
+        grad_padded = np.zeros(padded_shape, dtype=grad_y.dtype)
+        for k, window in enumerate(self._windows()):
+            grad_padded[window] += grad_y * (argmax == k)
+        return grad_padded[:, top:top + H, left:left + W, :]
+
+
+class AveragePooling2D(_Pooling2D):
+    """Average pooling: y = media de cada ventana de ``pool_size`` (``keras.layers.AveragePooling2D``).
+
+    El gradiente de cada salida se reparte a partes iguales entre los elementos de su ventana.
+    """
+
+    def forward(self, x, training=False):
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, C), la media de los valores reales de cada ventana."""
+        x = self._prepare_input(x)
+        padded, pads = self._pad(x, 0.0)
+        ones, _ = self._pad(np.ones((1, *x.shape[1:3], 1), dtype=x.dtype), 0.0)  # 1 = valor real, 0 = relleno
+        total, count = 0.0, 0.0
+        for window in self._windows():
+            total = total + padded[window]
+            count = count + ones[window]
+        y = total / count
+        self._cache = (count, padded.shape, pads, x.shape)
+        return y
+
+    def backward(self, grad_y):
+        """∂L/∂y: (N, Ho, Wo, C) -> ∂L/∂x: cada elemento recibe ∂L/∂y / (tamaño de su ventana)."""
+        grad_y = self._check_backward(grad_y)
+        count, padded_shape, (top, left), (N, H, W, C) = self._cache
+        share = grad_y / count
+        grad_padded = np.zeros(padded_shape, dtype=grad_y.dtype)
+        for window in self._windows():
+            grad_padded[window] += share
+        return grad_padded[:, top:top + H, left:left + W, :]
