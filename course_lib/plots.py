@@ -115,7 +115,9 @@ def plot_history(history, metric="loss", ax=None, title=None):
     ax.set_xlabel("época")
     ax.set_ylabel(name)
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-    ax.set_title(title or f"Evolución de la métrica «{name}»" if name not in ("pérdida", "exactitud") else title or f"Evolución de la {name}")
+    if title is None:
+        title = f"Evolución de la {name}" if name in ("pérdida", "exactitud") else f"Evolución de «{name}»"
+    ax.set_title(title)
     ax.legend()
     return ax
 
