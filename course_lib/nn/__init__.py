@@ -1,0 +1,64 @@
+"""course_lib.nn: un motor de redes neuronales escrito desde cero con NumPy, con la API de Keras.
+
+Lo que aprendas aquí se traslada tal cual a Keras::
+
+    from course_lib.nn import Sequential, Dense
+
+    model = Sequential([
+        Dense(5, activation="relu", input_shape=(4,)),
+        Dense(5, activation="relu"),
+        Dense(3, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, epochs=100, validation_split=0.2)
+    model.evaluate(x_test, y_test)
+
+Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
+``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
+``normalization``, ``losses``, ``optimizers``, ``metrics``, ``callbacks``, ``model`` y
+``gradient_check``.
+"""
+
+from . import activations, callbacks, initializers, losses, metrics, optimizers, regularizers
+from .activations import Activation
+from .callbacks import Callback, EarlyStopping, History
+from .config import floatx, rng, set_floatx, set_seed
+from .gradient_check import gradient_check
+from .layers import (
+    LAYER_CLASSES,
+    AveragePooling2D,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Layer,
+    MaxPooling2D,
+)
+from .losses import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanSquaredError,
+    SparseCategoricalCrossentropy,
+    to_categorical,
+)
+from .model import Sequential, TrainingWarning, load_model
+from .optimizers import SGD, Adagrad, Adam, RMSprop
+from .regularizers import L1, L1L2, L2
+from .validation import CourseError, CourseTypeError
+
+__all__ = [
+    # capas
+    "Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
+    "BatchNormalization", "Activation", "LAYER_CLASSES",
+    # modelo y entrenamiento
+    "Sequential", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
+    # pérdidas, optimizadores, regularizadores
+    "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "SGD", "Adagrad", "RMSprop", "Adam", "L1", "L2", "L1L2",
+    # utilidades
+    "to_categorical", "gradient_check", "set_floatx", "floatx", "set_seed", "rng",
+    "CourseError", "CourseTypeError",
+    # módulos
+    "activations", "callbacks", "initializers", "losses", "metrics", "optimizers", "regularizers",
+]
