@@ -1,0 +1,135 @@
+"""Velocidad del motor ``course_lib.nn``: un paso de entrenamiento de una CNN tipo LeNet y de un MLP.
+
+Un paso = pasada hacia delante, pérdida (softmax + entropía cruzada), pasada hacia atrás (incluido
+el gradiente respecto de la entrada) y actualización SGD de todos los parámetros. Se mide la mediana
+de muchas repeticiones en float32, con lotes de 64, y se compara con PyTorch en CPU con 2 hilos
+haciendo el mismo trabajo (si PyTorch está instalado; no es una dependencia del curso).
+
+Uso:  python benchmarks/engine.py [--repeticiones 200]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from course_lib.nn import config  # noqa: E402
+from course_lib.nn.layers import Conv2D, Dense, Flatten, MaxPooling2D  # noqa: E402
+
+BATCH = 64
+LEARNING_RATE = 0.01
+
+
+def lenet_layers():
+    return [
+        Conv2D(6, 5, activation="relu"), MaxPooling2D(2),
+        Conv2D(16, 5, activation="relu"), MaxPooling2D(2),
+        Flatten(),
+        Dense(120, activation="relu"), Dense(84, activation="relu"), Dense(10),
+    ]
+
+
+def mlp_layers():
+    return [Dense(256, activation="relu"), Dense(128, activation="relu"), Dense(10)]
+
+
+def softmax_cross_entropy_gradient(logits, labels):
+    """∂J/∂logits de la entropía cruzada media con softmax: (softmax(z) − y_one_hot) / N."""
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities = e / e.sum(axis=1, keepdims=True)
+    probabilities[np.arange(len(labels)), labels] -= 1.0
+    return probabilities / len(labels)
+
+
+def train_step(layers, x, labels):
+    out = x
+    for layer in layers:
+        out = layer.forward(out, training=True)
+    grad = softmax_cross_entropy_gradient(out, labels)
+    for layer in reversed(layers):
+        grad = layer.backward(grad)
+    for layer in layers:
+        for name, value in layer.params.items():
+            value -= LEARNING_RATE * layer.grads[name]
+    return grad
+
+
+def median_ms(step, repetitions, warmup=10):
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def time_course_lib(layers, x, labels, repetitions):
+    return median_ms(lambda: train_step(layers, x, labels), repetitions)
+
+
+def time_torch(kind, x_nhwc, labels, repetitions):
+    import torch
+
+    torch.set_num_threads(2)
+    nn = torch.nn
+    if kind == "cnn":
+        model = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                              nn.MaxPool2d(2), nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84),
+                              nn.ReLU(), nn.Linear(84, 10))
+        x = torch.tensor(x_nhwc.transpose(0, 3, 1, 2).copy(), requires_grad=True)
+    else:
+        model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+        x = torch.tensor(x_nhwc, requires_grad=True)
+    y = torch.tensor(labels)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad()
+        x.grad = None
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+    return median_ms(step, repetitions)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeticiones", type=int, default=200)
+    args = parser.parse_args()
+    config.set_floatx("float32")
+    config.set_seed(0)
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, size=BATCH)
+    images = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
+    vectors = images.reshape(BATCH, -1)
+
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+
+    print(f"Un paso de entrenamiento (lote de {BATCH}, float32), mediana de {args.repeticiones} repeticiones")
+    for kind, layers, x in (("cnn", lenet_layers(), images), ("mlp", mlp_layers(), vectors)):
+        title = ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)"
+                 if kind == "cnn" else "MLP 784-256-128-10")
+        ours = time_course_lib(layers, x, labels, args.repeticiones)
+        line = f"  {title}\n    course_lib.nn: {ours:7.2f} ms"
+        if have_torch:
+            theirs = time_torch(kind, x, labels, args.repeticiones)
+            line += f"   PyTorch CPU (2 hilos): {theirs:7.2f} ms   cociente: {ours / theirs:4.2f}×"
+        else:
+            line += "   (PyTorch no está instalado: sin comparación)"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
