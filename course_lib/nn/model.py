@@ -51,6 +51,10 @@ class TrainingWarning(RuntimeWarning):
     """Aviso de ``fit`` cuando el entrenamiento se detiene por un problema numérico."""
 
 
+# Que el aviso se vea siempre, también al repetir la misma celda de un cuaderno.
+warnings.filterwarnings("always", category=TrainingWarning)
+
+
 def _format_thousands(n):
     """17091 -> '17 091' (norma del español: grupos de tres cifras separados por un espacio, desde 10 000)."""
     digits = str(int(n))
@@ -324,16 +328,18 @@ class Sequential:
         layers = self.trainable_layers
         for batch_number, idx in enumerate(self._batches(len(x), batch_size, order), start=1):
             xb, yb = x[idx], targets[idx]
-            y_pred = self.forward(xb, training=True)
-            with np.errstate(all="ignore"):
+            # Los desbordamientos de NumPy no se avisan uno a uno: la guarda de NaN de abajo
+            # detecta su consecuencia (una pérdida no finita) y lo explica en español.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                y_pred = self.forward(xb, training=True)
                 loss = self.loss.value(yb, y_pred) + self.regularization_loss()
-            if not np.isfinite(loss):
-                self._handle_non_finite(loss, epoch, batch_number)
-                return None
-            # Guarda los pesos que dieron una pérdida finita, por si la actualización los estropea.
-            self._last_finite_weights = self.get_weights()
-            self.backward(self.loss.grad(yb, y_pred))
-            self.optimizer.step(layers)
+                if not np.isfinite(loss):
+                    self._handle_non_finite(loss, epoch, batch_number)
+                    return None
+                # Guarda los pesos que dieron una pérdida finita, por si la actualización los estropea.
+                self._last_finite_weights = self.get_weights()
+                self.backward(self.loss.grad(yb, y_pred))
+                self.optimizer.step(layers)
             totals["loss"] += loss * len(idx)
             for name, metric in zip(self._metric_keys(), self.metrics):
                 totals[name] += metric(yb, y_pred) * len(idx)
@@ -354,7 +360,7 @@ class Sequential:
         )
         if restored:
             message += " El modelo conserva los últimos pesos con pérdida finita."
-        warnings.warn(message, TrainingWarning, stacklevel=3)
+        warnings.warn(message, TrainingWarning, stacklevel=4)  # señala la llamada a fit
         self.stop_training = True
 
     def _metric_keys(self):
