@@ -8,6 +8,8 @@ de matplotlib) y ``.widget`` (lo que se muestra en el cuaderno)::
 """
 
 import importlib
+import sys
+import types
 
 DEMO_NAMES = [
     "neuron",
@@ -32,3 +34,17 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(list(globals()) + DEMO_NAMES)
+
+
+class _DemosPackage(types.ModuleType):
+    """Al importar el submódulo ``demos.neuron``, Python guarda el *módulo* en el atributo
+    ``neuron`` del paquete; así ``demos.neuron`` seguiría siendo la función que crea la demo."""
+
+    def __getattribute__(self, name):
+        value = super().__getattribute__(name)
+        if name in DEMO_NAMES and isinstance(value, types.ModuleType):
+            return getattr(value, name)
+        return value
+
+
+sys.modules[__name__].__class__ = _DemosPackage
