@@ -217,3 +217,9 @@ def test_unknown_metric_suggests_accuracy():
 def test_bad_optimizer_hyperparameters():
     with pytest.raises(CourseError, match=r"momentum debe ser un número en \[0.0, 1.0\); se recibió 1.5"):
         SGD(momentum=1.5)
+
+
+def test_save_into_a_missing_folder(tmp_path):
+    model = Sequential([Dense(1, input_shape=(2,))])
+    with pytest.raises(CourseError, match="la carpeta .* no existe"):
+        model.save(tmp_path / "no_hay" / "modelo.npz")

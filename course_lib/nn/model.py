@@ -157,14 +157,14 @@ class Sequential:
             shape = layer.output_shape
         return self
 
-    def _ensure_built(self, example_shape):
+    def _ensure_built(self, example_shape, name="x", hint=""):
         """Construye el modelo para ejemplos de esa forma, o comprueba que coincide con la esperada."""
         expected = self.input_shape
         if expected is not None and tuple(example_shape) != tuple(expected):
             raise CourseError(
                 f"La red espera ejemplos de forma {tuple(expected)} (lote de forma {_shape_text(expected)}), "
-                f"pero x trae ejemplos de forma {tuple(example_shape)}. Comprueba el número de "
-                "características (columnas) de x o el input_shape de la primera capa."
+                f"pero {name} trae ejemplos de forma {tuple(example_shape)}. Comprueba el número de "
+                f"características (columnas) de {name} o el input_shape de la primera capa.{hint}"
             )
         if not self.built:
             self.build(tuple(example_shape))
@@ -228,9 +228,12 @@ class Sequential:
         x = as_float_array(x, name)
         if x.ndim == 0 or x.shape[0] == 0:
             raise CourseError(f"{name}: se esperaba al menos un ejemplo; se recibió {describe(x)}.")
+        hint = ""
         if x.ndim == 1:  # un vector de N números = N ejemplos de una sola característica
             x = x[:, None]
-        self._ensure_built(x.shape[1:])
+            hint = (f" Si {name} es un solo ejemplo con {x.shape[0]} características, pásalo como "
+                    "lote de uno: x.reshape(1, -1).")
+        self._ensure_built(x.shape[1:], name, hint)
         return x
 
     def _prepare_xy(self, x, y, x_name="x", y_name="y"):
@@ -552,6 +555,8 @@ class Sequential:
                 if layer_id in index_of:
                     arrays[f"optimizer/{index_of[layer_id]}/{key}/{slot}"] = value
         folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise CourseError(f"save: la carpeta {folder!r} no existe; créala antes (os.makedirs) o elige otra ruta.")
         fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
