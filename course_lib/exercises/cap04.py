@@ -1,0 +1,167 @@
+"""Ejercicios del capítulo 04: descenso de gradiente."""
+
+import numpy as np
+
+from ..checks import Exercise, Incorrect, call, expect_close
+
+# --------------------------------------------------------------------------------------------
+# 04.1 — Un paso del descenso de gradiente: θ ← θ − η·∇J(θ).
+# --------------------------------------------------------------------------------------------
+
+_STEP_CASES = [
+    (np.array([1.0, -2.0, 0.5]), np.array([0.4, -1.0, 2.0]), 0.1),
+    (np.array([[0.3, -0.7], [1.2, 0.0]]), np.array([[1.0, 2.0], [-3.0, 0.5]]), 0.05),
+    (np.array([2.5]), np.array([-4.0]), 0.5),
+]
+
+
+def gradient_step(theta, grad, eta):
+    """θ ← θ − η·∇J(θ)."""
+    return theta - eta * grad
+
+
+def _verify_gradient_step(function):
+    for theta, grad, eta in _STEP_CASES:
+        got = call(function, theta.copy(), grad.copy(), eta)
+        expect_close(
+            got,
+            theta - eta * grad,
+            name="θ nuevo",
+            mistakes=[
+                (theta + eta * grad, "sumaste el gradiente: el gradiente apunta cuesta ARRIBA, así que hay "
+                                     "que restarlo (θ − η·∇J)."),
+                (theta - grad, "falta multiplicar el gradiente por la tasa de aprendizaje η."),
+                (-eta * grad, "devolviste solo el incremento −η·∇J; falta sumárselo a θ."),
+                (eta * grad, "devolviste solo η·∇J; el resultado es θ − η·∇J."),
+                (theta - eta, "restaste η sin multiplicarla por el gradiente."),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# 04.2 — Gradiente del ECM de la regresión lineal: ∇J = (2/m)·Xᵀ(Xw − y).
+# --------------------------------------------------------------------------------------------
+
+def _mse_cases():
+    rng = np.random.default_rng(42)
+    cases = []
+    for m, n in [(7, 3), (12, 2), (5, 4)]:
+        X = rng.normal(size=(m, n))
+        X[:, -1] = 1.0  # columna de unos: el sesgo
+        cases.append((X, rng.normal(size=m), rng.normal(size=n)))
+    return cases
+
+
+_MSE_CASES = _mse_cases()
+
+
+def mse_gradient(X, y, w):
+    """∇_w J = (2/m)·Xᵀ(Xw − y) para J = (1/m)·Σ (Xw − y)²."""
+    return 2 / len(y) * X.T @ (X @ w - y)
+
+
+def _verify_mse_gradient(function):
+    for X, y, w in _MSE_CASES:
+        m = len(y)
+        try:
+            got = call(function, X.copy(), y.copy(), w.copy())
+        except ValueError as exc:
+            if "matmul" in str(exc) or "shapes" in str(exc) or "align" in str(exc):
+                raise Incorrect(
+                    f"las formas no encajan ({exc}). Con X de forma {X.shape} y el error e = Xw − y de "
+                    f"forma ({m},), el gradiente es Xᵀ·e (forma {X.shape[1]},): ¿usaste X en lugar de X.T?"
+                ) from None
+            raise
+        error = X @ w - y
+        expected = 2 / m * X.T @ error
+        expect_close(
+            got,
+            expected,
+            name="el gradiente",
+            m=m,
+            mistakes=[
+                (X.T @ error / m, "falta el factor 2 que sale de derivar el cuadrado: d(e²)/de = 2e "
+                                  "(con la convención J = (1/2m)·Σe² no estaría, pero aquí J = (1/m)·Σe²)."),
+                (2 * X.T @ error, "falta dividir entre m: el coste es un promedio, (1/m)·Σ, y su gradiente también."),
+                (2 / m * X.T @ (y - X @ w), "el signo está cambiado: el error es ŷ − y = Xw − y (si usas y − ŷ, "
+                                            "el gradiente lleva un signo menos delante)."),
+                (2 / m * np.sum(error) * np.ones_like(w), "sumaste el error sin multiplicarlo por X: cada peso "
+                                                           "recibe Σ eᵢ·xᵢⱼ, es decir, Xᵀ·e."),
+                (2 * np.mean(error ** 2) * np.ones_like(w), "devolviste el coste (o un múltiplo), no su gradiente."),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# 04.3 — Mayor tasa de aprendizaje estable en una cuadrática: η < 2/λ_max(A).
+# --------------------------------------------------------------------------------------------
+
+A_EXERCISE = np.array([[3.0, 2.0], [2.0, 6.0]])
+_EIGENVALUES = np.linalg.eigvalsh(A_EXERCISE)  # 2 y 7
+ETA_MAX = 2 / _EIGENVALUES.max()
+
+
+def _verify_eta_max(answer):
+    if isinstance(answer, (list, tuple, np.ndarray)) and np.size(answer) != 1:
+        raise Incorrect("se esperaba un único número: la mayor tasa de aprendizaje que converge.")
+    expect_close(
+        answer,
+        ETA_MAX,
+        name="η máxima",
+        mistakes=[
+            (1 / _EIGENVALUES.max(), "1/λ_max es la tasa que converge más rápido en la dirección más curva, "
+                                     "pero el límite de estabilidad es el doble: |1 − ηλ| < 1 ⇔ η < 2/λ."),
+            (2 / _EIGENVALUES.min(), "usaste el valor propio más pequeño: el límite lo pone la dirección más "
+                                     "curva, λ_max (con η < 2/λ_min, esa dirección diverge)."),
+            (2 / np.diag(A_EXERCISE).max(), "usaste el mayor elemento de la diagonal; con A no diagonal hay que "
+                                            "usar sus valores propios (np.linalg.eigvalsh)."),
+            (_EIGENVALUES.max(), "ese es λ_max; el límite de la tasa es 2/λ_max."),
+            (2 / np.trace(A_EXERCISE), "la traza es la suma de los valores propios; el límite usa solo el mayor."),
+        ],
+    )
+
+
+EXERCISES = [
+    Exercise(
+        id="04.1",
+        title="Un paso del descenso de gradiente",
+        verify=_verify_gradient_step,
+        solution=gradient_step,
+        hint="θ nuevo = θ − η·∇J(θ): se resta porque el gradiente apunta hacia donde J crece.",
+        mistakes=[
+            (lambda theta, grad, eta: theta + eta * grad, "sumaste el gradiente"),
+            (lambda theta, grad, eta: theta - grad, "falta multiplicar el gradiente por la tasa"),
+            (lambda theta, grad, eta: -eta * grad, "devolviste solo el incremento"),
+            (lambda theta, grad, eta: theta - eta, "restaste η sin multiplicarla"),
+            (lambda theta, grad, eta: (theta - eta * grad).ravel(), "forma"),
+        ],
+    ),
+    Exercise(
+        id="04.2",
+        title="Gradiente del ECM de una regresión lineal",
+        verify=_verify_mse_gradient,
+        solution=mse_gradient,
+        hint="calcula el error e = X @ w − y (forma (m,)) y después 2/m · X.T @ e (forma (n,)).",
+        mistakes=[
+            (lambda X, y, w: 2 * X.T @ (X @ w - y), "falta dividir entre m"),
+            (lambda X, y, w: 2 / len(y) * X.T @ (y - X @ w), "el signo está cambiado"),
+            (lambda X, y, w: 2 / len(y) * X @ (X @ w - y), "usaste X en lugar de X.T"),
+            (lambda X, y, w: X.T @ (X @ w - y) / len(y), "falta el factor 2"),
+            (lambda X, y, w: (2 / len(y) * X.T @ (X @ w - y)).reshape(-1, 1), "forma"),
+        ],
+    ),
+    Exercise(
+        id="04.3",
+        title="La mayor tasa de aprendizaje estable",
+        verify=_verify_eta_max,
+        solution=ETA_MAX,
+        hint="cada dirección propia se multiplica por (1 − ηλ) en cada paso; calcula los valores propios "
+             "con np.linalg.eigvalsh(A_ej).",
+        mistakes=[
+            (1 / _EIGENVALUES.max(), "el límite de estabilidad es el doble"),
+            (2 / _EIGENVALUES.min(), "usaste el valor propio más pequeño"),
+            (2 / np.diag(A_EXERCISE).max(), "mayor elemento de la diagonal"),
+            ([0.1, 0.2], "un único número"),
+        ],
+    ),
+]
