@@ -207,3 +207,14 @@ def test_regularization_is_added_to_the_loss(penguins):
         model.fit(X_train, y_train, epochs=30, verbose=0, seed=0)
     # L2 encoge los pesos: con λ = 0,1 quedan mucho más pequeños que sin regularización.
     assert np.abs(model.layers[0].params["W"]).max() < 1.5
+
+
+def test_nan_guard_also_watches_the_last_update_of_an_epoch():
+    """Si la última actualización de la época deja pesos no finitos, se restauran los anteriores."""
+    x = np.array([[1.0], [2.0]])
+    model = Sequential([Dense(1, input_shape=(1,))])
+    model.compile(optimizer=SGD(learning_rate=1e30), loss="mse")
+    with pytest.warns(TrainingWarning, match="Los pesos se volvieron NaN o infinitos tras el lote 1 de la época 1"):
+        history = model.fit(x, np.array([1e10, -1e10]), epochs=3, batch_size=2, verbose=0, shuffle=False)
+    assert history.history == {}
+    assert all(np.all(np.isfinite(w)) for w in model.get_weights())

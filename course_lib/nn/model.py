@@ -97,6 +97,7 @@ class Sequential:
         self.metrics = []
         self._metric_names = []
         self.stop_training = False
+        self._last_finite_weights = None  # copia de seguridad de la guarda de NaN de fit
         self.history = None
         if layers is not None:
             if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
@@ -300,6 +301,7 @@ class Sequential:
         for callback in all_callbacks:
             callback.set_model(self)
         self.stop_training = False
+        self._last_finite_weights = None
         self.history = history
         for callback in all_callbacks:
             callback.on_train_begin()
@@ -346,20 +348,30 @@ class Sequential:
             totals["loss"] += loss * len(idx)
             for name, metric in zip(self._metric_keys(), self.metrics):
                 totals[name] += metric(yb, y_pred) * len(idx)
+        # La última actualización de la época no tiene un lote siguiente que la vigile.
+        if not all(np.all(np.isfinite(p)) for layer in layers for p in layer.params.values()):
+            self._handle_non_finite(None, epoch, batch_number)
+            return None
         return {name: total / len(x) for name, total in totals.items()}
 
     def _handle_non_finite(self, loss, epoch, batch_number):
-        """Guarda de NaN: restaura los últimos pesos con pérdida finita y avisa en español."""
-        what = "NaN" if np.isnan(loss) else "infinita"
-        restored = getattr(self, "_last_finite_weights", None) is not None
+        """Guarda de NaN: restaura los últimos pesos con pérdida finita y avisa en español.
+
+        ``loss`` es la pérdida no finita, o None si lo que dejó de ser finito fueron los pesos.
+        """
+        restored = self._last_finite_weights is not None
         if restored:
             self.set_weights(self._last_finite_weights)
         lr = getattr(self.optimizer, "learning_rate", None)
         lr_text = f" (ahora {lr:g})" if lr is not None else ""
+        if loss is None:
+            what = f"Los pesos se volvieron NaN o infinitos tras el lote {batch_number} de la época {epoch + 1}"
+        else:
+            what = (f"La pérdida se volvió {'NaN' if np.isnan(loss) else 'infinita'} en la época {epoch + 1}, "
+                    f"lote {batch_number}")
         message = (
-            f"La pérdida se volvió {what} en la época {epoch + 1}, lote {batch_number}; se detiene el "
-            f"entrenamiento. Prueba a bajar la tasa de aprendizaje{lr_text} o a escalar las entradas "
-            "(estandarizarlas)."
+            f"{what}; se detiene el entrenamiento. Prueba a bajar la tasa de aprendizaje{lr_text} o a "
+            "escalar las entradas (estandarizarlas)."
         )
         if restored:
             message += " El modelo conserva los últimos pesos con pérdida finita."
