@@ -89,7 +89,7 @@ def test_python_lists_are_accepted():
     ({"batch_size": 0}, r"batch_size \(tamaño del mini-lote\) debe ser un número entero mayor o igual que 1"),
     ({"validation_split": 1.0}, r"validation_split debe ser un número en \[0.0, 1.0\); se recibió 1.0"),
     ({"validation_split": -0.1}, r"validation_split debe ser un número en \[0.0, 1.0\)"),
-    ({"validation_split": 0.01}, "deja 0 para validación"),
+    ({"validation_split": 0.99}, "deja 20 para validación y 0 para entrenamiento"),
     ({"validation_data": X}, r"validation_data debe ser una tupla \(x_val, y_val\); se recibió un array"),
     ({"callbacks": "early"}, "callbacks debe ser una lista de callbacks"),
 ])

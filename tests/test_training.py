@@ -186,7 +186,7 @@ def test_validation_split_takes_the_last_examples(penguins):
     model = penguin_network()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(X_train, y_train, epochs=1, validation_split=0.25, verbose=0, seed=0)
-    n_val = int(round(len(X_train) * 0.25))
+    n_val = len(X_train) - int(np.floor(len(X_train) * 0.75))  # Keras: entrenamiento = ⌊m·(1 − 0,25)⌋
     expected = model.evaluate(X_train[-n_val:], y_train[-n_val:])
     assert history.history["val_loss"][0] == pytest.approx(expected[0], rel=1e-6)
     assert history.history["val_accuracy"][0] == pytest.approx(expected[1])

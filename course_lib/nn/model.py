@@ -284,7 +284,7 @@ class Sequential:
             x_val, y_val = self._unpack_validation(validation_data)
             x_val, val_targets = self._prepare_xy(x_val, y_val, "x de validación", "y de validación")
         elif validation_split > 0:
-            n_val = int(round(len(x) * validation_split))
+            n_val = len(x) - int(np.floor(len(x) * (1.0 - validation_split)))  # el mismo reparto que Keras
             if n_val == 0 or n_val == len(x):
                 raise CourseError(
                     f"validation_split={validation_split} con {len(x)} ejemplos deja {n_val} para validación "
