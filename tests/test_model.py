@@ -256,3 +256,34 @@ def test_optimizer_and_loss_accept_objects_and_names():
     result = model.evaluate(np.ones((4, 2)), np.zeros(4))
     assert isinstance(result, list) and len(result) == 3
     assert result[1] == pytest.approx(result[0])  # sin regularización, la pérdida ECM es la métrica mse
+
+
+@pytest.mark.parametrize("loss", ["categorical_crossentropy", "mse"])
+def test_whole_network_gradient_matches_numerical(loss):
+    """El gradiente que usa fit (pérdida → backward por todas las capas, con L2) es el numérico."""
+    from course_lib.nn import L2, gradient_check
+
+    config.set_floatx("float64")
+    try:
+        config.set_seed(0)
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(6, 4))
+        y = np.eye(3)[rng.integers(0, 3, size=6)]
+        model = Sequential([
+            Dense(5, activation="tanh", kernel_regularizer=L2(0.01), input_shape=(4,)),
+            BatchNormalization(),
+            Dense(3, activation="softmax", kernel_regularizer=L2(0.01)),
+        ])
+        model.compile(optimizer="sgd", loss=loss)
+        targets = model.loss.prepare_targets(y, (6, 3))
+
+        def cost(_params):
+            return model.loss.value(targets, model.forward(x, training=True)) + model.regularization_loss()
+
+        model.backward(model.loss.grad(targets, model.forward(x, training=True)))
+        params = {f"{i}/{k}": v for i, layer in enumerate(model.layers) for k, v in layer.params.items()}
+        grads = {f"{i}/{k}": v.copy() for i, layer in enumerate(model.layers) for k, v in layer.grads.items()}
+        result = gradient_check(cost, params, grads)
+        assert result.max_error < 1e-7, result
+    finally:
+        config.set_floatx("float32")
