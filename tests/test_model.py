@@ -287,3 +287,10 @@ def test_whole_network_gradient_matches_numerical(loss):
         assert result.max_error < 1e-7, result
     finally:
         config.set_floatx("float32")
+
+
+def test_load_file_with_incomplete_configuration(tmp_path):
+    np.savez(tmp_path / "incompleto.npz", __config__=np.array('{"format": "course_lib.nn.Sequential"}'))
+    with pytest.raises(CourseError, match="configuración guardada .* no es válida"):
+        load_model(tmp_path / "incompleto.npz")
+    assert config.floatx() == "float32"

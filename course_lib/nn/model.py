@@ -619,8 +619,8 @@ def load_model(path):
         raise CourseError(f"load_model: {path!r} no tiene el formato {FILE_FORMAT!r}; se esperaba {expected}.")
 
     previous_floatx = config.floatx()
-    config.set_floatx(model_config["floatx"])  # los pesos se crean con la precisión con que se guardaron
     try:
+        config.set_floatx(model_config["floatx"])  # los pesos se crean con la precisión con que se guardaron
         layers = []
         for entry in model_config["layers"]:
             if entry["class_name"] not in LAYER_CLASSES:
