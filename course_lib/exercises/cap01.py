@@ -1,0 +1,191 @@
+"""Ejercicios del capítulo 01: la neurona artificial y la red neuronal."""
+
+import numpy as np
+
+from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+
+# 01.1 — Capa de salida y pérdida para clasificar tres especies.
+
+OUTPUT_OPTIONS = ("a", "b", "c", "d")
+OUTPUT_EXPLANATIONS = {
+    "a": "una neurona lineal con ECM es la salida de una regresión (un número real), no de una "
+    "clasificación en tres clases.",
+    "b": "una neurona sigmoide da la probabilidad de UNA clase frente a otra (clasificación binaria); "
+    "con tres especies hacen falta tres probabilidades que sumen 1.",
+    "d": "la función escalón tiene derivada 0, así que no se puede entrenar con descenso de gradiente; "
+    "y el ECM no es la pérdida habitual para clasificar.",
+}
+
+
+def _verify_output(answer):
+    expect_choice(answer, "c", OUTPUT_OPTIONS, OUTPUT_EXPLANATIONS)
+
+
+# 01.2 — Preactivación de una neurona: z = w·x + b.
+
+def preactivation(x, w, b):
+    return np.dot(w, x) + b
+
+
+PREACTIVATION_CASES = [
+    (np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0]), 0.5),
+    (np.array([39.1, 18.7, 181.0, 3750.0]), np.array([0.02, -0.1, 0.01, 0.0005]), -2.0),
+    (np.array([-1.0, 0.0]), np.array([3.0, 4.0]), 1.0),
+]
+
+
+def _verify_preactivation(function):
+    for x, w, b in PREACTIVATION_CASES:
+        got = call(function, x.copy(), w.copy(), b)
+        expected = float(np.dot(w, x) + b)
+        expect_close(
+            got,
+            expected,
+            name="z",
+            mistakes=[
+                (np.dot(w, x), "falta sumar el sesgo b: z = w·x + b."),
+                (np.dot(w, x) - b, "el sesgo se suma, no se resta: z = w·x + b."),
+                (w * x + b, "z debe ser un solo número: multiplica elemento a elemento y SUMA los productos "
+                 "(np.dot(w, x)), y después suma b."),
+                (np.sum(w) * np.sum(x) + b, "no es (Σw)·(Σx): cada entrada xᵢ se multiplica por SU peso wᵢ y "
+                 "luego se suman los productos."),
+            ],
+        )
+
+
+# 01.3 — Número de parámetros de una red densa.
+
+def count_parameters(layer_sizes):
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+PARAMETER_CASES = [[4, 5, 5, 3], [2, 1], [784, 128, 10], [3, 8, 8, 8, 1]]
+
+
+def _verify_count(function):
+    for sizes in PARAMETER_CASES:
+        got = call(function, list(sizes))
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        expect_close(
+            got,
+            count_parameters(sizes),
+            name=f"el número de parámetros de la red {sizes}",
+            mistakes=[
+                (sum(a * b for a, b in pairs), "has contado solo los pesos: cada neurona (salvo las de entrada) "
+                 "tiene además un sesgo."),
+                (sum(sizes), "has contado neuronas, no parámetros: los parámetros son los pesos de las conexiones "
+                 "y los sesgos."),
+                (sum(a * b for a, b in pairs) + len(pairs), "cada neurona tiene su propio sesgo, no uno por capa: "
+                 "una capa de n_entrada → n_salida tiene (n_entrada + 1)·n_salida parámetros."),
+                (sum(a * (b + 1) for a, b in pairs), "los sesgos son uno por neurona de la capa de SALIDA de cada "
+                 "par: (n_entrada + 1)·n_salida, no n_entrada·(n_salida + 1)."),
+            ],
+        )
+
+
+# 01.4 — Un paso de la regla del perceptrón.
+
+def perceptron_step(w, b, x, y, eta):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+    return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
+
+
+PERCEPTRON_CASES = [
+    # (w, b, x, y, η): mal clasificado como 0, mal clasificado como 1, bien clasificado
+    (np.array([0.5, -1.0]), -0.5, np.array([1.0, 0.5]), 1, 0.1),
+    (np.array([1.0, 1.0]), 0.0, np.array([2.0, -1.0]), 0, 0.5),
+    (np.array([1.0, 1.0]), 0.0, np.array([2.0, 1.0]), 1, 0.5),
+    (np.array([0.0, 0.0, 0.0]), 0.0, np.array([1.0, -2.0, 3.0]), 0, 1.0),
+]
+
+
+def _verify_perceptron(function):
+    for w, b, x, y, eta in PERCEPTRON_CASES:
+        result = call(function, w.copy(), b, x.copy(), y, eta)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise Incorrect("la función debe devolver dos cosas, los pesos y el sesgo nuevos: return w_nuevo, b_nuevo.")
+        w_new, b_new = result
+        y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+        error = y - y_hat
+        expect_close(
+            w_new,
+            w + eta * error * x,
+            name="w_nuevo",
+            mistakes=[
+                (w - eta * error * x, "signo cambiado: la regla es w ← w + η·(y − ŷ)·x."),
+                (w + eta * y * x, "hay que multiplicar por el error (y − ŷ), no por y: si el ejemplo ya está "
+                 "bien clasificado, los pesos no cambian."),
+                (w + error * x, "falta multiplicar por la tasa de aprendizaje η."),
+            ],
+        )
+        expect_close(
+            b_new,
+            b + eta * error,
+            name="b_nuevo",
+            mistakes=[
+                (b, "el sesgo también se actualiza: b ← b + η·(y − ŷ)."),
+                (b - eta * error, "signo cambiado en el sesgo: b ← b + η·(y − ŷ)."),
+            ],
+        )
+
+
+def _perceptron_no_bias(w, b, x, y, eta):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+    return w + eta * (y - y_hat) * x, b
+
+
+EXERCISES = [
+    Exercise(
+        id="01.1",
+        title="La capa de salida para tres especies",
+        verify=_verify_output,
+        solution="c",
+        hint="¿cuántos números debe dar la red y qué deben cumplir (estar entre 0 y 1, sumar 1)?",
+        mistakes=[
+            ("a", "regresión"),
+            ("b", "binaria"),
+            ("d", "escalón"),
+            ("e", "debe ser una de"),
+        ],
+    ),
+    Exercise(
+        id="01.2",
+        title="La preactivación de una neurona",
+        verify=_verify_preactivation,
+        solution=preactivation,
+        hint="z = w₁x₁ + … + wₙxₙ + b; np.dot(w, x) hace la suma de productos.",
+        mistakes=[
+            (lambda x, w, b: np.dot(w, x), "falta sumar el sesgo"),
+            (lambda x, w, b: np.dot(w, x) - b, "se suma, no se resta"),
+            (lambda x, w, b: w * x + b, "un solo número"),
+            (lambda x, w, b: np.sum(w) * np.sum(x) + b, "SU peso"),
+        ],
+    ),
+    Exercise(
+        id="01.3",
+        title="Contar los parámetros de una red densa",
+        verify=_verify_count,
+        solution=count_parameters,
+        hint="recorre los pares de capas consecutivas (zip(capas[:-1], capas[1:])) y suma (n_entrada + 1)·n_salida.",
+        mistakes=[
+            (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "solo los pesos"),
+            (lambda s: sum(s), "has contado neuronas"),
+            (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + len(s) - 1, "no uno por capa"),
+            (lambda s: sum(a * (b + 1) for a, b in zip(s[:-1], s[1:])), "n_entrada·(n_salida + 1)"),
+        ],
+    ),
+    Exercise(
+        id="01.4",
+        title="Un paso de la regla del perceptrón",
+        verify=_verify_perceptron,
+        solution=perceptron_step,
+        hint="calcula ŷ = 1 si w·x + b ≥ 0 (si no, 0) y después w ← w + η·(y − ŷ)·x y b ← b + η·(y − ŷ).",
+        mistakes=[
+            (lambda w, b, x, y, eta: (w - eta * (y - (np.dot(w, x) + b >= 0)) * x,
+                                      b - eta * (y - (np.dot(w, x) + b >= 0))), "signo cambiado"),
+            (lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y), "no por y"),
+            (_perceptron_no_bias, "el sesgo también se actualiza"),
+            (lambda w, b, x, y, eta: w + eta * x, "dos cosas"),
+        ],
+    ),
+]
