@@ -1,0 +1,198 @@
+"""Ejercicios del capítulo 05: retropropagación y bucle de entrenamiento."""
+
+import math
+
+import numpy as np
+
+from ..checks import Incorrect, Exercise, call, expect_close
+
+# --------------------------------------------------------------------------------------------
+# 05.1 — Iteraciones totales: épocas · ⌈m/B⌉.
+# --------------------------------------------------------------------------------------------
+
+_ITERATION_CASES = [(238, 16, 60), (1000, 32, 10), (342, 1, 3), (100, 100, 7), (50, 64, 4), (1797, 128, 5)]
+
+
+def total_iterations(m, B, epochs):
+    """Cada época recorre los m ejemplos en ⌈m/B⌉ mini-lotes (el último puede ser más pequeño)."""
+    return epochs * math.ceil(m / B)
+
+
+def _verify_total_iterations(function):
+    for m, B, epochs in _ITERATION_CASES:
+        got = call(function, m, B, epochs)
+        expect_close(
+            got,
+            epochs * math.ceil(m / B),
+            name=f"el número de iteraciones con m = {m}, B = {B} y {epochs} épocas",
+            mistakes=[
+                (epochs * (m // B), "redondeaste hacia abajo (m // B): el último mini-lote, aunque esté "
+                                    "incompleto, también es una iteración. Usa ⌈m/B⌉ (math.ceil)."),
+                (epochs * m / B, "m/B no siempre es entero: el número de lotes es ⌈m/B⌉ (math.ceil)."),
+                (math.ceil(m / B), "eso son las iteraciones de UNA época; multiplica por el número de épocas."),
+                (epochs, "una época no es una iteración: en cada época hay ⌈m/B⌉ actualizaciones."),
+                (epochs * m, "eso sería con B = 1 (SGD puro); con lotes de B ejemplos hay ⌈m/B⌉ por época."),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# 05.2 — Regla de la cadena en una neurona: ∂L/∂w = 2(ŷ − y)·σ'(z)·x.
+# --------------------------------------------------------------------------------------------
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _neuron_cases():
+    rng = np.random.default_rng(7)
+    return [(rng.normal(size=6), rng.uniform(0, 1, size=6), 0.8, -0.3),
+            (rng.normal(size=4), rng.integers(0, 2, size=4).astype(float), -1.2, 0.5)]
+
+
+_NEURON_CASES = _neuron_cases()
+
+
+def neuron_weight_derivative(x, y, w, b):
+    """∂L/∂w = ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂w = 2(ŷ − y) · ŷ(1 − ŷ) · x."""
+    y_hat = 1.0 / (1.0 + np.exp(-(w * x + b)))
+    return 2 * (y_hat - y) * y_hat * (1 - y_hat) * x
+
+
+def _verify_neuron_weight_derivative(function):
+    for x, y, w, b in _NEURON_CASES:
+        got = call(function, x.copy(), y.copy(), w, b)
+        y_hat = _sigmoid(w * x + b)
+        slope = y_hat * (1 - y_hat)
+        expect_close(
+            got,
+            2 * (y_hat - y) * slope * x,
+            name="∂L/∂w",
+            mistakes=[
+                (2 * (y_hat - y) * x, "falta la derivada de la activación: ∂ŷ/∂z = σ'(z) = ŷ(1 − ŷ)."),
+                (2 * (y_hat - y) * slope, "falta el último eslabón ∂z/∂w = x (eso es ∂L/∂b)."),
+                ((y_hat - y) * slope * x, "falta el factor 2 de derivar el cuadrado: d(ŷ − y)²/dŷ = 2(ŷ − y)."),
+                (2 * (y_hat - y) * _sigmoid(x) * (1 - _sigmoid(x)) * x,
+                 "calculaste σ'(x); la derivada de la activación se evalúa en z = w·x + b."),
+                (2 * (y_hat - y) * y_hat * x, "σ'(z) = σ(z)(1 − σ(z)): falta el factor (1 − ŷ)."),
+                (2 * (y_hat - y) * slope * x * w, "multiplicaste también por w: ∂z/∂w = x, no x·w."),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# 05.3 — Pasada hacia atrás de una red de dos capas (tanh + softmax con entropía cruzada).
+# --------------------------------------------------------------------------------------------
+
+def _two_layer_case(m, n, H, K, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n))
+    W1, b1 = rng.normal(scale=0.7, size=(n, H)), rng.normal(scale=0.1, size=H)
+    W2, b2 = rng.normal(scale=0.7, size=(H, K)), rng.normal(scale=0.1, size=K)
+    Y = np.eye(K)[rng.integers(0, K, size=m)]
+    A1 = np.tanh(X @ W1 + b1)
+    Z2 = A1 @ W2 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    return X, Y, A1, W2, P
+
+
+_BACKWARD_CASES = [_two_layer_case(8, 3, 5, 4, seed=1), _two_layer_case(11, 4, 6, 3, seed=2)]
+
+
+def two_layer_backward(X, Y, A1, W2, P):
+    """Hacia atrás: dZ2 = (P − Y)/m; dW2 = A1ᵀdZ2; db2 = Σ dZ2; dZ1 = (dZ2 W2ᵀ)⊙(1 − A1²); dW1 = XᵀdZ1; db1 = Σ dZ1."""
+    m = len(X)
+    dZ2 = (P - Y) / m
+    dW2 = A1.T @ dZ2
+    db2 = dZ2.sum(axis=0)
+    dZ1 = (dZ2 @ W2.T) * (1 - A1 ** 2)
+    dW1 = X.T @ dZ1
+    db1 = dZ1.sum(axis=0)
+    return dW1, db1, dW2, db2
+
+
+def _verify_two_layer_backward(function):
+    names = ("dW1", "db1", "dW2", "db2")
+    for X, Y, A1, W2, P in _BACKWARD_CASES:
+        m = len(X)
+        got = call(function, X.copy(), Y.copy(), A1.copy(), W2.copy(), P.copy())
+        if not isinstance(got, (tuple, list)) or len(got) != 4:
+            raise Incorrect("se esperaba una tupla de cuatro arrays: (dW1, db1, dW2, db2).")
+        dW1, db1, dW2, db2 = two_layer_backward(X, Y, A1, W2, P)
+        dZ2 = (P - Y) / m
+        dZ1_no_derivative = dZ2 @ W2.T
+        mistakes = {
+            "dW1": [
+                (X.T @ dZ1_no_derivative, "falta la derivada de la activación oculta: dZ1 = (dZ2·W2ᵀ) ⊙ (1 − A1²)."),
+                (X.T @ (dZ1_no_derivative * (1 - np.tanh(A1) ** 2)),
+                 "aplicaste tanh otra vez: A1 ya es tanh(Z1), así que tanh'(Z1) = 1 − A1²."),
+                (X.T @ (dZ1_no_derivative * A1 * (1 - A1)),
+                 "esa es la derivada de la sigmoide; la de tanh es 1 − A1²."),
+            ],
+            "db1": [
+                (dZ1_no_derivative.sum(axis=0), "falta la derivada de la activación oculta: dZ1 = (dZ2·W2ᵀ) ⊙ (1 − A1²)."),
+            ],
+            "dW2": [
+                (A1.T @ (P - Y), "falta dividir entre m: el coste es un promedio, dZ2 = (P − Y)/m."),
+                (A1.T @ (Y - P) / m, "el signo está cambiado: dZ2 = (P − Y)/m, predicción menos etiqueta."),
+            ],
+            "db2": [],
+        }
+        for name, got_array, expected in zip(names, got, (dW1, db1, dW2, db2)):
+            shape = np.shape(got_array)
+            if name.startswith("db") and len(shape) == 1 and shape[0] == m and m != expected.shape[0]:
+                raise Incorrect(f"{name} tiene forma ({m},): sumaste sobre el eje equivocado. El gradiente del "
+                                "sesgo suma sobre los ejemplos: .sum(axis=0).")
+            expect_close(got_array, expected, name=name, mistakes=mistakes[name], m=m)
+
+
+EXERCISES = [
+    Exercise(
+        id="05.1",
+        title="Iteraciones de un entrenamiento",
+        verify=_verify_total_iterations,
+        solution=total_iterations,
+        hint="en cada época hay ⌈m/B⌉ mini-lotes (math.ceil(m / B)), y cada mini-lote es una iteración.",
+        mistakes=[
+            (lambda m, B, epochs: epochs * (m // B), "redondeaste hacia abajo"),
+            (lambda m, B, epochs: math.ceil(m / B), "multiplica por el número de épocas"),
+            (lambda m, B, epochs: epochs, "una época no es una iteración"),
+            (lambda m, B, epochs: epochs * m, "eso sería con B = 1"),
+        ],
+    ),
+    Exercise(
+        id="05.2",
+        title="La regla de la cadena en una neurona",
+        verify=_verify_neuron_weight_derivative,
+        solution=neuron_weight_derivative,
+        hint="calcula ŷ = σ(w·x + b) y multiplica los tres eslabones: 2(ŷ − y) · ŷ(1 − ŷ) · x.",
+        mistakes=[
+            (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * x, "falta la derivada de la activación"),
+            (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * _sigmoid(w * x + b) * (1 - _sigmoid(w * x + b)),
+             "falta el último eslabón"),
+            (lambda x, y, w, b: -neuron_weight_derivative(x, y, w, b), "signo"),
+            (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * _sigmoid(x) * (1 - _sigmoid(x)) * x, "calculaste σ'(x)"),
+        ],
+    ),
+    Exercise(
+        id="05.3",
+        title="Pasada hacia atrás de una red de dos capas",
+        verify=_verify_two_layer_backward,
+        solution=two_layer_backward,
+        hint="empieza por dZ2 = (P − Y)/m; cada dW es (entrada de la capa)ᵀ @ dZ, cada db es dZ.sum(axis=0), "
+             "y dZ1 = (dZ2 @ W2.T) * (1 − A1**2).",
+        mistakes=[
+            (lambda X, Y, A1, W2, P: tuple(g * len(X) for g in two_layer_backward(X, Y, A1, W2, P)), "1/m"),
+            (lambda X, Y, A1, W2, P: (lambda g: (g[0].T, g[1], g[2], g[3]))(two_layer_backward(X, Y, A1, W2, P)),
+             "traspuesta"),
+            (lambda X, Y, A1, W2, P: (X.T @ (((P - Y) / len(X)) @ W2.T),) + two_layer_backward(X, Y, A1, W2, P)[1:],
+             "falta la derivada de la activación oculta"),
+            (lambda X, Y, A1, W2, P: (lambda g: (g[0], g[1], A1.T @ (P - Y), g[3]))(two_layer_backward(X, Y, A1, W2, P)),
+             "falta dividir entre m"),
+            (lambda X, Y, A1, W2, P: (lambda g: (g[0], ((P - Y) / len(X) @ W2.T * (1 - A1 ** 2)).sum(axis=1), g[2], g[3]))(
+                two_layer_backward(X, Y, A1, W2, P)), "eje equivocado"),
+            (lambda X, Y, A1, W2, P: two_layer_backward(X, Y, A1, W2, P)[:2], "tupla de cuatro arrays"),
+        ],
+    ),
+]
