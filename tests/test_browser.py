@@ -97,8 +97,19 @@ def _wait_idle(page):
     )
 
 
-def _updates(status):
-    return int(status.get_attribute("data-updates") or 0)
+def _updates(output):
+    return int(output.locator(".course-demo-status").get_attribute("data-updates") or 0)
+
+
+# El widget HTML reemplaza su contenido en cada cambio: se busca de nuevo desde la salida.
+UPDATED = """([out, n]) => {
+    const s = out.querySelector('.course-demo-status');
+    return s && Number(s.getAttribute('data-updates')) > n;
+}"""
+IMAGE_CHANGED = """([out, src]) => {
+    const img = out.querySelector('.widget-image');
+    return img && img.getAttribute('src') !== src;
+}"""
 
 
 def test_every_demo_answers_the_keyboard_in_jupyterlab(jupyterlab):
@@ -131,24 +142,18 @@ def test_every_demo_answers_the_keyboard_in_jupyterlab(jupyterlab):
         for index, name in enumerate(DEMO_NAMES):
             output = outputs.nth(index)
             output.scroll_into_view_if_needed()
-            status = output.locator(".course-demo-status")
-            image = output.locator(".widget-image").first
-            before_src, before_updates = image.get_attribute("src"), _updates(status)
+            before_src = output.locator(".widget-image").first.get_attribute("src")
+            before_updates = _updates(output)
 
             handle = output.locator(".widget-slider .noUi-handle").first
             assert handle.count() == 1, f"la demostración «{name}» no tiene deslizadores"
             handle.focus()
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "([el, n]) => Number(el.getAttribute('data-updates')) > n",
-                arg=[status.element_handle(), before_updates], timeout=TIMEOUT_MS,
-            )
+            element = output.element_handle()
+            page.wait_for_function(UPDATED, arg=[element, before_updates], timeout=TIMEOUT_MS)
             _wait_idle(page)
-            page.wait_for_function(
-                "([el, src]) => el.getAttribute('src') !== src",
-                arg=[image.element_handle(), before_src], timeout=TIMEOUT_MS,
-            )
+            page.wait_for_function(IMAGE_CHANGED, arg=[element, before_src], timeout=TIMEOUT_MS)
             output.screenshot(path=str(SCREENSHOTS / f"{index + 1:02d}_{name}.png"))
             assert "No se pudo" not in output.inner_text(), f"«{name}» mostró un error interno"
 
