@@ -2,10 +2,15 @@
 
 Un paso = pasada hacia delante, pérdida (softmax + entropía cruzada), pasada hacia atrás (incluido
 el gradiente respecto de la entrada) y actualización SGD de todos los parámetros. Se mide la mediana
-de muchas repeticiones en float32, con lotes de 64, y se compara con PyTorch en CPU con 2 hilos
-haciendo el mismo trabajo (si PyTorch está instalado; no es una dependencia del curso).
+de muchas repeticiones en float32, con lotes de 64, y se compara con PyTorch en CPU con el mismo
+número de hilos haciendo el mismo trabajo (si PyTorch está instalado; no es una dependencia del curso).
 
-Uso:  python benchmarks/engine.py [--repeticiones 200]
+Las medidas se repiten en varias rondas alternando los dos motores y se da la mejor mediana de cada
+uno: así una carga pasajera de la máquina no favorece a ninguno. Con la máquina ocupada por otros
+procesos, las bibliotecas multihilo (OpenBLAS, OpenMP) se degradan mucho; ``--hilos 1`` da una
+comparación más estable.
+
+Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2]
 """
 
 import argparse
@@ -15,6 +20,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -70,14 +76,10 @@ def median_ms(step, repetitions, warmup=10):
     return 1e3 * statistics.median(times)
 
 
-def time_course_lib(layers, x, labels, repetitions):
-    return median_ms(lambda: train_step(layers, x, labels), repetitions)
-
-
-def time_torch(kind, x_nhwc, labels, repetitions):
+def torch_step(kind, x_nhwc, labels):
+    """El mismo paso en PyTorch (NCHW), con requires_grad en la entrada para calcular también ∂J/∂x."""
     import torch
 
-    torch.set_num_threads(2)
     nn = torch.nn
     if kind == "cnn":
         model = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
@@ -97,12 +99,14 @@ def time_torch(kind, x_nhwc, labels, repetitions):
         loss_fn(model(x), y).backward()
         optimizer.step()
 
-    return median_ms(step, repetitions)
+    return step
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeticiones", type=int, default=200)
+    parser.add_argument("--repeticiones", type=int, default=100)
+    parser.add_argument("--rondas", type=int, default=3)
+    parser.add_argument("--hilos", type=int, default=2)
     args = parser.parse_args()
     config.set_floatx("float32")
     config.set_seed(0)
@@ -112,23 +116,30 @@ def main():
     vectors = images.reshape(BATCH, -1)
 
     try:
-        import torch  # noqa: F401
-        have_torch = True
+        import torch
+        torch.set_num_threads(args.hilos)
     except ImportError:
-        have_torch = False
+        torch = None
 
-    print(f"Un paso de entrenamiento (lote de {BATCH}, float32), mediana de {args.repeticiones} repeticiones")
-    for kind, layers, x in (("cnn", lenet_layers(), images), ("mlp", mlp_layers(), vectors)):
-        title = ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)"
-                 if kind == "cnn" else "MLP 784-256-128-10")
-        ours = time_course_lib(layers, x, labels, args.repeticiones)
-        line = f"  {title}\n    course_lib.nn: {ours:7.2f} ms"
-        if have_torch:
-            theirs = time_torch(kind, x, labels, args.repeticiones)
-            line += f"   PyTorch CPU (2 hilos): {theirs:7.2f} ms   cociente: {ours / theirs:4.2f}×"
-        else:
-            line += "   (PyTorch no está instalado: sin comparación)"
-        print(line)
+    print(f"Un paso de entrenamiento (lote de {BATCH}, float32, {args.hilos} hilo(s)): mejor mediana de "
+          f"{args.rondas} rondas de {args.repeticiones} repeticiones")
+    with threadpool_limits(limits=args.hilos):
+        for kind, layers, x in (("cnn", lenet_layers(), images), ("mlp", mlp_layers(), vectors)):
+            title = ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)"
+                     if kind == "cnn" else "MLP 784-256-128-10")
+            ours_step = lambda: train_step(layers, x, labels)  # noqa: E731
+            theirs_step = torch_step(kind, x, labels) if torch else None
+            ours, theirs = [], []
+            for _ in range(args.rondas):
+                ours.append(median_ms(ours_step, args.repeticiones))
+                if theirs_step:
+                    theirs.append(median_ms(theirs_step, args.repeticiones))
+            line = f"  {title}\n    course_lib.nn: {min(ours):7.2f} ms"
+            if theirs:
+                line += f"   PyTorch CPU: {min(theirs):7.2f} ms   cociente: {min(ours) / min(theirs):4.2f}×"
+            else:
+                line += "   (PyTorch no está instalado: sin comparación)"
+            print(line)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Cada canal se agrupa por separado (la salida tiene los mismos canales) y no hay 
 El tamaño de salida sigue las reglas de Conv2D ("valid" o "same"); con "same", el relleno no cuenta:
 en el máximo se rellena con −∞ y en el promedio se divide solo entre los valores reales, como TensorFlow.
 
-La implementación recorre los p·p desplazamientos (u, v) de la ventana; cada paso procesa a la vez
+La implementación recorre los desplazamientos (u, v) de la ventana; cada paso procesa a la vez
 todas las ventanas de todo el lote (sin bucles sobre píxeles ni ejemplos). Las ventanas pueden
 solaparse (s < p), como en AlexNet (p = 3, s = 2).
 """
@@ -71,37 +71,70 @@ class _Pooling2D(Layer):
                 "padding": self.padding}
 
 
+def _axis_windows(axis, size, stride, n_out):
+    """Para cada desplazamiento u < size de la ventana en el eje ``axis``, el índice de la rebanada
+    x[..., u::stride, ...] con las n_out posiciones de salida."""
+    for u in range(size):
+        index = [slice(None)] * 4
+        index[axis] = slice(u, u + stride * (n_out - 1) + 1, stride)
+        yield u, tuple(index)
+
+
+def _max_along(x, axis, size, stride, n_out):
+    """Máximo de ventanas de ``size`` con paso ``stride`` en un solo eje, y en qué posición u estaba."""
+    best, where_best = None, None
+    for u, index in _axis_windows(axis, size, stride, n_out):
+        candidate = x[index]
+        if best is None:
+            best, where_best = candidate.copy(), np.zeros(candidate.shape, dtype=np.int8)
+        else:
+            better = candidate > best  # estricto: en un empate se queda la primera posición
+            np.maximum(best, candidate, out=best)
+            # where_best = u donde better, escrito con aritmética (np.where o copyto son ~20 veces más lentos aquí)
+            where_best *= ~better
+            where_best += better * np.int8(u)
+    return best, where_best
+
+
+def _max_along_backward(grad, where_best, input_shape, axis, size, stride):
+    """Inversa de :func:`_max_along`: cada gradiente va a la posición u que fue el máximo."""
+    grad_input = np.zeros(input_shape, dtype=grad.dtype)
+    for u, index in _axis_windows(axis, size, stride, grad.shape[axis]):
+        if stride >= size:  # ventanas sin solapamiento: cada elemento recibe de una sola ventana
+            np.multiply(grad, where_best == u, out=grad_input[index])
+        else:               # ventanas solapadas: hay que sumar lo que llega de cada una
+            grad_input[index] += grad * (where_best == u)
+    return grad_input
+
+
 class MaxPooling2D(_Pooling2D):
     """Max pooling: y = máximo de cada ventana de ``pool_size`` (``keras.layers.MaxPooling2D``).
 
     x: (N, H, W, C) -> y: (N, Ho, Wo, C). El gradiente de cada salida va entero al elemento de la
-    ventana que fue el máximo; los demás reciben 0. Si hay empates, va a uno solo: el primero en
-    orden de filas (como argmax en TensorFlow y PyTorch).
+    ventana que fue el máximo; los demás reciben 0. Si hay empates, va a uno solo (como argmax en
+    TensorFlow y PyTorch): la primera columna empatada y, dentro de ella, la primera fila.
     """
 
     def forward(self, x, training=False):
-        """x: (N, H, W, C) -> y: (N, Ho, Wo, C); guarda qué desplazamiento fue el máximo (argmax)."""
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, C); guarda dónde estaba el máximo de cada ventana."""
         x = self._prepare_input(x)
         padded, pads = self._pad(x, -np.inf)
-        y, argmax = None, None
-        for k, window in enumerate(self._windows()):
-            candidate = padded[window]
-            if y is None:
-                y, argmax = candidate.copy(), np.zeros(candidate.shape, dtype=np.int8)
-            else:
-                better = candidate > y   # estricto: en un empate se queda el primero
-                np.copyto(y, candidate, where=better)
-                np.copyto(argmax, k, where=better)
-        self._cache = (argmax, padded.shape, pads, x.shape)
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        Ho, Wo, _ = self.output_shape
+        # El máximo de una ventana rectangular es separable: primero el máximo a lo largo del alto
+        # (rebanadas de filas enteras, contiguas en memoria, que NumPy recorre deprisa) y luego del ancho.
+        rows, best_row = _max_along(padded, 1, ph, sh, Ho)      # (N, Ho, W, C)
+        y, best_col = _max_along(rows, 2, pw, sw, Wo)           # (N, Ho, Wo, C)
+        self._cache = (best_row, best_col, rows.shape, padded.shape, pads, x.shape)
         return y
 
     def backward(self, grad_y):
-        """∂L/∂y: (N, Ho, Wo, C) -> ∂L/∂x: (N, H, W, C); cada gradiente va a su argmax."""
+        """∂L/∂y: (N, Ho, Wo, C) -> ∂L/∂x: (N, H, W, C); cada gradiente va a su máximo."""
         grad_y = self._check_backward(grad_y)
-        argmax, padded_shape, (top, left), (N, H, W, C) = self._cache
-        grad_padded = np.zeros(padded_shape, dtype=grad_y.dtype)
-        for k, window in enumerate(self._windows()):
-            grad_padded[window] += grad_y * (argmax == k)
+        best_row, best_col, rows_shape, padded_shape, (top, left), (N, H, W, C) = self._cache
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        grad_rows = _max_along_backward(grad_y, best_col, rows_shape, 2, pw, sw)
+        grad_padded = _max_along_backward(grad_rows, best_row, padded_shape, 1, ph, sh)
         return grad_padded[:, top:top + H, left:left + W, :]
 
 
