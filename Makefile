@@ -9,6 +9,8 @@ TESTS  := $(VENV)/.pruebas-instaladas
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Dos procesos de prueba en dos núcleos: cada uno con un solo hilo de BLAS, sin competir.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: lab test install unit notebooks browser benchmarks clean
 
@@ -32,17 +34,17 @@ lab: $(COURSE)
 
 test: $(TESTS)
 	@bash scripts/install_browser.sh
-	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks
 
 unit: $(TESTS)
-	$(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py
 
 notebooks: $(TESTS)
-	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider notebooks
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider notebooks
 
 browser: $(TESTS)
 	@bash scripts/install_browser.sh
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
 
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py

@@ -149,7 +149,7 @@ def make_classification_2d(name="círculo", n=200, noise=0.0, seed=0):
     radio de los datos (como el ruido 0–50 de TensorFlow Playground dividido entre 100).
     """
     if name not in CLASSIFICATION_DATASETS:
-        raise unknown_name_error("conjunto de datos", name, CLASSIFICATION_DATASETS)
+        raise unknown_name_error("conjunto de datos", name, CLASSIFICATION_DATASETS, masculine=True)
     n = check_positive_int(n, "n", minimum=2)
     noise = check_number(noise, "noise", 0.0, 1.0)
     rng = np.random.default_rng(seed)
@@ -176,7 +176,7 @@ def make_regression_2d(name="plano", n=200, noise=0.0, seed=0):
     ``"plano"``: y = x1/10 + x2/10; ``"gaussiana"``: seis campanas de signo alterno.
     """
     if name not in REGRESSION_DATASETS:
-        raise unknown_name_error("conjunto de datos", name, REGRESSION_DATASETS)
+        raise unknown_name_error("conjunto de datos", name, REGRESSION_DATASETS, masculine=True)
     n = check_positive_int(n, "n", minimum=2)
     noise = check_number(noise, "noise", 0.0, 1.0)
     rng = np.random.default_rng(seed)

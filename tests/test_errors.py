@@ -54,7 +54,7 @@ def test_wrong_number_of_features():
         model.predict(np.ones((2, 3)))
 
 
-@pytest.mark.parametrize("value, pattern", [(np.nan, "NaN"), (np.inf, "infinitos")])
+@pytest.mark.parametrize("value, pattern", [(np.nan, "1 valor NaN"), (np.inf, "1 valor infinito")])
 def test_nan_or_inf_in_inputs(value, pattern):
     bad = X.copy()
     bad[3, 1] = value

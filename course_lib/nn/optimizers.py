@@ -12,7 +12,7 @@ se guarda en un diccionario con clave (capa, nombre del parámetro).
 
 import numpy as np
 
-from .validation import CourseError, check_number, closest, describe
+from .validation import CourseError, check_number, describe, unknown_name_error
 
 
 class Optimizer:
@@ -209,10 +209,7 @@ def get(identifier):
         key = identifier.strip().lower()
         if key in OPTIMIZERS:
             return OPTIMIZERS[key]()
-        suggestion = closest(key, OPTIMIZERS)
-        hint = f" ¿Quisiste decir '{suggestion}'?" if suggestion else ""
-        valid = ", ".join(f"'{name}'" for name in sorted(OPTIMIZERS))
-        raise CourseError(f"Optimizador desconocido: {identifier!r}.{hint} Opciones válidas: {valid}.")
+        raise unknown_name_error("optimizador", identifier, OPTIMIZERS, masculine=True)
     raise CourseError(
         "optimizer: se esperaba el nombre de un optimizador ('sgd', 'adam', 'rmsprop', 'adagrad') "
         f"o un objeto como Adam(learning_rate=0.001); se recibió {describe(identifier)}."

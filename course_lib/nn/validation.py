@@ -23,8 +23,10 @@ def closest(name, options):
     return matches[0] if matches else None
 
 
-def unknown_name_error(kind, name, options):
+def unknown_name_error(kind, name, options, masculine=False):
     """Construye el error para un nombre desconocido, sugiriendo el más cercano.
+
+    ``masculine`` concuerda el adjetivo con ``kind`` («optimizador desconocido»).
 
     >>> str(unknown_name_error("activación", "rleu", ["relu", "tanh"]))[:40]
     "Activación desconocida: 'rleu'. ¿Quisist"
@@ -32,7 +34,8 @@ def unknown_name_error(kind, name, options):
     valid = ", ".join(f"'{o}'" for o in sorted(options))
     suggestion = closest(name, options)
     hint = f" ¿Quisiste decir '{suggestion}'?" if suggestion else ""
-    return CourseError(f"{kind[0].upper()}{kind[1:]} desconocida: {name!r}.{hint} Opciones válidas: {valid}.")
+    adjective = "desconocido" if masculine else "desconocida"
+    return CourseError(f"{kind[0].upper()}{kind[1:]} {adjective}: {name!r}.{hint} Opciones válidas: {valid}.")
 
 
 def describe(x):
@@ -79,11 +82,16 @@ def as_float_array(x, name, dtype=None):
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise CourseError(
-            f"{name}: contiene {n_nan} valores NaN y {n_inf} infinitos. Se esperaban solo números "
+            f"{name}: contiene {_count(n_nan, 'valor NaN', 'valores NaN')} y "
+            f"{_count(n_inf, 'valor infinito', 'valores infinitos')}. Se esperaban solo números "
             "finitos. Imputa o elimina los valores faltantes antes de entrenar "
             "(por ejemplo con SimpleImputer o DataFrame.dropna())."
         )
     return arr
+
+
+def _count(n, singular, plural):
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def check_positive_int(value, name, minimum=1):
