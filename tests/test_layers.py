@@ -437,3 +437,12 @@ def test_get_config_rebuilds_an_equivalent_layer(make_layer, shape):
     np.testing.assert_allclose(clone.forward(x), y)
     assert clone.get_config() == config_
     assert clone.regularization_loss() == layer.regularization_loss()
+
+
+def test_activation_functions_accept_lists_for_the_notebooks():
+    relu = activations.get("relu")
+    np.testing.assert_array_equal(relu([-1, 0, 2]), [0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(relu.derivative([-1, 2]), [0.0, 1.0])
+    assert activations.get("leaky_relu", alpha=0.1)(-2) == pytest.approx(-0.2)
+    with pytest.raises(CourseError, match="alpha"):
+        activations.get("elu", alpha=-1)

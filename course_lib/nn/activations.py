@@ -23,16 +23,31 @@ import numpy as np
 from scipy.special import erf
 
 from .layer import Layer
-from .validation import CourseError, CourseTypeError, unknown_name_error
+from .validation import CourseError, CourseTypeError, check_number, unknown_name_error
+
+
+def _as_float(z):
+    """Acepta listas, números o arrays de enteros (p. ej. en un cuaderno) y devuelve un array real."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
+
+
+def _sigmoid(z):
+    with np.errstate(over="ignore"):  # e^(−z) = inf para z muy negativo da σ = 0, que es correcto
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 class ActivationFunction:
-    """Base de las activaciones elemento a elemento: ∂L/∂z = ∂L/∂a · f'(z)."""
+    """Base de las activaciones elemento a elemento: ∂L/∂z = ∂L/∂a · f'(z).
+
+    ``f(z)`` y ``f.derivative(z)`` aceptan listas o números; ``forward`` y ``backward``, que usan
+    las capas, esperan arrays de NumPy de números reales.
+    """
 
     name = "activation"
 
     def __call__(self, z):
-        return self.forward(z)
+        return self.forward(_as_float(z))
 
     def forward(self, z):
         raise NotImplementedError
@@ -61,7 +76,7 @@ class Linear(ActivationFunction):
         return z
 
     def derivative(self, z):
-        return np.ones_like(z)
+        return np.ones_like(_as_float(z))
 
     def backward(self, grad_a, z, a):
         return grad_a
@@ -81,7 +96,7 @@ class Step(ActivationFunction):
         return (z >= 0).astype(z.dtype)
 
     def derivative(self, z):
-        return np.zeros_like(z)
+        return np.zeros_like(_as_float(z))
 
     def backward(self, grad_a, z, a):
         raise CourseError(
@@ -98,11 +113,10 @@ class Sigmoid(ActivationFunction):
     name = "sigmoid"
 
     def forward(self, z):
-        with np.errstate(over="ignore"):  # e^(−z) = inf para z muy negativo da σ = 0, que es correcto
-            return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoid(z)
 
     def derivative(self, z):
-        s = self.forward(z)
+        s = _sigmoid(_as_float(z))
         return s * (1.0 - s)
 
     def backward(self, grad_a, z, a):
@@ -118,7 +132,7 @@ class Tanh(ActivationFunction):
         return np.tanh(z)
 
     def derivative(self, z):
-        return 1.0 - np.tanh(z) ** 2
+        return 1.0 - np.tanh(_as_float(z)) ** 2
 
     def backward(self, grad_a, z, a):
         return grad_a * (1.0 - a * a)
@@ -136,6 +150,7 @@ class ReLU(ActivationFunction):
         return np.maximum(z, 0)
 
     def derivative(self, z):
+        z = _as_float(z)
         return (z > 0).astype(z.dtype)
 
     def backward(self, grad_a, z, a):
@@ -152,12 +167,13 @@ class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
 
     def __init__(self, alpha=0.01):
-        self.alpha = float(alpha)
+        self.alpha = check_number(alpha, "leaky_relu: alpha (pendiente para z < 0)", low=0.0)
 
     def forward(self, z):
         return np.where(z > 0, z, self.alpha * z)
 
     def derivative(self, z):
+        z = _as_float(z)
         return np.where(z > 0, 1.0, self.alpha).astype(z.dtype)
 
     def get_config(self):
@@ -170,13 +186,14 @@ class ELU(ActivationFunction):
     name = "elu"
 
     def __init__(self, alpha=1.0):
-        self.alpha = float(alpha)
+        self.alpha = check_number(alpha, "elu: alpha", low=0.0)
 
     def forward(self, z):
         # expm1(min(z, 0)) = e^z − 1 sin desbordamiento para z grande (esa rama no se usa).
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
 
     def derivative(self, z):
+        z = _as_float(z)
         return np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
 
     def backward(self, grad_a, z, a):
@@ -195,14 +212,15 @@ class Swish(ActivationFunction):
     name = "swish"
 
     def forward(self, z):
-        return z * Sigmoid().forward(z)
+        return z * _sigmoid(z)
 
     def derivative(self, z):
-        s = Sigmoid().forward(z)
+        z = _as_float(z)
+        s = _sigmoid(z)
         return s + z * s * (1.0 - s)
 
     def backward(self, grad_a, z, a):
-        s = Sigmoid().forward(z)
+        s = _sigmoid(z)
         return grad_a * (s + a * (1.0 - s))
 
 
@@ -223,6 +241,7 @@ class GELU(ActivationFunction):
         return z * self._cdf(z)
 
     def derivative(self, z):
+        z = _as_float(z)
         density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
         return self._cdf(z) + z * density
 
@@ -244,7 +263,7 @@ class Softmax(ActivationFunction):
 
     def derivative(self, z):
         """Jacobiana de forma (..., K, K): J[..., k, j] = a_k(δ_kj − a_j)."""
-        a = self.forward(z)
+        a = self.forward(_as_float(z))
         return a[..., :, None] * (np.eye(a.shape[-1], dtype=a.dtype) - a[..., None, :])
 
     def backward(self, grad_a, z, a):
