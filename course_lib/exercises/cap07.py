@@ -1,0 +1,267 @@
+"""Ejercicios del capítulo 07: datos y preprocesamiento."""
+
+import numpy as np
+
+from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+
+# --- 07.1 — ¿Con qué datos se ajusta el escalador? ----------------------------------------------
+
+OPCIONES_ESCALADOR = ["todos", "entrenamiento", "entrenamiento y validación", "prueba"]
+EXPLICACIONES_ESCALADOR = {
+    "todos": (
+        "si μ y σ se calculan con todos los datos, la información de validación y prueba se filtra "
+        "en el entrenamiento (fuga de datos) y la evaluación sale optimista."
+    ),
+    "entrenamiento y validación": (
+        "la validación sirve para elegir el modelo como si fueran datos nuevos: si el escalador la ha "
+        "visto, esa estimación deja de ser honesta."
+    ),
+    "prueba": "la prueba solo se usa al final, una vez, para medir el rendimiento real; nunca para ajustar nada.",
+}
+
+
+def _verify_escalador(answer):
+    expect_choice(answer, "entrenamiento", OPCIONES_ESCALADOR, EXPLICACIONES_ESCALADOR)
+
+
+# --- 07.2 — Estandarizar con los estadísticos del entrenamiento ----------------------------------
+
+def estandarizar(X_train, X_nuevo):
+    """Estandariza X_nuevo con μ y σ de cada columna de X_train: (x − μ_train) / σ_train."""
+    X_train = np.asarray(X_train, dtype=float)
+    mu = X_train.mean(axis=0)
+    sigma = X_train.std(axis=0)
+    return (np.asarray(X_nuevo, dtype=float) - mu) / sigma
+
+
+def _datos_estandarizar():
+    rng = np.random.default_rng(7)
+    X_train = rng.normal([40.0, 17.0, 4000.0], [5.0, 2.0, 800.0], size=(20, 3))
+    X_nuevo = rng.normal([46.0, 15.0, 5000.0], [3.0, 1.0, 400.0], size=(7, 3))
+    return X_train, X_nuevo
+
+
+def _verify_estandarizar(function):
+    X_train, X_nuevo = _datos_estandarizar()
+    got = call(function, X_train.copy(), X_nuevo.copy())
+    mu, sigma = X_train.mean(axis=0), X_train.std(axis=0)
+    expect_close(
+        got,
+        (X_nuevo - mu) / sigma,
+        name="X_nuevo estandarizado",
+        mistakes=[
+            ((X_nuevo - X_nuevo.mean(axis=0)) / X_nuevo.std(axis=0),
+             "calculaste μ y σ con los datos nuevos: hay que usar los del entrenamiento (si no, cada "
+             "conjunto se escala distinto y, con la prueba, hay fuga de datos)."),
+            ((X_nuevo - mu) / X_train.std(axis=0, ddof=1),
+             "usaste la desviación típica muestral (ddof=1, la de pandas .std()); StandardScaler usa "
+             "ddof=0, la de NumPy np.std por defecto."),
+            (X_nuevo - mu, "solo restaste la media: falta dividir entre σ de cada columna."),
+            ((X_nuevo - X_train.mean()) / X_train.std(),
+             "calculaste una sola media y una sola σ para toda la matriz: usa axis=0 (una por columna)."),
+            ((X_nuevo - X_train.min(axis=0)) / (X_train.max(axis=0) - X_train.min(axis=0)),
+             "eso es normalizar (min-max), no estandarizar: z = (x − μ) / σ."),
+        ],
+    )
+
+
+# --- 07.3 — Codificación one-hot de las etiquetas -----------------------------------------------
+
+def one_hot(y, K):
+    """Matriz (m, K) con un 1 en la columna de la clase de cada ejemplo y 0 en las demás."""
+    y = np.asarray(y, dtype=int)
+    Y = np.zeros((y.size, K))
+    Y[np.arange(y.size), y] = 1.0
+    return Y
+
+
+def _verify_one_hot(function):
+    for y, K in (([2, 0, 1, 1, 0], 3), ([3, 1, 4, 0, 2, 4, 1], 5), ([0, 0, 1], 2)):
+        y = np.array(y)
+        got = call(function, y.copy(), K)
+        expected = np.eye(K)[y]
+        expect_close(
+            got,
+            expected,
+            name=f"one_hot({y.tolist()}, {K})",
+            mistakes=[
+                (expected[:, 1:], "quitaste la primera columna (como drop_first): para las etiquetas de "
+                                  "salida hacen falta las K columnas, una probabilidad por clase."),
+                (np.eye(K)[y - 1], "el 1 está una columna desplazado: la clase k va en la columna k "
+                                   "(empezando en 0)."),
+                (1.0 - expected, "invertiste ceros y unos: la columna de la clase lleva el 1."),
+            ],
+        )
+
+
+# --- 07.4 — Distancia haversine ------------------------------------------------------------------
+
+RADIO_TIERRA_KM = 6371.0
+
+
+def haversine(lat1, lon1, lat2, lon2):
+    """Distancia de círculo máximo en km entre puntos dados en grados (radio medio 6371 km).
+
+    a = sin²(Δφ/2) + cos φ₁ · cos φ₂ · sin²(Δλ/2);  d = 2R · arcsin(√a).
+    """
+    phi1, lam1, phi2, lam2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+    return 2 * RADIO_TIERRA_KM * np.arcsin(np.sqrt(a))
+
+
+# Madrid, Barcelona, Sevilla, Buenos Aires, Ciudad de México, Bogotá (latitud, longitud en grados).
+_CIUDADES = np.array([
+    [40.4168, -3.7038], [41.3874, 2.1686], [37.3891, -5.9845],
+    [-34.6037, -58.3816], [19.4326, -99.1332], [4.7110, -74.0721],
+])
+
+
+def _haversine_grados_sin_convertir(lat1, lon1, lat2, lon2):
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * RADIO_TIERRA_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _verify_haversine(function):
+    origen = np.repeat(_CIUDADES[:1], len(_CIUDADES) - 1, axis=0)
+    destino = _CIUDADES[1:]
+    args = (origen[:, 0], origen[:, 1], destino[:, 0], destino[:, 1])
+    got = call(function, *(a.copy() for a in args))
+    expected = haversine(*args)
+    if np.ndim(got) == 0:
+        raise Incorrect("devolviste un solo número: la función debe aceptar arrays y devolver una distancia por par.")
+    expect_close(
+        got,
+        expected,
+        name="la distancia (km)",
+        rtol=1e-4,
+        mistakes=[
+            (_haversine_grados_sin_convertir(*args),
+             "no pasaste los grados a radianes: np.sin y np.cos esperan radianes (usa np.radians)."),
+            (expected / 2, "falta el factor 2: d = 2R · arcsin(√a)."),
+            (expected / RADIO_TIERRA_KM, "devolviste el ángulo central en radianes: multiplica por el radio (6371 km)."),
+            (111.195 * np.hypot(destino[:, 0] - origen[:, 0], destino[:, 1] - origen[:, 1]),
+             "eso es la distancia euclídea en grados (×111 km): no sirve, porque un grado de longitud "
+             "mide menos cuanto más lejos del ecuador."),
+        ],
+    )
+
+
+# --- 07.5 — Atípicos con el rango intercuartílico -------------------------------------------------
+
+def atipicos_iqr(x, k=1.5):
+    """Máscara booleana de los valores fuera de [Q1 − k·IQR, Q3 + k·IQR], con IQR = Q3 − Q1."""
+    x = np.asarray(x, dtype=float)
+    q1, q3 = np.percentile(x, [25, 75])
+    iqr = q3 - q1
+    return (x < q1 - k * iqr) | (x > q3 + k * iqr)
+
+
+def _datos_atipicos():
+    # 40 valores entre 10 y 14 y cinco extremos a distintas distancias de la caja.
+    base = np.linspace(10.0, 14.0, 40)
+    return np.concatenate([base, [16.5, 19.5, 7.5, 4.0, 23.0]])
+
+
+def _mask_zscore(x, umbral=3.0):
+    return np.abs((x - x.mean()) / x.std()) > umbral
+
+
+def _verify_atipicos(function):
+    x = _datos_atipicos()
+    q1, q3 = np.percentile(x, [25, 75])
+    for k in (1.5, 3.0):
+        got = call(function, x.copy(), k)
+        got = np.asarray(got)
+        if got.shape != x.shape:
+            raise Incorrect(
+                f"se esperaba una máscara con un valor por dato, forma {x.shape}; recibí forma {got.shape} "
+                "(¿devolviste los valores atípicos en lugar de la máscara booleana?)."
+            )
+        expected = atipicos_iqr(x, k)
+        expect_close(
+            got.astype(float),
+            expected.astype(float),
+            name=f"la máscara con k = {k}",
+            mistakes=[
+                (atipicos_iqr(x, 1.5).astype(float) if k != 1.5 else np.full(x.shape, np.nan),
+                 "ignoras el argumento k: con k = 3 las vallas se alejan y deben salir menos atípicos."),
+                ((x < q1) | (x > q3), "marcaste todo lo que queda fuera de la caja [Q1, Q3]: las vallas "
+                                      "son Q1 − k·IQR y Q3 + k·IQR."),
+                (_mask_zscore(x).astype(float), "eso es el criterio de la puntuación z (|z| > 3), no el del "
+                                                "rango intercuartílico."),
+                (~expected, "la máscara está invertida: True debe marcar los atípicos."),
+            ],
+        )
+
+
+EXERCISES = [
+    Exercise(
+        id="07.1",
+        title="¿Con qué datos se ajusta el escalador?",
+        verify=_verify_escalador,
+        solution="entrenamiento",
+        hint="piensa qué conjunto representa los datos que el modelo «ya conoce».",
+        mistakes=[
+            ("todos", "fuga de datos"),
+            ("prueba", "solo se usa al final"),
+            ("entrenamiento y validación", "deja de ser honesta"),
+            ("train", "debe ser una de"),
+        ],
+    ),
+    Exercise(
+        id="07.2",
+        title="Estandarizar con los estadísticos del entrenamiento",
+        verify=_verify_estandarizar,
+        solution=estandarizar,
+        hint="μ = X_train.mean(axis=0), σ = X_train.std(axis=0) y z = (X_nuevo − μ) / σ.",
+        mistakes=[
+            (lambda Xt, Xn: (Xn - Xn.mean(axis=0)) / Xn.std(axis=0), "datos nuevos"),
+            (lambda Xt, Xn: (Xn - Xt.mean(axis=0)) / Xt.std(axis=0, ddof=1), "ddof=1"),
+            (lambda Xt, Xn: Xn - Xt.mean(axis=0), "solo restaste la media"),
+            (lambda Xt, Xn: (Xn - Xt.mean()) / Xt.std(), "axis=0"),
+            (lambda Xt, Xn: (Xn - Xt.min(axis=0)) / (Xt.max(axis=0) - Xt.min(axis=0)), "min-max"),
+            (lambda Xt, Xn: ((Xn - Xt.mean(axis=0)) / Xt.std(axis=0)).T, "traspuesta"),
+        ],
+    ),
+    Exercise(
+        id="07.3",
+        title="Codificación one-hot",
+        verify=_verify_one_hot,
+        solution=one_hot,
+        hint="crea np.zeros((m, K)) y pon un 1 en la fila i, columna y[i].",
+        mistakes=[
+            (lambda y, K: np.eye(K)[y][:, 1:], "primera columna"),
+            (lambda y, K: np.eye(K)[y - 1], "desplazado"),
+            (lambda y, K: 1.0 - np.eye(K)[y], "invertiste"),
+            (lambda y, K: np.eye(K)[y].T, "traspuesta"),
+        ],
+    ),
+    Exercise(
+        id="07.4",
+        title="Distancia haversine",
+        verify=_verify_haversine,
+        solution=haversine,
+        hint="convierte todo a radianes con np.radians y usa d = 2R·arcsin(√a) con R = 6371 km.",
+        mistakes=[
+            (_haversine_grados_sin_convertir, "radianes"),
+            (lambda *a: haversine(*a) / 2, "factor 2"),
+            (lambda *a: haversine(*a) / RADIO_TIERRA_KM, "multiplica por el radio"),
+            (lambda la1, lo1, la2, lo2: 111.195 * np.hypot(la2 - la1, lo2 - lo1), "euclídea"),
+            (lambda *a: 505.0, "un solo número"),
+        ],
+    ),
+    Exercise(
+        id="07.5",
+        title="Atípicos con el rango intercuartílico",
+        verify=_verify_atipicos,
+        solution=atipicos_iqr,
+        hint="q1, q3 = np.percentile(x, [25, 75]); las vallas son q1 − k·(q3 − q1) y q3 + k·(q3 − q1).",
+        mistakes=[
+            (lambda x, k=1.5: atipicos_iqr(x, 1.5), "ignoras el argumento k"),
+            (lambda x, k=1.5: (x < np.percentile(x, 25)) | (x > np.percentile(x, 75)), "fuera de la caja"),
+            (lambda x, k=1.5: _mask_zscore(x), "puntuación z"),
+            (lambda x, k=1.5: ~atipicos_iqr(x, k), "invertida"),
+            (lambda x, k=1.5: x[atipicos_iqr(x, k)], "máscara booleana"),
+        ],
+    ),
+]
