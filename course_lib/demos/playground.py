@@ -1,0 +1,506 @@
+"""Demostración: un laboratorio al estilo de TensorFlow Playground, hecho con ``course_lib.nn``.
+
+Se elige un conjunto de datos en 2-D, las características de entrada (X1, X2, X1², X2², X1·X2,
+sin X1, sin X2), la arquitectura (0 a 6 capas ocultas de 1 a 8 neuronas), la activación, la tasa
+de aprendizaje η, la regularización y el tamaño del lote, y se entrena con el motor del curso:
+``Sequential``, ``Dense``, la pérdida y el optimizador ``SGD``, paso a paso. El mapa de calor
+muestra la salida de la red sobre todo el plano, como en Playground.
+
+Como en Playground: cambiar la tasa de aprendizaje conserva la red; cualquier otro cambio la
+reinicia con pesos aleatorios nuevos.
+
+- Clasificación (círculo, xor, gaussianas, espiral): salida Dense(1) lineal (logit z) y
+  ``BinaryCrossentropy(from_logits=True)``, la forma numéricamente estable; ŷ = σ(z).
+- Regresión (plano, gaussiana): salida Dense(1) lineal y ``MeanSquaredError``.
+
+Entradas: los datos viven en [−6, 6]²; para que η tenga el mismo efecto en todas, X1 y X2 se
+dividen entre 6 (u = x/6 ∈ [−1, 1]) y X1² = u1², X1·X2 = u1·u2; sin X1 usa x sin escalar (dos
+periodos en el rango, como en Playground).
+
+``PlaygroundTrainer`` es la máquina de estados del entrenamiento y no sabe nada de widgets.
+"""
+
+import math
+
+import numpy as np
+import ipywidgets as widgets
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+
+from .. import nn
+from ..data import make_classification_2d, make_regression_2d
+from ..nn import initializers
+from .base import Demo, DemoMessage, slider_style
+
+# Listas de valores de TensorFlow Playground
+LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+
+DATASETS = {
+    "círculo": ("clasificación", "círculo"),
+    "xor": ("clasificación", "xor"),
+    "gaussianas": ("clasificación", "gaussianas"),
+    "espiral": ("clasificación", "espiral"),
+    "regresión: plano": ("regresión", "plano"),
+    "regresión: gaussiana": ("regresión", "gaussiana"),
+}
+
+FEATURES = {
+    "X1": lambda x: x[:, 0] / 6,
+    "X2": lambda x: x[:, 1] / 6,
+    "X1²": lambda x: (x[:, 0] / 6) ** 2,
+    "X2²": lambda x: (x[:, 1] / 6) ** 2,
+    "X1·X2": lambda x: x[:, 0] * x[:, 1] / 36,
+    "sin X1": lambda x: np.sin(x[:, 0]),
+    "sin X2": lambda x: np.sin(x[:, 1]),
+}
+
+ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoide": "sigmoid", "lineal": None}
+REGULARIZERS = {"ninguna": None, "L1": nn.L1, "L2": nn.L2}
+N_SAMPLES = 400
+MAX_STEPS_PER_TICK = 100  # mini-lotes por fotograma como máximo (≈ 0,1 ms cada uno: ≥ 10 fotogramas/s)
+
+
+def feature_matrix(x, names):
+    """Matriz (n, k) de las características ``names`` calculadas a partir de los puntos x (n, 2)."""
+    return np.column_stack([FEATURES[name](x) for name in names]).astype(nn.floatx())
+
+
+def _glorot_uniform(rng):
+    """Inicialización de Glorot uniforme (la de Keras) con un generador propio (reproducible)."""
+    def glorot_uniform(shape):
+        fan_in, fan_out = initializers.compute_fans(shape)
+        limit = math.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, size=shape).astype(nn.floatx())
+    return glorot_uniform
+
+
+class PlaygroundTrainer:
+    """Datos, red y bucle de entrenamiento de un experimento de Playground (sin widgets).
+
+    Cada paso es un mini-lote: ŷ = red(x_B); J = pérdida(y_B, ŷ) + penalización;
+    retropropagación con ``model.backward``; θ ← θ − η·∂J/∂θ con ``SGD.step``.
+    ``epoch`` cuenta pasadas completas por los datos de entrenamiento.
+    """
+
+    def __init__(self, dataset="círculo", noise=0, train_ratio=0.5, batch_size=10, features=("X1", "X2"),
+                 hidden=(4, 2), activation="tanh", learning_rate=0.03, regularization="ninguna",
+                 regularization_rate=0.0, seed=0, data_seed=0, n_samples=N_SAMPLES):
+        if dataset not in DATASETS:
+            raise nn.CourseError(f"Conjunto de datos desconocido: {dataset!r}; opciones: {', '.join(DATASETS)}.")
+        if not features:
+            raise nn.CourseError("Elige al menos una característica de entrada (por ejemplo X1 y X2).")
+        unknown = [f for f in features if f not in FEATURES]
+        if unknown or activation not in ACTIVATIONS or regularization not in REGULARIZERS:
+            raise nn.CourseError(f"Opción desconocida: {unknown or activation or regularization!r}.")
+        if not 0 < train_ratio < 1:
+            raise nn.CourseError(f"La proporción de entrenamiento debe estar entre 0 y 1; se recibió {train_ratio}.")
+        self.dataset, self.features, self.hidden = dataset, tuple(features), tuple(hidden)
+        self.activation, self.batch_size = activation, int(batch_size)
+        self.regularization, self.regularization_rate = regularization, float(regularization_rate)
+        self.problem, name = DATASETS[dataset]
+
+        # Datos (la semilla de los datos no cambia al reiniciar la red, como en Playground)
+        if self.problem == "clasificación":
+            x, y = make_classification_2d(name, n=n_samples, noise=noise, seed=data_seed)
+        else:
+            x, y = make_regression_2d(name, n=n_samples, noise=noise, seed=data_seed)
+        order = np.random.default_rng(data_seed + 1).permutation(len(x))
+        n_train = min(max(int(round(train_ratio * len(x))), 1), len(x) - 1)
+        self.x_train, self.x_test = x[order[:n_train]], x[order[n_train:]]
+        self.y_train, self.y_test = y[order[:n_train]].astype(float), y[order[n_train:]].astype(float)
+        self.f_train = feature_matrix(self.x_train, self.features)
+        self.f_test = feature_matrix(self.x_test, self.features)
+
+        # Red: capas ocultas Dense(neuronas, activación) y una salida Dense(1) lineal
+        rng = np.random.default_rng(seed)
+        regularizer = REGULARIZERS[regularization]
+        layers = []
+        for units in self.hidden:
+            layers.append(nn.Dense(units, activation=ACTIVATIONS[activation], kernel_initializer=_glorot_uniform(rng),
+                                   kernel_regularizer=regularizer(self.regularization_rate) if regularizer else None))
+        layers.append(nn.Dense(1, kernel_initializer=_glorot_uniform(rng),
+                               kernel_regularizer=regularizer(self.regularization_rate) if regularizer else None))
+        self.model = nn.Sequential(layers)
+        self.model.build((len(self.features),))
+        self.loss = (nn.BinaryCrossentropy(from_logits=True) if self.problem == "clasificación"
+                     else nn.MeanSquaredError())
+        self.optimizer = nn.SGD(learning_rate=learning_rate)
+        self.t_train = self.loss.prepare_targets(self.y_train, (len(self.y_train), 1))
+        self.t_test = self.loss.prepare_targets(self.y_test, (len(self.y_test), 1))
+
+        self._rng = np.random.default_rng(seed + 10_000)
+        self._order = self._rng.permutation(len(self.f_train))
+        self._cursor = 0
+        self.epoch = 0
+        self.steps = 0
+        self.diverged = False
+        self.history = {"epoch": [], "loss": [], "val_loss": []}
+        self._record()
+
+    # --- estado ----------------------------------------------------------------------------------
+    @property
+    def batches_per_epoch(self):
+        return math.ceil(len(self.f_train) / self.batch_size)
+
+    @property
+    def progress(self):
+        """Épocas transcurridas, con fracción (p. ej. 3,5 = a mitad de la cuarta pasada)."""
+        return self.epoch + self._cursor / len(self.f_train)
+
+    def set_learning_rate(self, learning_rate):
+        """Cambia η sin tocar la red (como en Playground)."""
+        self.optimizer.learning_rate = float(learning_rate)
+
+    def weights(self):
+        """Copia de todos los parámetros, en orden (para comparar redes)."""
+        return [p.copy() for layer in self.model.layers for p in layer.params.values()]
+
+    def count_params(self):
+        return int(sum(p.size for layer in self.model.layers for p in layer.params.values()))
+
+    def architecture(self):
+        return " → ".join(str(n) for n in (len(self.features),) + self.hidden + (1,))
+
+    # --- cálculo ---------------------------------------------------------------------------------
+    def _output(self, f):
+        with np.errstate(all="ignore"):
+            return self.model.forward(f, training=False)
+
+    def predict(self, x):
+        """ŷ en los puntos x (n, 2): probabilidad de la clase 1 (clasificación) o valor (regresión)."""
+        z = self._output(feature_matrix(x, self.features))[:, 0].astype(float)
+        if self.problem == "clasificación":
+            with np.errstate(all="ignore"):
+                return 1.0 / (1.0 + np.exp(-z))
+        return z
+
+    def losses(self):
+        """(J de entrenamiento, J de prueba), sin la penalización de la regularización."""
+        with np.errstate(all="ignore"):
+            return (self.loss.value(self.t_train, self._output(self.f_train)),
+                    self.loss.value(self.t_test, self._output(self.f_test)))
+
+    def _record(self):
+        train, test = self.losses()
+        if not (np.isfinite(train) and np.isfinite(test)):
+            self.diverged = True
+        self.history["epoch"].append(self.progress)
+        self.history["loss"].append(train)
+        self.history["val_loss"].append(test)
+
+    def train_steps(self, n):
+        """Entrena ``n`` mini-lotes (recorre los datos barajados; al acabarlos, nueva época)."""
+        if self.diverged:
+            return
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                batch = self._order[self._cursor:self._cursor + self.batch_size]
+                y_hat = self.model.forward(self.f_train[batch], training=True)
+                self.model.backward(self.loss.grad(self.t_train[batch], y_hat))
+                self.optimizer.step(self.model.trainable_layers)
+                self.steps += 1
+                self._cursor += len(batch)
+                if self._cursor >= len(self._order):
+                    self.epoch += 1
+                    self._cursor = 0
+                    self._order = self._rng.permutation(len(self._order))
+                if not np.all(np.isfinite(y_hat)):
+                    self.diverged = True
+                    break
+        self._record()
+
+    def tick(self, max_steps=MAX_STEPS_PER_TICK):
+        """Un fotograma: hasta el final de la época en curso, con ``max_steps`` mini-lotes como mucho."""
+        remaining = math.ceil((len(self._order) - self._cursor) / self.batch_size)
+        self.train_steps(max(1, min(remaining, max_steps)))
+
+    def run_epochs(self, epochs):
+        """Entrena ``epochs`` épocas completas (para cuadernos y tests)."""
+        for _ in range(epochs):
+            self.train_steps(math.ceil((len(self._order) - self._cursor) / self.batch_size))
+            if self.diverged:
+                break
+
+
+# --- Ejemplos para el profesor ---------------------------------------------------------------
+
+BASE_SETTINGS = dict(dataset="círculo", noise=0, train_ratio=50, batch_size=10, hidden_layers=2, neurons=4,
+                     activation="tanh", learning_rate=0.03, regularization="ninguna", regularization_rate=0,
+                     features=("X1", "X2"))
+
+PRESETS = {
+    "xor con 2 neuronas: falla": (
+        dict(dataset="xor", hidden_layers=1, neurons=2, learning_rate=0.1),
+        "Con una sola capa de 2 neuronas la frontera no puede formar la cruz del xor: la pérdida se estanca."),
+    "xor con X1·X2: lineal basta": (
+        dict(dataset="xor", hidden_layers=0, features=("X1·X2",), learning_rate=0.3),
+        "Con la característica X1·X2 basta una neurona de salida: la clase es el signo de x1·x2."),
+    "círculo con X1² y X2²": (
+        dict(dataset="círculo", hidden_layers=0, features=("X1²", "X2²"), learning_rate=0.3),
+        "Con X1² y X2² la frontera x1² + x2² = r² es lineal en las entradas: sin capas ocultas."),
+    "espiral profunda": (
+        dict(dataset="espiral", hidden_layers=4, neurons=8, learning_rate=0.03, batch_size=10,
+             features=("X1", "X2", "sin X1", "sin X2")),
+        "La espiral necesita una red profunda (4 capas de 8) o buenas características; tarda cientos de épocas."),
+    "tasa de aprendizaje demasiado alta": (
+        dict(dataset="gaussianas", hidden_layers=2, neurons=4, learning_rate=10, activation="ReLU"),
+        "Con η = 10 cada paso se pasa del mínimo: la pérdida salta o diverge. Bájala a 0,03 (la red se conserva)."),
+    "ruido y sobreajuste": (
+        dict(dataset="círculo", noise=50, train_ratio=10, hidden_layers=6, neurons=8, learning_rate=0.1,
+             features=("X1", "X2", "X1²", "X2²", "X1·X2", "sin X1", "sin X2")),
+        "Pocos datos con ruido y una red grande: la pérdida de prueba se separa de la de entrenamiento. "
+        "Prueba con L2."),
+}
+NO_PRESET = "(elige un ejemplo)"
+
+# Colores de Playground: naranja para la clase 0 (o valores negativos), azul para la clase 1
+PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
+BACKGROUND_CMAP = LinearSegmentedColormap.from_list("playground_light", ["#f8c489", "#f3f4f4", "#83b8dd"])
+GRID_SIDE = 60
+DISPLAY_ONLY = ("show_test", "discretize")
+FEATURE_CONTROLS = {"x1": "X1", "x2": "X2", "x1_sq": "X1²", "x2_sq": "X2²", "x1x2": "X1·X2",
+                    "sin_x1": "sin X1", "sin_x2": "sin X2"}
+
+
+def _fmt(value, digits=3):
+    return f"{value:.{digits}f}".replace(".", ",") if np.isfinite(value) else "∞"
+
+
+class PlaygroundDemo(Demo):
+    """Controles de Playground, mapa de calor de la salida y curva de pérdida."""
+
+    title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
+    figsize = (11, 5.0)
+
+    def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
+                 features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,
+                 regularization="ninguna", regularization_rate=0, show_test=False, discretize=False):
+        style = slider_style()
+        narrow = widgets.Layout(width="auto")
+        controls = {
+            "preset": widgets.Dropdown(options=[NO_PRESET] + list(PRESETS), value=preset,
+                                       description="Ejemplo:", style=style),
+            "dataset": widgets.Dropdown(options=list(DATASETS), value=dataset, description="Datos:", style=style),
+            "noise": widgets.IntSlider(value=noise, min=0, max=50, step=5, description="Ruido (%):", style=style),
+            "train_ratio": widgets.IntSlider(value=train_ratio, min=10, max=90, step=10,
+                                             description="Entrenamiento (%):", style=style),
+            "batch_size": widgets.IntSlider(value=batch_size, min=1, max=30, description="Tamaño del lote B:",
+                                            style=style),
+        }
+        for name, label in FEATURE_CONTROLS.items():
+            controls[name] = widgets.Checkbox(value=label in features, description=label, indent=False,
+                                              style=style, layout=narrow)
+        controls.update({
+            "hidden_layers": widgets.IntSlider(value=hidden_layers, min=0, max=6, description="Capas ocultas:",
+                                               style=style),
+            "neurons": widgets.IntSlider(value=neurons, min=1, max=8, description="Neuronas por capa:", style=style),
+            "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=activation, description="Activación:",
+                                           style=style),
+            "learning_rate": widgets.SelectionSlider(options=[(f"{v:g}".replace(".", ","), v) for v in LEARNING_RATES],
+                                                     value=learning_rate, description="Tasa de aprendizaje η:",
+                                                     style=style),
+            "regularization": widgets.Dropdown(options=list(REGULARIZERS), value=regularization,
+                                               description="Regularización:", style=style),
+            "regularization_rate": widgets.SelectionSlider(
+                options=[(f"{v:g}".replace(".", ","), v) for v in REGULARIZATION_RATES], value=regularization_rate,
+                description="Tasa de regularización λ:", style=style),
+            "show_test": widgets.Checkbox(value=show_test, description="mostrar datos de prueba", indent=False,
+                                          style=style, layout=narrow),
+            "discretize": widgets.Checkbox(value=discretize, description="discretizar salida", indent=False,
+                                           style=style, layout=narrow),
+            "play": widgets.Play(value=0, min=0, max=1_000_000, step=1, interval=100,
+                                 description="Entrenar", layout=narrow),
+        })
+        # Los botones no tienen valor: no van en ``controls`` (que se mueven y leen por su .value)
+        self.step_button = widgets.Button(description="Paso", icon="step-forward",
+                                          tooltip="Entrena una época (como mucho 100 mini-lotes)")
+        self.reset_button = widgets.Button(description="Reiniciar", icon="refresh",
+                                           tooltip="Reinicia la red con pesos aleatorios nuevos")
+        self.step_button.on_click(self._on_step)
+        self.reset_button.on_click(self._on_reset)
+        self.trainer = None
+        self._seed = 0
+        self._changed = None
+        self._applying = False
+        self._note = ""
+        super().__init__(controls)
+
+    def control_rows(self):
+        c = self.controls
+        return [
+            [c["play"], self.step_button, self.reset_button, c["preset"], c["dataset"]],
+            [c["noise"], c["train_ratio"], c["batch_size"]],
+            [widgets.HTML("<b>Entradas:</b>&nbsp;")] + [c[name] for name in FEATURE_CONTROLS],
+            [c["hidden_layers"], c["neurons"], c["activation"]],
+            [c["learning_rate"], c["regularization"], c["regularization_rate"]],
+            [c["show_test"], c["discretize"]],
+        ]
+
+    # --- eventos ---------------------------------------------------------------------------------
+    def _on_change(self, change):
+        if self._applying:
+            return
+        self._changed = next((name for name, c in self.controls.items() if c is change["owner"]), None)
+        super()._on_change(change)
+
+    def _on_step(self, _button=None):
+        self._changed = "step"
+        self.refresh()
+
+    def _on_reset(self, _button=None):
+        self._changed = "reset"
+        self.refresh()
+
+    def _apply_preset(self, name):
+        settings = dict(BASE_SETTINGS, **PRESETS[name][0])
+        self._applying = True
+        try:
+            for key, value in settings.items():
+                if key == "features":
+                    for control, label in FEATURE_CONTROLS.items():
+                        self.controls[control].value = label in value
+                else:
+                    self.controls[key].value = value
+        finally:
+            self._applying = False
+
+    # --- figura ----------------------------------------------------------------------------------
+    def setup(self, figure):
+        self.ax_map, self.ax_loss = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+        ax = self.ax_map
+        self.heat = ax.imshow(np.zeros((GRID_SIDE, GRID_SIDE)), extent=(-6, 6, -6, 6), origin="lower",
+                              cmap=BACKGROUND_CMAP, vmin=0, vmax=1, interpolation="bilinear")
+        self.train_points = ax.scatter(np.zeros(1), np.zeros(1), s=26, edgecolors="white", linewidths=0.8)
+        self.test_points = ax.scatter(np.zeros(1), np.zeros(1), s=26, edgecolors="black", linewidths=1.0)
+        ax.set_xlim(-6, 6)
+        ax.set_ylim(-6, 6)
+        ax.set_xticks([-6, -3, 0, 3, 6])
+        ax.set_yticks([-6, -3, 0, 3, 6])
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.grid(False)
+        ax.set_title(" ")
+        self.heat_title = ax.title
+        grid = np.linspace(-6, 6, GRID_SIDE)
+        g1, g2 = np.meshgrid(grid, grid)
+        self.grid_points = np.column_stack([g1.ravel(), g2.ravel()])
+
+        ax = self.ax_loss
+        self.train_curve, = ax.plot([], [], color="#333333", label="entrenamiento")
+        self.test_curve, = ax.plot([], [], color="#0877bd", ls="--", label="prueba")
+        ax.set_xlabel("época")
+        ax.set_ylabel("pérdida")
+        ax.legend(loc="upper right")
+        ax.set_title(" ")
+        self.info = ax.text(0.02, 0.04, "", transform=ax.transAxes, fontsize=12, va="bottom",
+                            bbox=dict(boxstyle="round", fc="white", ec="none", alpha=0.85))
+        self.animate(self.heat, self.train_points, self.test_points, self.heat_title, self.train_curve,
+                     self.test_curve, self.info)
+        self._limits = None
+
+    # --- actualización ---------------------------------------------------------------------------
+    def _features(self):
+        return tuple(label for name, label in FEATURE_CONTROLS.items() if self.controls[name].value)
+
+    def _rebuild(self):
+        v = self.values()
+        self._seed += 1
+        self.trainer = None
+        features = self._features()
+        if not features:
+            raise DemoMessage("Elige al menos una característica de entrada (por ejemplo X1 y X2).")
+        self.trainer = PlaygroundTrainer(
+            dataset=v["dataset"], noise=v["noise"] / 100, train_ratio=v["train_ratio"] / 100,
+            batch_size=v["batch_size"], features=features, hidden=(v["neurons"],) * v["hidden_layers"],
+            activation=v["activation"], learning_rate=v["learning_rate"], regularization=v["regularization"],
+            regularization_rate=v["regularization_rate"], seed=self._seed)
+        self._limits = None
+
+    def update(self):
+        changed, self._changed = self._changed, None
+        if changed == "preset":
+            preset = self.controls["preset"].value
+            self._note = PRESETS[preset][1] if preset in PRESETS else ""
+            if preset in PRESETS:
+                self._apply_preset(preset)
+            self._rebuild()
+        elif changed == "learning_rate" and self.trainer is not None:
+            self.trainer.set_learning_rate(self.controls["learning_rate"].value)
+        elif changed in ("play", "step") and self.trainer is not None:
+            self.trainer.tick()
+        elif changed in DISPLAY_ONLY and self.trainer is not None:
+            pass
+        else:  # cualquier otro cambio (o Reiniciar) reinicia la red con pesos nuevos
+            if changed not in (None, "reset") and self.controls["preset"].value != NO_PRESET:
+                self._applying = True  # el ejemplo ya no describe lo que se ve
+                try:
+                    self.controls["preset"].value = NO_PRESET
+                finally:
+                    self._applying = False
+                self._note = ""
+            self._rebuild()
+        self._draw_state()
+        if self.trainer.diverged:
+            raise DemoMessage("El entrenamiento divergió: la pérdida se hizo infinita o NaN. Baja la tasa de "
+                              "aprendizaje η y pulsa «Reiniciar».")
+
+    def _draw_state(self):
+        trainer = self.trainer
+        classification = trainer.problem == "clasificación"
+        discretize = self.controls["discretize"].value
+        # Mapa de calor de ŷ sobre el plano
+        output = trainer.predict(self.grid_points).reshape(GRID_SIDE, GRID_SIDE)
+        output = np.nan_to_num(output, nan=0.5 if classification else 0.0)
+        low, high = (0.0, 1.0) if classification else (-1.0, 1.0)
+        if discretize:
+            threshold = 0.5 if classification else 0.0
+            output = np.where(output > threshold, high, low)
+        self.heat.set_data(output)
+        self.heat.set_clim(low, high)
+        self.heat.set_interpolation("nearest" if discretize else "bilinear")
+        # Puntos de entrenamiento y de prueba, coloreados por su etiqueta
+        norm = Normalize(low, high, clip=True)
+        self.train_points.set_offsets(trainer.x_train)
+        self.train_points.set_facecolors(PLAYGROUND_CMAP(norm(trainer.y_train)))
+        self.test_points.set_offsets(trainer.x_test)
+        self.test_points.set_facecolors(PLAYGROUND_CMAP(norm(trainer.y_test)))
+        self.test_points.set_visible(self.controls["show_test"].value)
+        # Curvas de pérdida
+        history = trainer.history
+        epochs = np.array(history["epoch"])
+        train, test = np.array(history["loss"]), np.array(history["val_loss"])
+        self.train_curve.set_data(epochs, train)
+        self.test_curve.set_data(epochs, test)
+        finite = np.concatenate([train, test])
+        finite = finite[np.isfinite(finite)]
+        top = float(finite.max()) if finite.size else 1.0
+        limits = self._limits
+        if limits is None or epochs[-1] > limits[0] or top > limits[1]:
+            # Ejes nuevos solo al reiniciar o al salirse la curva (redibujar el fondo cuesta ≈ 50 ms)
+            x_max = max(10.0, 2 ** math.ceil(math.log2(max(epochs[-1], 1) * 1.05)))
+            y_max = 1.15 * top if limits is None or top > limits[1] else limits[1]
+            self._limits = (x_max, max(y_max, 1e-3))
+            self.ax_loss.set_xlim(0, self._limits[0])
+            self.ax_loss.set_ylim(0, self._limits[1])
+            kind = "entropía cruzada binaria" if classification else "error cuadrático medio"
+            self.ax_loss.set_ylabel(f"pérdida J ({kind})")
+            self.ax_loss.set_title(f"Red {trainer.architecture()} ({trainer.count_params()} parámetros)")
+            self.redraw_all()
+        loss_train, loss_test = train[-1], test[-1]
+        self.heat_title.set_text(f"Época {trainer.epoch}")
+        self.info.set_text(f"pérdida de entrenamiento {_fmt(loss_train)}\npérdida de prueba {_fmt(loss_test)}")
+        self._state = (trainer.epoch, loss_train, loss_test)
+
+    def caption(self):
+        epoch, train, test = self._state
+        trainer = self.trainer
+        eta = f"{trainer.optimizer.learning_rate:g}".replace(".", ",")
+        text = (f"Época {epoch} ({trainer.steps} pasos de SGD con B = {trainer.batch_size}): pérdida de "
+                f"entrenamiento {_fmt(train)}, de prueba {_fmt(test)}. Red {trainer.architecture()} "
+                f"({trainer.count_params()} parámetros, activación {trainer.activation}, η = {eta}).")
+        return f"{text} {self._note}" if self._note else text
+
+
+def playground(**initial_values):
+    """Laboratorio al estilo de TensorFlow Playground sobre ``course_lib.nn`` (datos, red, entrenamiento)."""
+    return PlaygroundDemo(**initial_values)
