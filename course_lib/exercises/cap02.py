@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, call, expect_close
+from ..checks import Exercise, Incorrect, as_array, call, expect_choice, expect_close
 
 Z_TEST = np.linspace(-6.0, 6.0, 25)
 
@@ -46,6 +46,141 @@ EXERCISES = [
             (lambda z: _sigmoid(z) * (1 + _sigmoid(z)), "revisa el signo"),
             (lambda z: _sigmoid(z)[:-1], "forma"),
             (lambda z: "hola", "número o un array"),
+        ],
+    ),
+]
+
+
+# 02.2 — El rango de ReLU.
+
+RANGE_OPTIONS = ("a", "b", "c", "d")
+RANGE_EXPLANATIONS = {
+    "a": "ReLU no está acotada por arriba: para z > 0 devuelve z tal cual (ReLU(5) = 5).",
+    "c": "(−1, 1) es el rango de tanh; ReLU nunca devuelve valores negativos.",
+    "d": "(0, 1) es el rango de la sigmoide; ReLU vale exactamente 0 para z ≤ 0 y no tiene máximo.",
+}
+
+
+def _verify_relu_range(answer):
+    expect_choice(answer, "b", RANGE_OPTIONS, RANGE_EXPLANATIONS)
+
+
+# 02.3 — Derivada de Leaky ReLU: f'(z) = 1 si z > 0 y α si z < 0.
+
+Z_NONZERO = np.array([-5.0, -2.5, -1.0, -0.3, -0.01, 0.01, 0.4, 1.0, 3.0, 7.5])
+
+
+def leaky_relu_derivative(z, alpha=0.01):
+    return np.where(z > 0, 1.0, alpha)
+
+
+def _verify_leaky_relu_derivative(function):
+    for alpha in (0.01, 0.2):
+        got = call(function, Z_NONZERO.copy(), alpha=alpha)
+        expect_close(
+            got,
+            np.where(Z_NONZERO > 0, 1.0, alpha),
+            name=f"f'(z) con α = {alpha}",
+            mistakes=[
+                (np.where(Z_NONZERO > 0, 1.0, 0.0), "esa es la derivada de ReLU: en Leaky ReLU la pendiente para z < 0 "
+                 "es α, no 0 (por eso la neurona no muere)."),
+                (np.where(Z_NONZERO > 0, Z_NONZERO, alpha * Z_NONZERO), "devolviste la función f(z), no su derivada f'(z)."),
+                (np.where(Z_NONZERO > 0, 1.0, -alpha), "la pendiente para z < 0 es +α (la función baja hacia la "
+                 "izquierda, pero su pendiente es positiva)."),
+                (np.where(Z_NONZERO > 0, 1.0, 0.01), "usa el argumento alpha que recibe la función en lugar de un "
+                 "valor fijo de 0,01."),
+                (np.where(Z_NONZERO > 0, 1.0, 0.2), "usa el argumento alpha que recibe la función en lugar de un "
+                 "valor fijo de 0,2."),
+            ],
+        )
+
+
+# 02.4 — Softmax numéricamente estable, por filas.
+
+SOFTMAX_MODERATE = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 1.0], [2.0, 2.0, -1.0]])
+SOFTMAX_LARGE = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -999.0]])
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _verify_softmax(function):
+    for z, large in ((SOFTMAX_MODERATE, False), (SOFTMAX_LARGE, True)):
+        got = as_array(call(function, z.copy()), "softmax(z)")
+        if large and got.shape == z.shape and not np.all(np.isfinite(got)):
+            raise Incorrect(
+                "con z = [1000, 1001, 1002] tu softmax da NaN o infinitos: e^1000 desborda. Resta el máximo "
+                "de cada fila antes de exponenciar: softmax(z) = softmax(z − máx z)."
+            )
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        with np.errstate(all="ignore"):
+            wrong_axis = np.exp(z - z.max(axis=0, keepdims=True))
+            wrong_axis = wrong_axis / wrong_axis.sum(axis=0, keepdims=True)
+            no_exp = z / z.sum(axis=1, keepdims=True)
+        expect_close(
+            got,
+            e / e.sum(axis=1, keepdims=True),
+            name="softmax(z)",
+            mistakes=[
+                (wrong_axis, "normalizaste por columnas (axis=0): cada FILA es un ejemplo y sus K probabilidades "
+                 "deben sumar 1 (usa axis=1 y keepdims=True)."),
+                (no_exp, "falta exponenciar: softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ); dividir z entre su suma puede dar "
+                 "negativos."),
+                (e, "falta dividir entre la suma de cada fila: las probabilidades deben sumar 1."),
+            ],
+        )
+
+
+def _softmax_naive(z):
+    with np.errstate(all="ignore"):
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_wrong_axis(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+EXERCISES += [
+    Exercise(
+        id="02.2",
+        title="El rango de ReLU",
+        verify=_verify_relu_range,
+        solution="b",
+        hint="calcula ReLU(−3), ReLU(0) y ReLU(1000).",
+        mistakes=[
+            ("a", "no está acotada"),
+            ("c", "tanh"),
+            ("d", "sigmoide"),
+        ],
+    ),
+    Exercise(
+        id="02.3",
+        title="Derivada de Leaky ReLU",
+        verify=_verify_leaky_relu_derivative,
+        solution=leaky_relu_derivative,
+        hint="np.where(z > 0, 1.0, alpha) elige elemento a elemento entre 1 y α.",
+        mistakes=[
+            (lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.0), "derivada de ReLU"),
+            (lambda z, alpha=0.01: np.where(z > 0, z, alpha * z), "devolviste la función"),
+            (lambda z, alpha=0.01: np.where(z > 0, 1.0, -alpha), "+α"),
+            (lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.01), "usa el argumento alpha"),
+        ],
+    ),
+    Exercise(
+        id="02.4",
+        title="Softmax estable",
+        verify=_verify_softmax,
+        solution=softmax,
+        hint="resta a cada fila su máximo (z.max(axis=1, keepdims=True)), exponencia y divide entre la suma de la fila.",
+        mistakes=[
+            (_softmax_naive, "desborda"),
+            (_softmax_wrong_axis, "por columnas"),
+            (lambda z: z / z.sum(axis=1, keepdims=True), "falta exponenciar"),
+            (lambda z: np.exp(z - z.max(axis=1, keepdims=True)), "falta dividir"),
         ],
     ),
 ]
