@@ -106,6 +106,18 @@ class Layer:
         """Forma de la salida (sin el eje del lote) para una entrada de forma ``input_shape``."""
         return tuple(input_shape)
 
+    def forward(self, x, training=False):
+        """x: (N, ...) -> y: (N, ...). Cada capa la define; empieza con ``x = self._prepare_input(x)``."""
+        raise NotImplementedError(f"{type(self).__name__} no define forward.")
+
+    def backward(self, grad_y):
+        """∂L/∂y -> ∂L/∂x, rellenando ``self.grads``. Cada capa la define."""
+        raise NotImplementedError(f"{type(self).__name__} no define backward.")
+
+    def __call__(self, x, training=False):
+        """``capa(x)`` es lo mismo que ``capa.forward(x)``, como en Keras."""
+        return self.forward(x, training=training)
+
     # ---------------------------------------------------------------- ayudas de forward/backward
     def _prepare_input(self, x):
         """Convierte ``x`` a un array de ``floatx()``, valida su forma y construye la capa si hace falta."""
