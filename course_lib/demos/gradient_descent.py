@@ -54,7 +54,7 @@ def descend(gradient, start, learning_rate, steps, bound=BOUND):
     return np.array(path)
 
 
-def classify_trajectory(losses, tolerance=1e-10):
+def classify_trajectory(losses, path=None, tolerance=1e-10):
     """Veredicto sobre una sucesión de pérdidas J(θ₀) − J*, …, J(θ_T) − J* (todas ≥ 0).
 
     - "diverge": no es finita, o crece en cada uno de los últimos pasos y acaba por encima del
@@ -62,6 +62,10 @@ def classify_trajectory(losses, tolerance=1e-10):
     - "converge": llega a ≤ ``tolerance``, o baja en cada paso del último cuarto, o se queda
       quieta (con ruido pequeño frente a lo que ya bajó) por debajo del inicio;
     - "oscila": el resto (rebota sin bajar de forma sostenida).
+
+    Si se pasa la trayectoria ``path`` (T + 1, d), un camino que en el último cuarto da la vuelta
+    en cada paso sin que los pasos se acorten (menos de la mitad) también «oscila», aunque J baje:
+    es lo que pasa con η = 2/λ_max en un cuenco alargado (rebota en θ₂ y avanza en θ₁).
     """
     L = np.asarray(losses, dtype=float)
     if L.size < 2:
@@ -71,17 +75,25 @@ def classify_trajectory(losses, tolerance=1e-10):
     first, last = L[0], L[-1]
     if last <= tolerance:
         return "converge"
-    k = max(2, L.size // 4)
+    k = max(3, L.size // 4)
     rising = last > first * (1 + 1e-9) and np.all(np.diff(L[-(k + 1):]) > 0)
     if rising or last > 1e3 * max(first, tolerance):
         return "diverge"
     tail = L[-k:]
-    if last < first and np.all(np.diff(tail) <= 1e-12 * first):
-        return "converge"
     drop = first - tail.min()
-    if drop > 0 and tail.max() < first and tail.max() - tail.min() <= 0.1 * drop:
-        return "converge"
-    return "oscila"
+    if last < first and np.all(np.diff(tail) <= 1e-12 * first):
+        settled = True
+    else:
+        settled = drop > 0 and tail.max() < first and tail.max() - tail.min() <= 0.1 * drop
+    if not settled:
+        return "oscila"
+    if path is not None and len(path) > k + 1:
+        moves = np.diff(np.asarray(path, dtype=float), axis=0)[-(k + 1):]
+        turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0
+        sizes = np.linalg.norm(moves, axis=1)
+        if np.all(turns) and sizes[-1] > 0.5 * sizes[0]:
+            return "oscila"
+    return "converge"
 
 
 def steps_to_reach(losses, tolerance=REACHED):
@@ -381,7 +393,8 @@ class GradientDescentDemo(Demo):
             path = descend(surface.gradient, start, eta, steps)
             losses = surface.excess(path)
         self.path, self.losses = path, losses
-        self.result = classify_trajectory(losses)
+        # En SGD los pasos van y vienen por el ruido del mini-lote: se juzga solo por el coste.
+        self.result = classify_trajectory(losses, path=None if key == SGD_MODE else path)
         self.escaped = bool(np.max(np.abs(path[-1])) > BOUND or not np.all(np.isfinite(path[-1])))
 
         lo, hi = surface.view

@@ -241,7 +241,7 @@ class OptimizersDemo(Demo):
             plotted = np.clip(np.nan_to_num(losses, nan=LOSS_CEILING, posinf=LOSS_CEILING), LOSS_FLOOR,
                               LOSS_CEILING * 0.8)
             self.loss_lines[name].set_data(np.arange(len(plotted)), plotted)
-            self.results[name] = (classify_trajectory(losses), float(losses[-1]), len(path) - 1)
+            self.results[name] = (classify_trajectory(losses, path), float(losses[-1]), len(path) - 1)
         if not enabled:
             raise DemoMessage("Marca al menos un optimizador (SGD, momento, RMSProp, Adagrad o Adam) para ver su camino.")
 
