@@ -57,7 +57,7 @@ def padding_amounts(n, k, s, padding):
     return total // 2, total - total // 2, out
 
 
-def _pair(value, name, who):
+def as_pair(value, name, who):
     """Convierte 3 en (3, 3) y valida (3, 2)."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value, value)
@@ -66,7 +66,7 @@ def _pair(value, name, who):
     return tuple(check_positive_int(v, f"{who}: {name}") for v in value)
 
 
-def _check_padding(padding, who):
+def check_padding(padding, who):
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
         raise unknown_name_error(f"opción de padding de {who}", padding, ["valid", "same"])
     return padding.lower()
@@ -124,10 +124,10 @@ def conv2d(x, W, b=None, strides=1, padding="valid"):
             "conv2d esperaba x de forma (N, alto, ancho, canales) y W de forma (kh, kw, canales, filtros) "
             f"con los mismos canales; se recibió x {x.shape} y W {W.shape}."
         )
-    padding = _check_padding(padding, "conv2d")
-    strides = _pair(strides, "strides", "conv2d")
+    padding = check_padding(padding, "conv2d")
+    strides = as_pair(strides, "strides", "conv2d")
     kernel_size = W.shape[:2]
-    _check_fits(x.shape[1:3], kernel_size, strides, padding, "conv2d")
+    check_fits(x.shape[1:3], kernel_size, strides, padding, "conv2d")
     cols, geometry = im2col(x, kernel_size, strides, padding)
     return _cols_times_kernel(cols, W, b, geometry)
 
@@ -144,7 +144,7 @@ def _cols_times_kernel(cols, W, b, geometry):
     return z
 
 
-def _check_fits(hw, kernel_size, strides, padding, who):
+def check_fits(hw, kernel_size, strides, padding, who):
     """Error en español si el filtro no cabe en la imagen (con su relleno)."""
     for n, k, s, axis in zip(hw, kernel_size, strides, ("alto", "ancho")):
         before, after, out = padding_amounts(n, k, s, padding)
@@ -169,9 +169,9 @@ class Conv2D(Layer):
                  **kwargs):
         super().__init__(**kwargs)
         self.filters = check_positive_int(filters, "Conv2D: filters (número de filtros)")
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
-        self.strides = _pair(strides, "strides", "Conv2D")
-        self.padding = _check_padding(padding, "Conv2D")
+        self.kernel_size = as_pair(kernel_size, "kernel_size", "Conv2D")
+        self.strides = as_pair(strides, "strides", "Conv2D")
+        self.padding = check_padding(padding, "Conv2D")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -200,7 +200,7 @@ class Conv2D(Layer):
                 f"Conv2D esperaba imágenes con {self.params['W'].shape[2]} canales, pero recibió "
                 f"{input_shape[-1]} (capa '{self.name}', forma de cada imagen {input_shape})."
             )
-        _check_fits(input_shape[:2], self.kernel_size, self.strides, self.padding, f"Conv2D ('{self.name}')")
+        check_fits(input_shape[:2], self.kernel_size, self.strides, self.padding, f"Conv2D ('{self.name}')")
 
     def create_params(self, input_shape):
         kernel_shape = (*self.kernel_size, input_shape[-1], self.filters)

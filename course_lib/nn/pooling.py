@@ -16,7 +16,7 @@ solaparse (s < p), como en AlexNet (p = 3, s = 2).
 
 import numpy as np
 
-from .convolution import _check_fits, _check_padding, _pair, padding_amounts
+from .convolution import check_fits, check_padding, as_pair, padding_amounts
 from .layer import Layer
 from .validation import CourseError
 
@@ -27,9 +27,9 @@ class _Pooling2D(Layer):
     def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)
         who = type(self).__name__
-        self.pool_size = _pair(pool_size, "pool_size", who)
-        self.strides = self.pool_size if strides is None else _pair(strides, "strides", who)
-        self.padding = _check_padding(padding, who)
+        self.pool_size = as_pair(pool_size, "pool_size", who)
+        self.strides = self.pool_size if strides is None else as_pair(strides, "strides", who)
+        self.padding = check_padding(padding, who)
 
     def check_input_shape(self, input_shape):
         if len(input_shape) != 3:
@@ -39,7 +39,7 @@ class _Pooling2D(Layer):
                 f"{type(self).__name__} esperaba un lote de imágenes o mapas de características de forma "
                 f"(N, alto, ancho, canales), pero recibió un array de forma (N, {', '.join(map(str, input_shape))}).{hint}"
             )
-        _check_fits(input_shape[:2], self.pool_size, self.strides, self.padding, f"{type(self).__name__} ('{self.name}')")
+        check_fits(input_shape[:2], self.pool_size, self.strides, self.padding, f"{type(self).__name__} ('{self.name}')")
 
     def compute_output_shape(self, input_shape):
         H, W, C = input_shape
