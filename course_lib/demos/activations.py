@@ -14,9 +14,19 @@ que es e^z / (e^z + e^0) = σ(z): softmax con dos clases es la sigmoide, y su de
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..nn import activations as engine
 from .base import Demo, slider_style
+
+
+def _comma_decimals(*axes):
+    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 #: Etiqueta en español → nombre del motor.
 ACTIVATION_CHOICES = [
@@ -135,6 +145,7 @@ class ActivationsDemo(Demo):
                                           fontsize=13, color=MAIN_COLOR, fontweight="bold", zorder=5)
         self.name_other = self.f_axes.text(0.97, 0.14, "", transform=self.f_axes.transAxes, ha="right",
                                            fontsize=13, color=COMPARE_COLOR, zorder=5)
+        _comma_decimals(self.f_axes, self.df_axes)
         self._set_f_limits(True)
         self.animate(*self.shades, *self.guides, *self.other, *self.main, *self.markers,
                      self.f_text, self.df_text, self.name_main, self.name_other)

@@ -21,11 +21,20 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
-from matplotlib.ticker import LogLocator, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FuncFormatter, LogLocator, MaxNLocator
 from scipy.optimize import minimize
 
 from ..nn.validation import check_number, check_positive_int
 from .base import PROJECTOR_STYLE, Demo, slider_style
+
+
+def _comma_decimals(*axes):
+    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 BOUND = 1e3  # si |θ| supera este valor, la trayectoria se da por divergente y se detiene
 LOSS_FLOOR, LOSS_CEILING = 1e-10, 1e5  # rango del eje logarítmico de J − J*
@@ -305,6 +314,7 @@ class GradientDescentDemo(Demo):
                                bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
         # El eje x de la pérdida cambia con el número de pasos: se repinta en cada actualización
         # (≈ 12 ms) en vez de redibujar todo el fondo.
+        _comma_decimals(self.ax, lx)
         self.animate(lx.xaxis, self.path_line, self.start_dot, self.end_dot, self.loss_line, self.verdict)
         self._show_surface(self.controls["surface"].value)
 

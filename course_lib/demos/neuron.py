@@ -11,10 +11,20 @@ tanh y lineal, a ≥ 0; ReLU, a > 0 (su salida nunca es negativa, así que a ≥
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..data import make_classification_2d
 from ..nn import activations
 from .base import Demo, slider_style
+
+
+def _comma_decimals(*axes):
+    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 #: Activaciones que se pueden elegir: etiqueta en español → nombre del motor.
 ACTIVATION_CHOICES = [("escalón", "step"), ("sigmoide", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"), ("lineal", "linear")]
@@ -159,6 +169,7 @@ class NeuronDemo(Demo):
         handles = [self.f_curve, self.threshold_line, *self.points, self.wrong, self.line]
         cx.legend(handles=handles, labels=[h.get_label() for h in handles], loc="lower right", fontsize=10)
 
+        _comma_decimals(self.plane, self.curve_axes)
         self.animate(self.heat, *self.points, self.wrong, self.line, self.arrow, self.arrow_label,
                      self.no_line, self.f_curve, self.threshold_line, *self.z_points, self.z_wrong, self.formula)
 

@@ -30,7 +30,8 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from ..nn.validation import check_number, check_positive_int, unknown_name_error
 from .base import PROJECTOR_STYLE, Demo, DemoMessage, slider_style
-from .gradient_descent import BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _short, classify_trajectory
+from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _comma_decimals, _short,
+                               classify_trajectory)
 
 OPTIMIZERS = ["sgd", "momentum", "rmsprop", "adagrad", "adam"]
 NAMES = {"sgd": "SGD", "momentum": "momento", "rmsprop": "RMSProp", "adagrad": "Adagrad", "adam": "Adam"}
@@ -167,6 +168,7 @@ class OptimizersDemo(Demo):
         lx.xaxis.set_major_locator(MaxNLocator(6, integer=True))
         lx.set(xlabel="paso t", ylabel="J(θₜ) − J*  (escala log.)", title="Pérdida en cada paso")
         lx.legend(loc="lower left", fontsize=11, ncols=2)
+        _comma_decimals(self.ax, lx)
         self.animate(lx.xaxis, *self.paths.values(), self.start_dot, *self.loss_lines.values())
 
     def _surface_drawing(self, key):
