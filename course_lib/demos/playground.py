@@ -29,6 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from .. import nn
 from ..data import make_classification_2d, make_regression_2d
 from ..nn import initializers
+from ..nn.validation import unknown_name_error
 from .base import Demo, DemoMessage, slider_style
 
 # Listas de valores de TensorFlow Playground
@@ -85,13 +86,15 @@ class PlaygroundTrainer:
     def __init__(self, dataset="círculo", noise=0, train_ratio=0.5, batch_size=10, features=("X1", "X2"),
                  hidden=(4, 2), activation="tanh", learning_rate=0.03, regularization="ninguna",
                  regularization_rate=0.0, seed=0, data_seed=0, n_samples=N_SAMPLES):
-        if dataset not in DATASETS:
-            raise nn.CourseError(f"Conjunto de datos desconocido: {dataset!r}; opciones: {', '.join(DATASETS)}.")
+        for kind, value, options in (("opción de conjunto de datos", dataset, DATASETS), ("activación", activation, ACTIVATIONS),
+                                     ("regularización", regularization, REGULARIZERS)):
+            if value not in options:
+                raise unknown_name_error(kind, value, options)
         if not features:
             raise nn.CourseError("Elige al menos una característica de entrada (por ejemplo X1 y X2).")
-        unknown = [f for f in features if f not in FEATURES]
-        if unknown or activation not in ACTIVATIONS or regularization not in REGULARIZERS:
-            raise nn.CourseError(f"Opción desconocida: {unknown or activation or regularization!r}.")
+        for feature in features:
+            if feature not in FEATURES:
+                raise unknown_name_error("característica", feature, FEATURES)
         if not 0 < train_ratio < 1:
             raise nn.CourseError(f"La proporción de entrenamiento debe estar entre 0 y 1; se recibió {train_ratio}.")
         self.dataset, self.features, self.hidden = dataset, tuple(features), tuple(hidden)
@@ -231,7 +234,8 @@ BASE_SETTINGS = dict(dataset="círculo", noise=0, train_ratio=50, batch_size=10,
 PRESETS = {
     "xor con 2 neuronas: falla": (
         dict(dataset="xor", hidden_layers=1, neurons=2, learning_rate=0.1),
-        "Con una sola capa de 2 neuronas la frontera no puede formar la cruz del xor: la pérdida se estanca."),
+        "Con una sola capa de 2 neuronas la frontera no puede formar la cruz del xor: la pérdida se estanca "
+        "y parte de los puntos quedan mal clasificados."),
     "xor con X1·X2: lineal basta": (
         dict(dataset="xor", hidden_layers=0, features=("X1·X2",), learning_rate=0.3),
         "Con la característica X1·X2 basta una neurona de salida: la clase es el signo de x1·x2."),
@@ -243,8 +247,9 @@ PRESETS = {
              features=("X1", "X2", "sin X1", "sin X2")),
         "La espiral necesita una red profunda (4 capas de 8) o buenas características; tarda cientos de épocas."),
     "tasa de aprendizaje demasiado alta": (
-        dict(dataset="gaussianas", hidden_layers=2, neurons=4, learning_rate=10, activation="ReLU"),
-        "Con η = 10 cada paso se pasa del mínimo: la pérdida salta o diverge. Bájala a 0,03 (la red se conserva)."),
+        dict(dataset="gaussianas", hidden_layers=2, neurons=4, learning_rate=10, activation="tanh"),
+        "Con η = 10 cada paso se pasa del mínimo: la pérdida salta de un valor alto a otro sin bajar. "
+        "Baja η a 0,03: la red se conserva y se recupera."),
     "ruido y sobreajuste": (
         dict(dataset="círculo", noise=50, train_ratio=10, hidden_layers=6, neurons=8, learning_rate=0.1,
              features=("X1", "X2", "X1²", "X2²", "X1·X2", "sin X1", "sin X2")),
@@ -270,7 +275,6 @@ class PlaygroundDemo(Demo):
     """Controles de Playground, mapa de calor de la salida y curva de pérdida."""
 
     title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
-    figsize = (11, 5.0)
 
     def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
                  features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,
@@ -320,7 +324,7 @@ class PlaygroundDemo(Demo):
         self.reset_button.on_click(self._on_reset)
         self.trainer = None
         self._seed = 0
-        self._changed = None
+        self._changed = "preset" if preset != NO_PRESET else None  # un ejemplo inicial se aplica al crear
         self._applying = False
         self._note = ""
         super().__init__(controls)
@@ -388,15 +392,26 @@ class PlaygroundDemo(Demo):
         ax = self.ax_loss
         self.train_curve, = ax.plot([], [], color="#333333", label="entrenamiento")
         self.test_curve, = ax.plot([], [], color="#0877bd", ls="--", label="prueba")
-        ax.set_xlabel("época")
-        ax.set_ylabel("pérdida")
+        ax.set_xlim(0, 1.0)
+        ax.set_xticks([])
+        ax.set_xlabel("épocas (toda la historia)")
+        ax.set_ylabel("pérdida J")
+        ax.set_ylim(0, 1.05)
+        ax.set_yticks([])
+        ax.axhline(1.0, color="#bbbbbb", lw=1, ls=":")
+        self.loss_top = ax.text(0.01, 1.0 / 1.05, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=11,
+                                color="#555555")
         ax.legend(loc="upper right")
         ax.set_title(" ")
+        self.loss_title = ax.title
+        self._loss_kind = None
+        ax.text(0.0, -0.02, "0", transform=ax.transAxes, ha="left", va="top", fontsize=12)
+        self.epoch_span = ax.text(1.0, -0.02, "", transform=ax.transAxes, ha="right", va="top", fontsize=12)
         self.info = ax.text(0.02, 0.04, "", transform=ax.transAxes, fontsize=12, va="bottom",
                             bbox=dict(boxstyle="round", fc="white", ec="none", alpha=0.85))
         self.animate(self.heat, self.train_points, self.test_points, self.heat_title, self.train_curve,
-                     self.test_curve, self.info)
-        self._limits = None
+                     self.test_curve, self.info, self.loss_title, self.epoch_span,
+                     self.loss_top)
 
     # --- actualización ---------------------------------------------------------------------------
     def _features(self):
@@ -414,7 +429,6 @@ class PlaygroundDemo(Demo):
             batch_size=v["batch_size"], features=features, hidden=(v["neurons"],) * v["hidden_layers"],
             activation=v["activation"], learning_rate=v["learning_rate"], regularization=v["regularization"],
             regularization_rate=v["regularization_rate"], seed=self._seed)
-        self._limits = None
 
     def update(self):
         changed, self._changed = self._changed, None
@@ -469,26 +483,26 @@ class PlaygroundDemo(Demo):
         history = trainer.history
         epochs = np.array(history["epoch"])
         train, test = np.array(history["loss"]), np.array(history["val_loss"])
-        self.train_curve.set_data(epochs, train)
-        self.test_curve.set_data(epochs, test)
+        # Como en Playground, la curva ocupa siempre todo el gráfico: x = época / época actual e
+        # y = J / J máxima (con su valor escrito arriba). Así los ejes no cambian nunca y no hay que
+        # redibujar el fondo (≈ 50 ms) aunque la pérdida crezca o se reinicie la red.
+        x_scale = max(epochs[-1], 1e-9)
         finite = np.concatenate([train, test])
         finite = finite[np.isfinite(finite)]
-        top = float(finite.max()) if finite.size else 1.0
-        limits = self._limits
-        if limits is None or epochs[-1] > limits[0] or top > limits[1]:
-            # Ejes nuevos solo al reiniciar o al salirse la curva (redibujar el fondo cuesta ≈ 50 ms)
-            x_max = max(10.0, 2 ** math.ceil(math.log2(max(epochs[-1], 1) * 1.05)))
-            y_max = 1.15 * top if limits is None or top > limits[1] else limits[1]
-            self._limits = (x_max, max(y_max, 1e-3))
-            self.ax_loss.set_xlim(0, self._limits[0])
-            self.ax_loss.set_ylim(0, self._limits[1])
-            kind = "entropía cruzada binaria" if classification else "error cuadrático medio"
-            self.ax_loss.set_ylabel(f"pérdida J ({kind})")
-            self.ax_loss.set_title(f"Red {trainer.architecture()} ({trainer.count_params()} parámetros)")
-            self.redraw_all()
+        y_scale = max(float(finite.max()) if finite.size else 1.0, 1e-12)
+        self.train_curve.set_data(epochs / x_scale, train / y_scale)
+        self.test_curve.set_data(epochs / x_scale, test / y_scale)
+        self.epoch_span.set_text(f"{epochs[-1]:.4g}".replace(".", ","))
+        self.loss_top.set_text(f"máx. {_fmt(y_scale)}")
+        self.loss_title.set_text(f"Red {trainer.architecture()}: {trainer.count_params()} parámetros")
         loss_train, loss_test = train[-1], test[-1]
         self.heat_title.set_text(f"Época {trainer.epoch}")
-        self.info.set_text(f"pérdida de entrenamiento {_fmt(loss_train)}\npérdida de prueba {_fmt(loss_test)}")
+        self.info.set_text(f"entrenamiento: {_fmt(loss_train)}\nprueba: {_fmt(loss_test)}")
+        kind = "entropía cruzada binaria" if classification else "error cuadrático medio"
+        if kind != self._loss_kind:  # solo al pasar de clasificación a regresión o al revés
+            self.ax_loss.set_ylabel(f"pérdida J ({kind})")
+            self._loss_kind = kind
+            self.redraw_all()
         self._state = (trainer.epoch, loss_train, loss_test)
 
     def caption(self):
