@@ -56,6 +56,10 @@ def jupyterlab(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("lab")
     _write_notebook(root)
+    # Sin el aviso «¿quieres recibir noticias de Jupyter?», que tapa parte de la página.
+    settings = root / ".ajustes" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     port = _free_port()
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(root / ".ajustes"),
                JUPYTERLAB_WORKSPACES_DIR=str(root / ".espacios"), PYDEVD_DISABLE_FILE_VALIDATION="1")
@@ -156,6 +160,18 @@ def test_every_demo_answers_the_keyboard_in_jupyterlab(jupyterlab):
             page.wait_for_function(IMAGE_CHANGED, arg=[element, before_src], timeout=TIMEOUT_MS)
             output.screenshot(path=str(SCREENSHOTS / f"{index + 1:02d}_{name}.png"))
             assert "No se pudo" not in output.inner_text(), f"«{name}» mostró un error interno"
+
+        # El laboratorio entrena con «Play» en el navegador sin bloquear el núcleo.
+        lab = outputs.nth(DEMO_NAMES.index("playground"))
+        lab.scroll_into_view_if_needed()
+        lab.locator(".widget-play button").first.click()
+        page.wait_for_function(
+            """out => /Época [1-9]/.test(out.querySelector('.course-demo-status').textContent)""",
+            arg=lab.element_handle(), timeout=TIMEOUT_MS,
+        )
+        lab.locator(".widget-play button").nth(1).click()  # pausa
+        _wait_idle(page)
+        lab.screenshot(path=str(SCREENSHOTS / "11_playground_entrenando.png"))
 
         errors = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText.jp-mod-error"
