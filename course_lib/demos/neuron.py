@@ -99,7 +99,7 @@ def _num(value, decimals=2):
 class NeuronDemo(Demo):
     title = "Una neurona: z = w·x + b, a = f(z)"
 
-    def __init__(self, w1=1.0, w2=0.5, b=0.0, activation="sigmoid", dataset="gaussianas"):
+    def __init__(self, w1=1.0, w2=-0.5, b=0.0, activation="sigmoid", dataset="gaussianas"):
         style = slider_style()
         common = dict(min=-3.0, max=3.0, step=0.05, continuous_update=True, style=style)
         controls = {

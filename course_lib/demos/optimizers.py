@@ -30,7 +30,7 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from ..nn.validation import check_number, check_positive_int, unknown_name_error
 from .base import PROJECTOR_STYLE, Demo, DemoMessage, slider_style
-from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _comma_decimals, _short,
+from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _comma_decimals, _set_visible, _short,
                                classify_trajectory)
 
 OPTIMIZERS = ["sgd", "momentum", "rmsprop", "adagrad", "adam"]
@@ -114,7 +114,7 @@ class OptimizersDemo(Demo):
         controls = {
             "surface": widgets.Dropdown(options=SURFACE_CHOICES, value=surface, description="superficie", style=style,
                                         layout=widgets.Layout(width="420px")),
-            "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0, step=0.05,
+            "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0.3, step=0.05,
                                                     description="tasa de aprendizaje η", readout_format=".3g", **slider),
             "steps": widgets.IntSlider(value=steps, min=5, max=300, step=5, description="pasos", **slider),
             "start_x": widgets.FloatSlider(value=start_x, min=-3, max=3, step=0.01, description="inicio θ₁", **slider),
@@ -192,9 +192,9 @@ class OptimizersDemo(Demo):
         self._shown = key
         for artists in self._drawings.values():
             for artist in artists:
-                artist.set_visible(False)
+                _set_visible(artist, False)
         for artist in self._surface_drawing(key):
-            artist.set_visible(True)
+            _set_visible(artist, True)
         self.ax.set_title(SURFACES[key].label, fontsize=14)
         self.redraw_all()
 
