@@ -69,7 +69,7 @@ def _verify_mse_gradient(function):
             if "matmul" in str(exc) or "shapes" in str(exc) or "align" in str(exc):
                 raise Incorrect(
                     f"las formas no encajan ({exc}). Con X de forma {X.shape} y el error e = Xw − y de "
-                    f"forma ({m},), el gradiente es Xᵀ·e (forma {X.shape[1]},): ¿usaste X en lugar de X.T?"
+                    f"forma ({m},), el gradiente es Xᵀ·e (forma ({X.shape[1]},)): ¿usaste X en lugar de X.T?"
                 ) from None
             raise
         error = X @ w - y

@@ -29,6 +29,10 @@ def _verify_total_iterations(function):
                 (epochs * (m // B), "redondeaste hacia abajo (m // B): el último mini-lote, aunque esté "
                                     "incompleto, también es una iteración. Usa ⌈m/B⌉ (math.ceil)."),
                 (epochs * m / B, "m/B no siempre es entero: el número de lotes es ⌈m/B⌉ (math.ceil)."),
+                ((epochs * m) // B, "calculaste (épocas·m) // B, como si los ejemplos de una época continuaran en "
+                                    "la siguiente; cada época termina con su propio último lote: épocas·⌈m/B⌉."),
+                (math.ceil(epochs * m / B), "calculaste ⌈épocas·m/B⌉, como si los ejemplos de una época continuaran "
+                                            "en la siguiente; cada época termina con su propio último lote: épocas·⌈m/B⌉."),
                 (math.ceil(m / B), "eso son las iteraciones de UNA época; multiplica por el número de épocas."),
                 (epochs, "una época no es una iteración: en cada época hay ⌈m/B⌉ actualizaciones."),
                 (epochs * m, "eso sería con B = 1 (SGD puro); con lotes de B ejemplos hay ⌈m/B⌉ por época."),
@@ -159,6 +163,7 @@ EXERCISES = [
             (lambda m, B, epochs: math.ceil(m / B), "multiplica por el número de épocas"),
             (lambda m, B, epochs: epochs, "una época no es una iteración"),
             (lambda m, B, epochs: epochs * m, "eso sería con B = 1"),
+            (lambda m, B, epochs: epochs * m // B, "como si los ejemplos de una época continuaran"),
         ],
     ),
     Exercise(
