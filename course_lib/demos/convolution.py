@@ -163,6 +163,7 @@ class CellLabels:
         self._font_path = font_manager.findfont("DejaVu Sans")
         self._fonts = {}
         self._font_loader = ImageFont.truetype
+        self._last_key = None  # si los textos no cambian, no se vuelve a pintar la imagen
         self.artist = ax.imshow(np.zeros((1, 1, 4)), interpolation="nearest", zorder=3)
 
     def _font(self, size):
@@ -177,6 +178,11 @@ class CellLabels:
         rows, cols = len(texts), len(texts[0])
         bbox = self.ax.get_window_extent()
         width, height = max(int(round(bbox.width)), 1), max(int(round(bbox.height)), 1)
+        key = (width, height, tuple(map(tuple, texts)), np.asarray(dark, dtype=bool).tobytes())
+        self.artist.set_visible(True)
+        if key == self._last_key:
+            return
+        self._last_key = key
         cell_w, cell_h = width / cols, height / rows
         longest = max(len(t) for line in texts for t in line) or 1
         size = int(max(6, min(self.max_font_px, cell_h * 0.55, cell_w * 1.6 / longest)))
@@ -195,7 +201,6 @@ class CellLabels:
         rgba[..., 3] = np.maximum(white, black)
         self.artist.set_data(rgba)
         self.artist.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-        self.artist.set_visible(True)
 
     def hide(self):
         self.artist.set_visible(False)
@@ -232,8 +237,8 @@ class ConvolutionDemo(Demo):
             "padding": widgets.Dropdown(
                 options=[("0 (valid)", 0), ("1 (same con f = 3)", 1), ("2", 2)], value=padding,
                 description="Relleno p:", style=style),
-            "row": widgets.IntSlider(value=row, min=1, max=MAX_OUT, description="Fila de la salida:", style=style),
-            "column": widgets.IntSlider(value=column, min=1, max=MAX_OUT, description="Columna de la salida:", style=style),
+            "row": widgets.IntSlider(value=row, min=1, max=max(row, column, MAX_OUT), description="Fila de la salida:", style=style),
+            "column": widgets.IntSlider(value=column, min=1, max=max(row, column, MAX_OUT), description="Columna de la salida:", style=style),
         }
         self._syncing = False
         self._photos = {}
@@ -249,7 +254,7 @@ class ConvolutionDemo(Demo):
 
     # --- figura --------------------------------------------------------------------------------
     def setup(self, figure):
-        grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.16])
+        grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.2])
         self.ax_in = figure.add_subplot(grid[0, 0])
         self.ax_k = figure.add_subplot(grid[0, 1])
         self.ax_out = figure.add_subplot(grid[0, 2])
@@ -277,12 +282,14 @@ class ConvolutionDemo(Demo):
         self.ax_in.add_patch(self.original_frame)
         self.ax_in.add_patch(self.patch_frame)
         self.ax_out.add_patch(self.cell_frame)
-        self.sum_text = self.ax_text.text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
-                                          transform=self.ax_text.transAxes, family="DejaVu Sans")
+        # La suma de productos (≈ 110 caracteres) también se pinta con PIL: como texto de matplotlib
+        # costaría ≈ 15 ms en cada cambio.
+        self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
+        self.ax_text.set_aspect("auto")
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
-        self.animate(self.ax_in.title, self.ax_out.title, self.im_in, self.im_k, self.im_out, self.original_frame, self.patch_frame,
-                     self.cell_frame, self.sum_text, self.in_labels.artist, self.out_labels.artist,
-                     self.k_labels.artist)
+        self.animate(self.ax_in.title, self.ax_out.title, self.im_in, self.im_k, self.im_out, self.original_frame,
+                     self.patch_frame, self.cell_frame, self.sum_labels.artist, self.in_labels.artist,
+                     self.out_labels.artist, self.k_labels.artist)
         self._titles = None
 
     # --- cálculo y dibujo ----------------------------------------------------------------------
@@ -302,10 +309,11 @@ class ConvolutionDemo(Demo):
         except ValueError as exc:
             raise DemoMessage(f"{exc}") from None
 
-    def _sync_cell_sliders(self, n_out):
+    def _sync_cell_sliders(self, shape):
+        """El rango de «fila» y «columna» sigue al tamaño de la salida (sin disparar otra actualización)."""
         self._syncing = True
         try:
-            for name in ("row", "column"):
+            for name, n_out in zip(("row", "column"), shape):
                 slider = self.controls[name]
                 if slider.max != n_out:
                     if slider.value > n_out:
@@ -329,7 +337,7 @@ class ConvolutionDemo(Demo):
             artist.set_visible(True)
         out = convolve2d(image, kernel, stride, p)
         padded = np.pad(image, p)
-        self._sync_cell_sliders(min(out.shape))
+        self._sync_cell_sliders(out.shape)
         row, col = self.controls["row"].value - 1, self.controls["column"].value - 1
 
         # Entrada (rellenada), filtro y salida
@@ -342,7 +350,8 @@ class ConvolutionDemo(Demo):
         self.im_out.set_data(out)
         self.im_out.set_extent((-0.5, out.shape[1] - 0.5, out.shape[0] - 0.5, -0.5))
         if out.min() < -1e-12:  # valores con signo: mapa divergente centrado en 0
-            omax = max(np.abs(out).max(), 1e-12)
+            # En las fotos, el percentil 99 de |salida| da más contraste que el máximo (unos pocos bordes fuertes)
+            omax = max(np.abs(out).max() if is_grid else np.percentile(np.abs(out), 99), 1e-12)
             self.im_out.set_cmap("RdBu_r")
             self.im_out.set_clim(-omax, omax)
         else:
@@ -369,8 +378,8 @@ class ConvolutionDemo(Demo):
         self.patch_frame.set_visible(True)
         self.cell_frame.set_visible(True)
         patch = padded[row * stride:row * stride + f, col * stride:col * stride + f]
-        self.sum_text.set_text(self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid))
-        self.sum_text.set_visible(True)
+        lines = self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid)
+        self.sum_labels.show([[line] for line in lines], [[False], [False]])
 
         titles = (
             f"Entrada {n}×{image.shape[1]}" + (f" con relleno p = {p} → {side_in[0]}×{side_in[1]}" if p else ""),
@@ -388,10 +397,11 @@ class ConvolutionDemo(Demo):
             return f"({fmt(value, 2)})" if value < 0 else fmt(value, 2)
 
         terms = [f"{factor(a)}·{factor(k)}" for a, k in zip(patch.ravel(), kernel.ravel())]
-        head = f"Salida[fila {row + 1}, columna {col + 1}] = Σ ventana ⊙ K = "
+        head = (f"Salida[fila {row + 1}, columna {col + 1}] = suma de (ventana naranja × filtro K), "
+                "elemento a elemento:")
         if is_grid:
-            return head + " + ".join(terms) + f" = {fmt(result, 3)}"
-        return head + " + ".join(terms[:3]) + " + … + " + terms[-1] + f" = {fmt(result, 3)}"
+            return head, " + ".join(terms) + f" = {fmt(result, 3)}"
+        return head, " + ".join(terms[:4]) + " + … + " + terms[-1] + f" = {fmt(result, 3)}"
 
     def _hide_all(self):
         for artist in self._animated:

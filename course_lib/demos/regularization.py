@@ -32,6 +32,7 @@ from .base import Demo, slider_style
 
 DEGREE = 12
 NOISE = 0.3
+DATA_SEED = 10  # una muestra sin grandes huecos entre puntos (los huecos hacen oscilar cualquier ajuste)
 STRENGTHS = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 DROPOUT_RATES = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 
@@ -164,7 +165,7 @@ class RegularizationDemo(Demo):
                                 label="peso exactamente 0")
         ax.axhline(0, color="black", lw=1)
         ax.set_xticks(index)
-        ax.set_ylim(-0.7, 0.7)  # con esta base y estos datos, |b| < 0,65 para todo m
+        ax.set_ylim(-0.9, 0.9)  # con esta base y estos datos, |b| < 0,8 para todo m (fijo: no hay que redibujar)
         ax.set_xlabel("j (peso wⱼ del polinomio ortogonal de grado j)")
         ax.set_ylabel("valor del peso")
         ax.legend(loc="upper right", fontsize=10)
@@ -174,20 +175,23 @@ class RegularizationDemo(Demo):
 
     def _data(self, n_points):
         if n_points not in self._data_cache:
-            x, y = make_regression_1d(n=n_points, noise=NOISE, seed=1)
+            x, y = make_regression_1d(n=n_points, noise=NOISE, seed=DATA_SEED)
             basis = OrthonormalPolynomialBasis(x)
             X = basis.features(x)
-            self._data_cache[n_points] = (x, y, X, basis.features(self.x_grid), least_squares_weights(X, y))
+            # Los polinomios se dibujan solo entre el primer y el último punto: fuera de ahí (extrapolación)
+            # cualquier polinomio de grado 12 se dispara, regularizado o no.
+            x_grid = np.linspace(x.min(), x.max(), 300)
+            self._data_cache[n_points] = (x, y, X, x_grid, basis.features(x_grid), least_squares_weights(X, y))
         return self._data_cache[n_points]
 
     def update(self):
         v = self.values()
         penalty, strength, rate = PENALTIES[v["penalty"]], v["strength"], v["dropout"]
-        x, y, X, X_grid, b = self._data(v["n_points"])
+        x, y, X, x_grid, X_grid, b = self._data(v["n_points"])
         w = regularized_weights(b, penalty, strength, rate)
         self.points.set_data(x, y)
-        self.plain_curve.set_data(self.x_grid, np.clip(y.mean() + X_grid @ b, -5, 5))
-        self.curve.set_data(self.x_grid, np.clip(y.mean() + X_grid @ w, -5, 5))
+        self.plain_curve.set_data(x_grid, np.clip(y.mean() + X_grid @ b, -5, 5))
+        self.curve.set_data(x_grid, np.clip(y.mean() + X_grid @ w, -5, 5))
         for bar, value in zip(self.plain_bars, b):
             bar.set_height(value)
         for bar, value in zip(self.bars, w):
