@@ -446,3 +446,11 @@ def test_activation_functions_accept_lists_for_the_notebooks():
     assert activations.get("leaky_relu", alpha=0.1)(-2) == pytest.approx(-0.2)
     with pytest.raises(CourseError, match="alpha"):
         activations.get("elu", alpha=-1)
+
+
+def test_conv2d_accepts_a_single_grey_image_and_filter():
+    image = random_input((6, 5))
+    vertical_edges = np.array([[1.0, 0.0, -1.0]] * 3)
+    z = conv2d(image, vertical_edges)
+    np.testing.assert_allclose(z, correlate2d(image, vertical_edges, mode="valid"), atol=1e-12)
+    assert conv2d(image, vertical_edges, b=[0.5], padding="same").shape == (6, 5)

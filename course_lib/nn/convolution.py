@@ -67,6 +67,7 @@ def as_pair(value, name, who):
 
 
 def check_padding(padding, who):
+    """Devuelve "valid" o "same" (en minúsculas); cualquier otra cosa es un error que sugiere la opción más parecida."""
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
         raise unknown_name_error(f"opción de padding de {who}", padding, ["valid", "same"])
     return padding.lower()
@@ -116,9 +117,17 @@ def conv2d(x, W, b=None, strides=1, padding="valid"):
     """Convolución de un lote x: (N, H, W, C) con filtros W: (kh, kw, C, F) -> z: (N, Ho, Wo, F).
 
     Función pura (sin capa ni gradientes), útil en los cuadernos para aplicar un filtro a mano.
+    También acepta una sola imagen en gris x: (H, W) y un solo filtro W: (kh, kw), y entonces
+    devuelve el mapa de características z: (Ho, Wo).
     """
     x = np.asarray(x, dtype=config.dtype())
     W = np.asarray(W, dtype=config.dtype())
+    if x.ndim == 2 and W.ndim == 2:  # una imagen y un filtro: se añaden los ejes que faltan
+        return conv2d(x[None, :, :, None], W[:, :, None, None], b, strides, padding)[0, :, :, 0]
+    if b is not None:
+        b = np.asarray(b, dtype=config.dtype()).reshape(-1)
+        if b.shape != W.shape[-1:]:
+            raise CourseError(f"conv2d: b debe tener un sesgo por filtro, forma {W.shape[-1:]}; se recibió {b.shape}.")
     if x.ndim != 4 or W.ndim != 4 or x.shape[-1] != W.shape[2]:
         raise CourseError(
             "conv2d esperaba x de forma (N, alto, ancho, canales) y W de forma (kh, kw, canales, filtros) "
