@@ -102,6 +102,12 @@ def test_activation_layer_gradients(name):
     assert_gradients_match(Activation(name), x)
 
 
+@pytest.mark.parametrize("name", [n for n in activations.ACTIVATIONS if n not in ("step", "silu")])
+def test_dense_and_conv_with_each_activation(name):
+    assert_gradients_match(Dense(4, activation=name), random_input((5, 3)))
+    assert_gradients_match(Conv2D(3, 2, strides=2, padding="same", activation=name), random_input((2, 5, 4, 2)))
+
+
 @pytest.mark.parametrize("name", [n for n in activations.ACTIVATIONS if n not in ("step", "softmax")])
 def test_activation_derivative_matches_numerical(name):
     f = activations.get(name)
