@@ -193,7 +193,7 @@ def test_conv2d_output_size_examples_of_the_course():
 
 
 def test_conv2d_without_channel_axis_suggests_adding_it():
-    with pytest.raises(CourseError, match=r"\(N, alto, ancho, canales\).*\(N, 28, 28\).*x\[\.\.\., None\]"):
+    with pytest.raises(CourseError, match=r"\(N, alto, ancho, canales\).*\(5, 28, 28\).*x\[\.\.\., None\]"):
         Conv2D(4, 3).forward(np.zeros((5, 28, 28)))
 
 

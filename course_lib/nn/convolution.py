@@ -197,7 +197,7 @@ class Conv2D(Layer):
 
     def check_input_shape(self, input_shape):
         if len(input_shape) != 3:
-            received = "(N, " + ", ".join(map(str, input_shape)) + ")"
+            received = self._received(input_shape)
             hint = (" Si son imágenes en escala de grises sin eje de canales, añádelo con x[..., None]."
                     if len(input_shape) == 2 else "")
             raise CourseError(

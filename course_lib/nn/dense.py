@@ -37,14 +37,15 @@ class Dense(Layer):
     def check_input_shape(self, input_shape):
         if len(input_shape) != 1:
             raise CourseError(
-                f"Dense esperaba entradas de forma (N, características), pero recibió ejemplos de forma "
-                f"{input_shape} (lote de forma (N, {', '.join(map(str, input_shape))})). Si son imágenes "
-                "o mapas de características, añade una capa Flatten() antes de Dense."
+                f"Dense esperaba entradas de forma (N, características), pero recibió un array de forma "
+                f"{self._received(input_shape)}. Si son imágenes o mapas de características, añade una capa "
+                "Flatten() antes de Dense."
             )
         if self.built and input_shape[0] != self.params["W"].shape[0]:
             raise CourseError(
                 f"Dense esperaba entradas con {self.params['W'].shape[0]} características, pero recibió "
-                f"{input_shape[0]} (capa '{self.name}', W de forma {self.params['W'].shape})."
+                f"{input_shape[0]} (forma de x: {self._received(input_shape)}; capa '{self.name}', W de forma "
+                f"{self.params['W'].shape})."
             )
 
     def create_params(self, input_shape):

@@ -83,7 +83,8 @@ class Layer:
         self.output_shape = None
         self.kernel_regularizer = None
         self._cache = None
-        self._batch_size = None
+        self._batch_size = None       # N de la última pasada hacia delante
+        self._incoming_batch = None   # N de la entrada que se está validando (para los mensajes)
 
     # ---------------------------------------------------------------- construcción
     def build(self, input_shape):
@@ -130,14 +131,23 @@ class Layer:
                 "x[None, ...] (o x.reshape(1, -1) si es un vector de características)."
             )
         shape = x.shape[1:]
-        if not self.built:
-            self.build(shape)
-        elif shape != self.input_shape:
-            self.check_input_shape(shape)  # p. ej. Dense con otro número de características: error
-            self.input_shape = shape
-            self.output_shape = self.compute_output_shape(shape)
+        self._incoming_batch = x.shape[0]  # para que los mensajes de error muestren la forma completa
+        try:
+            if not self.built:
+                self.build(shape)
+            elif shape != self.input_shape:
+                self.check_input_shape(shape)  # p. ej. Dense con otro número de características: error
+                self.input_shape = shape
+                self.output_shape = self.compute_output_shape(shape)
+        finally:
+            self._incoming_batch = None
         self._batch_size = x.shape[0]
         return x
+
+    def _received(self, input_shape):
+        """Forma recibida para los mensajes de error: (5, 28, 28) si se conoce el lote, si no (N, 28, 28)."""
+        batch = "N" if self._incoming_batch is None else str(self._incoming_batch)
+        return "(" + ", ".join([batch, *map(str, input_shape)]) + ")"
 
     def _check_backward(self, grad_y):
         """Comprueba que ya hubo un forward y que ∂L/∂y tiene la forma de la última salida."""

@@ -37,7 +37,7 @@ class _Pooling2D(Layer):
                     if len(input_shape) == 2 else "")
             raise CourseError(
                 f"{type(self).__name__} esperaba un lote de imágenes o mapas de características de forma "
-                f"(N, alto, ancho, canales), pero recibió un array de forma (N, {', '.join(map(str, input_shape))}).{hint}"
+                f"(N, alto, ancho, canales), pero recibió un array de forma {self._received(input_shape)}.{hint}"
             )
         check_fits(input_shape[:2], self.pool_size, self.strides, self.padding, f"{type(self).__name__} ('{self.name}')")
 
