@@ -108,6 +108,17 @@ def test_the_sigmoid_gradient_vanishes_beyond_about_4_6():
     assert not vanishing_mask(evaluate("linear", z)[1]).any()
 
 
+@pytest.mark.parametrize("name, z_min, f_min", [("swish", -1.28, -0.278), ("gelu", -0.75, -0.170)])
+def test_the_minima_quoted_in_the_notes(name, z_min, f_min):
+    from course_lib.demos.activations import NOTES
+
+    z = np.linspace(-4, 0, 40001)
+    f = evaluate(name, z)[0]
+    assert z[np.argmin(f)] == pytest.approx(z_min, abs=0.005)
+    assert f.min() == pytest.approx(f_min, abs=0.0005)
+    assert f"{f_min:.3f}".replace(".", ",").replace("-", "−") in NOTES[name]
+
+
 def test_the_step_is_drawn_without_a_vertical_segment():
     z = np.linspace(-1, 1, 11)
     xs, ys = break_jumps(z, evaluate("step", z)[0])

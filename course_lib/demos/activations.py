@@ -14,6 +14,7 @@ que es e^z / (e^z + e^0) = σ(z): softmax con dos clases es la sigmoide, y su de
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..nn import activations as engine
@@ -52,7 +53,7 @@ NOTES = {
     "tanh": "máximo de tanh'(z): 1 en z = 0",
     "relu": "f'(z) = 0 si z < 0 (neurona muerta si siempre\nz < 0); en z = 0 se toma f'(0) = 0",
     "leaky_relu": "f'(z) = α = 0,01 si z < 0: nunca es 0",
-    "elu": "f'(z) = f(z) + α si z ≤ 0; satura hacia −α",
+    "elu": "f'(z) = f(z) + α si z ≤ 0;\nsi z → −∞, f → −α y f' → 0",
     "swish": "no monótona: mínimo de f ≈ −0,278 en z ≈ −1,28",
     "gelu": "no monótona: mínimo de f ≈ −0,170 en z ≈ −0,75",
     "softmax": "∂a₁/∂z = a₁(1 − a₁): la derivada de σ(z)",
@@ -62,6 +63,7 @@ Z_MIN, Z_MAX = -6.0, 6.0
 F_LIMITS = {True: (-1.25, 1.3), False: (-1.6, 6.3)}  # ¿acotadas? → límites del panel de f
 DF_LIMITS = (-0.15, 1.65)  # hueco arriba para el recuadro de texto
 MAIN_COLOR, COMPARE_COLOR = "#1f4e9c", "#d35400"
+MAX_BANDS = 6  # tramos sombreados como mucho (GELU y Swish tienen 3)
 
 
 def evaluate(name, z):
@@ -82,6 +84,13 @@ def evaluate(name, z):
 def vanishing_mask(derivative, threshold=0.01):
     """Dónde se desvanece el gradiente: |f'(z)| < umbral."""
     return np.abs(derivative) < threshold
+
+
+def mask_intervals(z, mask):
+    """Los tramos [z_inicio, z_fin] donde ``mask`` es verdadera (z ordenada), como lista de pares."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return [(float(z[a]), float(z[b])) for a, b in zip(starts, ends)]
 
 
 def break_jumps(z, values, jump=0.5):
@@ -124,9 +133,12 @@ class ActivationsDemo(Demo):
         self.z_grid = np.linspace(Z_MIN, Z_MAX, 601)
         self.shades, self.main, self.other, self.markers, self.guides = [], [], [], [], []
         for ax in (self.f_axes, self.df_axes):
-            shade = ax.imshow(np.zeros((1, 601)), extent=(Z_MIN, Z_MAX, -50, 50), aspect="auto",
-                              cmap="Greys", vmin=0, vmax=4, interpolation="nearest", zorder=0)
-            self.shades.append(shade)
+            # Bandas grises (x en datos, y de 0 a 1 en el eje): se recolocan en cada actualización.
+            self.shades.append([
+                ax.add_patch(Rectangle((0, 0), 0, 1, transform=ax.get_xaxis_transform(), color="0.55", alpha=0.3, lw=0,
+                                       zorder=0, visible=False))
+                for _ in range(MAX_BANDS)
+            ])
             self.main.append(ax.plot([], [], color=MAIN_COLOR, lw=3, zorder=3)[0])
             self.other.append(ax.plot([], [], color=COMPARE_COLOR, lw=2.5, ls="--", zorder=2)[0])
             self.guides.append(ax.axvline(0, color="0.35", lw=1.5, ls=":", zorder=1))
@@ -147,7 +159,7 @@ class ActivationsDemo(Demo):
                                            fontsize=13, color=COMPARE_COLOR, zorder=5)
         _comma_decimals(self.f_axes, self.df_axes)
         self._set_f_limits(True)
-        self.animate(*self.shades, *self.guides, *self.other, *self.main, *self.markers,
+        self.animate(*self.shades[0], *self.shades[1], *self.guides, *self.other, *self.main, *self.markers,
                      self.f_text, self.df_text, self.name_main, self.name_other)
 
     def draw(self):
@@ -172,8 +184,13 @@ class ActivationsDemo(Demo):
         f, df = evaluate(name, self.z_grid)
         mask = vanishing_mask(df, threshold)
         self.vanishing_fraction = float(mask.mean())
-        for shade in self.shades:
-            shade.set_data(np.ma.masked_equal(mask[None, :].astype(float), 0.0))  # fuera: transparente
+        bands = mask_intervals(self.z_grid, mask)[:MAX_BANDS]
+        for patches in self.shades:
+            for patch, band in zip(patches, bands + [None] * (MAX_BANDS - len(bands))):
+                patch.set_visible(band is not None)
+                if band is not None:
+                    patch.set_x(band[0])
+                    patch.set_width(band[1] - band[0])
         self.main[0].set_data(*break_jumps(self.z_grid, f))
         self.main[1].set_data(*break_jumps(self.z_grid, df))
 
