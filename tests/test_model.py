@@ -294,3 +294,14 @@ def test_load_file_with_incomplete_configuration(tmp_path):
     with pytest.raises(CourseError, match="configuración guardada .* no es válida"):
         load_model(tmp_path / "incompleto.npz")
     assert config.floatx() == "float32"
+
+
+def test_build_creates_the_weights_before_fit():
+    """Las capas se construyen al usarlas (así fit(seed=…) fija también los pesos iniciales);
+    model.build() las crea antes, para inspeccionarlas o cambiarlas."""
+    model = Sequential([Dense(5, activation="relu", input_shape=(4,)), Dense(3)])
+    assert not model.built
+    model.build()
+    assert model.built
+    assert model.layers[0].params["W"].shape == (4, 5)
+    assert model.count_params() == 4 * 5 + 5 + 5 * 3 + 3

@@ -84,6 +84,10 @@ def _shape_text(shape):
 class Sequential:
     """Una red como pila de capas: la salida de cada capa es la entrada de la siguiente.
 
+    Los pesos se crean en el primer uso (``fit``, ``predict``…), de modo que ``fit(seed=…)`` fija
+    también los pesos iniciales; ``model.build()`` los crea antes, para verlos o cambiarlos.
+    (Keras, en cambio, los crea en cuanto conoce ``input_shape``.)
+
     >>> model = Sequential([Dense(5, activation="relu", input_shape=(4,)), Dense(3, activation="softmax")])
     >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     >>> history = model.fit(x_train, y_train, epochs=50, validation_split=0.2)
