@@ -442,8 +442,8 @@ class GradientDescentDemo(Demo):
             text += f" en {reached} {unit} (J − J* < 10⁻⁶)."
         elif key == SGD_MODE and v["batch_size"] < len(self.x_data):
             text += f", con el ruido del mini-lote: J − J* = {_short(final)} en la última época."
-        elif surface.local_minimum is not None and (
-                np.linalg.norm(self.path[-1] - surface.local_minimum) < np.linalg.norm(self.path[-1] - surface.minimum)):
+        elif surface.local_minimum is not None and (np.linalg.norm(self.path[-1] - surface.local_minimum)
+                                                    < np.linalg.norm(self.path[-1] - surface.minimum)):
             point = "; ".join(_num(c, 2) for c in surface.local_minimum)
             text += f" hacia un mínimo local, θ ≈ ({point}), no hacia el global (★)."
         else:

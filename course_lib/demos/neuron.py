@@ -27,7 +27,9 @@ def _comma_decimals(*axes):
                     FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 #: Activaciones que se pueden elegir: etiqueta en español → nombre del motor.
-ACTIVATION_CHOICES = [("escalón", "step"), ("sigmoide", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"), ("lineal", "linear")]
+ACTIVATION_CHOICES = [
+    ("escalón", "step"), ("sigmoide", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"), ("lineal", "linear"),
+]
 ACTIVATION_LABELS = {name: label for label, name in ACTIVATION_CHOICES}
 
 #: Umbral sobre a para predecir la clase 1 (equivale a z ≥ 0; en ReLU, a > 0 ⇔ z > 0).
@@ -35,7 +37,8 @@ THRESHOLDS = {"step": 0.5, "sigmoid": 0.5, "tanh": 0.0, "relu": 0.0, "linear": 0
 
 DATASET_CHOICES = [("dos nubes gaussianas", "gaussianas"), ("XOR", "xor")]
 #: Límites del eje a del panel derecho: las activaciones con el mismo rango comparten fondo.
-Y_LIMITS = {"step": (-0.15, 1.2), "sigmoid": (-0.15, 1.2), "tanh": (-1.2, 1.3), "relu": (-10.5, 12.5), "linear": (-10.5, 12.5)}
+Y_LIMITS = {"step": (-0.15, 1.2), "sigmoid": (-0.15, 1.2), "tanh": (-1.2, 1.3),
+            "relu": (-10.5, 12.5), "linear": (-10.5, 12.5)}
 LIMIT = 6.0  # el plano que se dibuja: [−6, 6]²
 Z_LIMIT = 10.0  # el eje z del panel derecho: [−10, 10]
 
@@ -106,7 +109,8 @@ class NeuronDemo(Demo):
             "w1": widgets.FloatSlider(value=w1, description="peso w₁", **common),
             "w2": widgets.FloatSlider(value=w2, description="peso w₂", **common),
             "b": widgets.FloatSlider(value=b, min=-8.0, max=8.0, step=0.1, description="sesgo b", style=style),
-            "activation": widgets.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activación f", style=style),
+            "activation": widgets.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activación f",
+                                           style=style),
             "dataset": widgets.Dropdown(options=DATASET_CHOICES, value=dataset, description="datos", style=style),
         }
         self._data = {name: make_classification_2d(name, n=100, seed=0) for _, name in DATASET_CHOICES}
@@ -254,7 +258,8 @@ class NeuronDemo(Demo):
         note = " Ninguna recta separa el XOR: hace falta una capa oculta." if v["dataset"] == "xor" else ""
         return (
             f"{ACTIVATION_LABELS[v['activation']]}: clase 1 si {self._rule(v['activation'])} "
-            f"(equivale a z {'>' if v['activation'] == 'relu' else '≥'} 0). {self.errors} de {self.total} puntos mal clasificados "
+            f"(equivale a z {'>' if v['activation'] == 'relu' else '≥'} 0). "
+            f"{self.errors} de {self.total} puntos mal clasificados "
             f"(exactitud {_num(accuracy, 0)} %).{note}"
         )
 

@@ -50,7 +50,8 @@ def optimize_path(name, gradient, start, steps, learning_rate=0.01, momentum=0.9
         raise unknown_name_error("optimizador", name, OPTIMIZERS)
     eta = check_number(learning_rate, "learning_rate (η)", low=0.0, low_inclusive=False)
     steps = check_positive_int(steps, "steps", minimum=0)
-    for value, label in ((momentum, "momentum (β)"), (rho, "rho (ρ)"), (beta_1, "beta_1 (β₁)"), (beta_2, "beta_2 (β₂)")):
+    decays = ((momentum, "momentum (β)"), (rho, "rho (ρ)"), (beta_1, "beta_1 (β₁)"), (beta_2, "beta_2 (β₂)"))
+    for value, label in decays:
         check_number(value, label, low=0.0, high=1.0, high_inclusive=False)
     theta = np.array(start, dtype=float).reshape(-1)
     first, second = np.zeros_like(theta), np.zeros_like(theta)  # v, G, r o m; y v de Adam
@@ -96,7 +97,8 @@ SURFACES = {
                          lambda t: np.array([0.2, 2.0]) * t, 2, curvature=2.0, view=VIEW, minimum=np.zeros(2)),
     "rosenbrock": Surface("Rosenbrock: (1 − θ₁)² + 100·(θ₂ − θ₁²)²", _rosenbrock, _rosenbrock_gradient, 2,
                           view=VIEW, minimum=np.ones(2)),
-    "saddle": Surface("punto de silla: θ₁² − θ₂² + θ₂⁴/4", lambda t: t[..., 0] ** 2 - t[..., 1] ** 2 + t[..., 1] ** 4 / 4,
+    "saddle": Surface("punto de silla: θ₁² − θ₂² + θ₂⁴/4",
+                      lambda t: t[..., 0] ** 2 - t[..., 1] ** 2 + t[..., 1] ** 4 / 4,
                       lambda t: np.array([2 * t[0], -2 * t[1] + t[1] ** 3]), 2, view=VIEW,
                       minimum=np.array([0.0, np.sqrt(2.0)])),
 }
@@ -115,7 +117,8 @@ class OptimizersDemo(Demo):
             "surface": widgets.Dropdown(options=SURFACE_CHOICES, value=surface, description="superficie", style=style,
                                         layout=widgets.Layout(width="420px")),
             "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0.3, step=0.05,
-                                                    description="tasa de aprendizaje η", readout_format=".3g", **slider),
+                                                    description="tasa de aprendizaje η", readout_format=".3g",
+                                                    **slider),
             "steps": widgets.IntSlider(value=steps, min=5, max=300, step=5, description="pasos", **slider),
             "start_x": widgets.FloatSlider(value=start_x, min=-3, max=3, step=0.01, description="inicio θ₁", **slider),
             "start_y": widgets.FloatSlider(value=start_y, min=-3, max=3, step=0.01, description="inicio θ₂", **slider),
@@ -245,7 +248,8 @@ class OptimizersDemo(Demo):
             self.loss_lines[name].set_data(np.arange(len(plotted)), plotted)
             self.results[name] = (classify_trajectory(losses, path), float(losses[-1]), len(path) - 1)
         if not enabled:
-            raise DemoMessage("Marca al menos un optimizador (SGD, momento, RMSProp, Adagrad o Adam) para ver su camino.")
+            raise DemoMessage(
+                "Marca al menos un optimizador (SGD, momento, RMSProp, Adagrad o Adam) para ver su camino.")
 
     def caption(self):
         v = self.values()
