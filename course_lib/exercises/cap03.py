@@ -63,7 +63,7 @@ def _verify_bce(function):
                  "ejemplos con y = 0 no cuentan."),
                 (-np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)), "usa el logaritmo natural (np.log), no el "
                  "decimal (np.log10)."),
-                (-np.mean(p * np.log(y + 1e-300) + (1 - p) * np.log(1 - y + 1e-300)), "has intercambiado y y p: el "
+                (-np.mean(p * np.log(y + 1e-300) + (1 - p) * np.log(1 - y + 1e-300)), "has intercambiado las etiquetas y las probabilidades: el "
                  "logaritmo se aplica a la probabilidad predicha p."),
             ],
             m=len(y),
