@@ -267,6 +267,9 @@ class GradientDescentDemo(Demo):
             "batch_size": widgets.IntSlider(value=batch_size, min=1, max=m, description=f"lote B (SGD; m = {m})",
                                             continuous_update=True, style=style),
         }
+        for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
+            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
+                control.layout.width = "380px"
         self._regression = Surface(
             "ECM de la regresión lineal", lambda t: mse_cost(self.x_data, self.y_data, t[..., 0], t[..., 1]),
             lambda t: 2 * np.array([np.mean((t[0] * self.x_data + t[1] - self.y_data) * self.x_data),

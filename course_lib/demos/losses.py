@@ -113,12 +113,15 @@ class LossesDemo(Demo):
             "split": widgets.FloatSlider(value=split, min=0.0, max=1.0, step=0.05,
                                          description="parte del resto para Chinstrap", continuous_update=True,
                                          style=style),
-            "gradient_of": widgets.ToggleButtons(options=[("gradiente respecto a ŷ₁", "prediction"),
-                                                          ("respecto al logit z₁", "logits")],
-                                                 value=gradient_of, style=style),
+            "gradient_of": widgets.ToggleButtons(options=[("∂L/∂ŷ₁ (probabilidad)", "prediction"),
+                                                          ("∂L/∂z₁ (logit)", "logits")],
+                                                 value=gradient_of, description="gradiente", style=style),
             "notes_example": widgets.Checkbox(value=notes_example, description="ejemplo de los apuntes",
                                               indent=False, style=style),
         }
+        for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
+            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
+                control.layout.width = "420px"
         self._silent = False
         self._wrt_shown = None
         self._backgrounds = {}

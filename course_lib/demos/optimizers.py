@@ -135,6 +135,11 @@ class OptimizersDemo(Demo):
             "beta_2": widgets.FloatSlider(value=beta_2, min=0.9, max=0.9999, step=0.0001, description="Adam β₂",
                                           readout_format=".4f", **slider),
         }
+        for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
+            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
+                control.layout.width = "330px"
+        for name in ("sgd", "momentum_on", "rmsprop", "adagrad", "adam"):
+            controls[name].layout.width = "auto"
         self._shown = None
         self._backgrounds = {}
         super().__init__(controls)
@@ -144,7 +149,8 @@ class OptimizersDemo(Demo):
         c = self.controls
         return [
             [c["surface"], c["learning_rate"], c["steps"]],
-            [c["sgd"], c["momentum_on"], c["rmsprop"], c["adagrad"], c["adam"], c["start_x"], c["start_y"]],
+            [c["sgd"], c["momentum_on"], c["rmsprop"], c["adagrad"], c["adam"]],
+            [c["start_x"], c["start_y"]],
             [c["momentum"], c["rho"], c["beta_1"], c["beta_2"]],
         ]
 
