@@ -188,7 +188,8 @@ def test_closed_form_is_the_minimum_of_the_penalized_cost(poly_problem, penalty)
     strength = 0.02
     w = regularized_weights(b, penalty, strength)
     m = len(y)
-    # sklearn: Lasso minimiza (1/2m)‖·‖² + α‖w‖₁ → α = λ/2; Ridge minimiza ‖·‖² + α‖w‖² → α = m·λ
+    # sklearn: Lasso minimiza (1/2m)‖·‖² + α‖w‖₁ → α = λ/2;
+    # Ridge minimiza ‖·‖² + α‖w‖² → α = m·λ
     model = (Lasso(alpha=strength / 2, tol=1e-12, max_iter=100_000) if penalty == "L1"
              else Ridge(alpha=m * strength)).fit(X, y)
     np.testing.assert_allclose(w, model.coef_, atol=1e-6)

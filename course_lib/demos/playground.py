@@ -31,6 +31,7 @@ from ..data import make_classification_2d, make_regression_2d
 from ..nn import initializers
 from ..nn.validation import unknown_name_error
 from .base import Demo, DemoMessage, slider_style
+from .convolution import RasterText
 
 # Listas de valores de TensorFlow Playground
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -86,8 +87,9 @@ class PlaygroundTrainer:
     def __init__(self, dataset="círculo", noise=0, train_ratio=0.5, batch_size=10, features=("X1", "X2"),
                  hidden=(4, 2), activation="tanh", learning_rate=0.03, regularization="ninguna",
                  regularization_rate=0.0, seed=0, data_seed=0, n_samples=N_SAMPLES):
-        for kind, value, options in (("opción de conjunto de datos", dataset, DATASETS), ("activación", activation, ACTIVATIONS),
-                                     ("regularización", regularization, REGULARIZERS)):
+        choices = (("opción de conjunto de datos", dataset, DATASETS), ("activación", activation, ACTIVATIONS),
+                   ("regularización", regularization, REGULARIZERS))
+        for kind, value, options in choices:
             if value not in options:
                 raise unknown_name_error(kind, value, options)
         if not features:
@@ -383,8 +385,8 @@ class PlaygroundDemo(Demo):
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.grid(False)
-        ax.set_title(" ")
-        self.heat_title = ax.title
+        ax.set_title(" ")  # reserva el sitio del título; los textos que cambian los pinta PIL (RasterText)
+        self.heat_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
         grid = np.linspace(-6, 6, GRID_SIDE)
         g1, g2 = np.meshgrid(grid, grid)
         self.grid_points = np.column_stack([g1.ravel(), g2.ravel()])
@@ -399,19 +401,17 @@ class PlaygroundDemo(Demo):
         ax.set_ylim(0, 1.05)
         ax.set_yticks([])
         ax.axhline(1.0, color="#bbbbbb", lw=1, ls=":")
-        self.loss_top = ax.text(0.01, 1.0 / 1.05, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=11,
-                                color="#555555")
+        self.loss_top = RasterText(ax, [0.01, 1.0 / 1.05, 0.4, 0.05], fontsize=12, ha="left", color="#555555")
         ax.legend(loc="upper right")
         ax.set_title(" ")
-        self.loss_title = ax.title
+        self.loss_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
         self._loss_kind = None
         ax.text(0.0, -0.02, "0", transform=ax.transAxes, ha="left", va="top", fontsize=12)
-        self.epoch_span = ax.text(1.0, -0.02, "", transform=ax.transAxes, ha="right", va="top", fontsize=12)
-        self.info = ax.text(0.02, 0.04, "", transform=ax.transAxes, fontsize=12, va="bottom",
-                            bbox=dict(boxstyle="round", fc="white", ec="none", alpha=0.85))
-        self.animate(self.heat, self.train_points, self.test_points, self.heat_title, self.train_curve,
-                     self.test_curve, self.info, self.loss_title, self.epoch_span,
-                     self.loss_top)
+        self.epoch_span = RasterText(ax, [0.7, -0.075, 0.3, 0.06], fontsize=12, ha="right")
+        self.info = RasterText(ax, [0.02, 0.03, 0.42, 0.14], fontsize=13, ha="left", background=(1, 1, 1, 0.85))
+        self.animate(self.heat, self.train_points, self.test_points, self.train_curve, self.test_curve,
+                     *(text.artist for text in (self.heat_title, self.info, self.loss_title, self.epoch_span,
+                                                self.loss_top)))
 
     # --- actualización ---------------------------------------------------------------------------
     def _features(self):

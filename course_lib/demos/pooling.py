@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .base import Demo, slider_style
-from .convolution import CellLabels, dark_cells, fmt, photo_image
+from .convolution import CellLabels, RasterText, dark_cells, fmt, photo_image
 
 # --- Cálculo puro ------------------------------------------------------------------------------
 
@@ -91,7 +91,8 @@ class PoolingDemo(Demo):
         controls = {
             "feature_map": widgets.Dropdown(options=list(MAPS), value=feature_map,
                                             description="Mapa de entrada:", style=style),
-            "mode": widgets.ToggleButtons(options=list(MODES), value=mode, description="Agrupación:", style=style),
+            "mode": widgets.ToggleButtons(options=list(MODES), value=mode, description="Agrupación:",
+                                          style={**style, "button_width": "190px"}),
             "size": widgets.IntSlider(value=size, min=2, max=4, description="Ventana f:", style=style),
             "stride": widgets.IntSlider(value=stride, min=1, max=4, description="Paso s:", style=style),
         }
@@ -125,10 +126,11 @@ class PoolingDemo(Demo):
         for cell in self.first_cells:
             self.ax_out.add_patch(cell)
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
-        self.animate(self.ax_in.title, self.ax_out.title, self.im_in, self.im_out, self.in_labels.artist,
+        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1])
+        self.title_out = RasterText(self.ax_out, [-0.2, 1.01, 1.4, 0.1])
+        self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_out, self.in_labels.artist,
                      self.out_labels.artist,
                      self.maxima, *self.windows, *self.first_cells)
-        self._titles = None
 
     def _map(self, name):
         if name not in self._maps:
@@ -191,18 +193,17 @@ class PoolingDemo(Demo):
             window.set_visible(visible)
             cell.set_visible(visible)
 
-        self._note_text = self._note(x.shape, f, s, is_grid)
+        self._note_text = self._note(x.shape, f, s, is_grid, mode)
 
         word = "máximo" if mode == "max" else "media"
-        titles = (f"Entrada {n_rows}×{n_cols}", f"Salida {out.shape[0]}×{out.shape[1]} ({word} de cada ventana {f}×{f})")
-        if titles != self._titles:
-            self.ax_in.set_title(titles[0])
-            self.ax_out.set_title(titles[1])
-            self._titles = titles
+        titles = (f"Entrada {n_rows}×{n_cols}",
+                  f"Salida {out.shape[0]}×{out.shape[1]} ({word} de cada ventana {f}×{f})")
+        self.title_in.set_text(titles[0])
+        self.title_out.set_text(titles[1])
         self._state = (n_rows, n_cols, f, s, out.shape)
 
     @staticmethod
-    def _note(shape, f, s, is_grid):
+    def _note(shape, f, s, is_grid, mode):
         """Una frase sobre cómo encajan ventana y paso en el mapa (en español, para la figura)."""
         leftover = ((shape[0] - f) % s, (shape[1] - f) % s)
         if s > f:
@@ -214,7 +215,9 @@ class PoolingDemo(Demo):
             return "Cada píxel de la salida resume una ventana de la foto: menos resolución, mismo contenido."
         if s == f:
             return "Las ventanas no se solapan y cubren todo el mapa."
-        return "Con s < f las ventanas se solapan: un mismo valor puede elegirse más de una vez."
+        if mode == "max":
+            return "Con s < f las ventanas se solapan: un mismo valor puede elegirse más de una vez."
+        return "Con s < f las ventanas se solapan: cada valor entra en la media de varias ventanas."
 
     def caption(self):
         n_rows, n_cols, f, s, shape = self._state
