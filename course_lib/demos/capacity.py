@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from ..data import make_regression_1d
 from .base import Demo, slider_style
+from .convolution import RasterText
 
 MAX_DEGREE = 15
 N_VALIDATION = 200
@@ -114,8 +115,9 @@ class CapacityDemo(Demo):
         ax.set_ylabel("y")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=10, ncol=2, frameon=False,
                   borderaxespad=0, handlelength=1.6)
-        self.verdict_text = ax.text(0.98, 0.96, "", transform=ax.transAxes, ha="right", va="top", fontsize=15,
-                                    fontweight="bold", bbox=dict(boxstyle="round", fc="white", ec="none", alpha=0.85))
+        # El veredicto cambia a menudo: se pinta con PIL (RasterText), más barato que un Text
+        self.verdict_text = RasterText(ax, [0.6, 0.87, 0.38, 0.11], fontsize=17, ha="right", bold=True,
+                                       background=(1, 1, 1, 0.85))
 
         ax = self.ax_err
         degrees = np.arange(1, MAX_DEGREE + 1)
@@ -131,7 +133,7 @@ class CapacityDemo(Demo):
         ax.set_title("Error frente a capacidad")
         ax.legend(loc="upper center", fontsize=11)
         ax.set_ylim(ERROR_LIMITS)  # fijos: cambiar los límites obligaría a redibujar todo (≈ 60 ms)
-        self.animate(self.val_points, self.train_points, self.curve, self.verdict_text, self.marker_line,
+        self.animate(self.val_points, self.train_points, self.curve, self.verdict_text.artist, self.marker_line,
                      self.marker, self.train_line, self.val_line)
 
     def _data(self, n_points, noise, sample):
@@ -161,8 +163,7 @@ class CapacityDemo(Demo):
         self.marker_line.set_xdata([degree, degree])
         self.marker.set_data([degree, degree], [max(train[degree - 1], floor), max(val[degree - 1], floor)])
         word = verdict(degree, train, val)
-        self.verdict_text.set_text(word.capitalize())
-        self.verdict_text.set_color(VERDICT_COLORS[word])
+        self.verdict_text.set_text(word.capitalize(), color=VERDICT_COLORS[word])
         self._state = (degree, len(x), train[degree - 1], val[degree - 1], int(np.argmin(val)) + 1, word)
 
     def caption(self):
