@@ -113,9 +113,10 @@ class LossesDemo(Demo):
             "split": widgets.FloatSlider(value=split, min=0.0, max=1.0, step=0.05,
                                          description="parte del resto para Chinstrap", continuous_update=True,
                                          style=style),
-            "gradient_of": widgets.ToggleButtons(options=[("∂L/∂ŷ₁ (probabilidad)", "prediction"),
-                                                          ("∂L/∂z₁ (logit)", "logits")],
-                                                 value=gradient_of, description="gradiente", style=style),
+            "gradient_of": widgets.ToggleButtons(options=[("gradiente ∂L/∂ŷ₁", "prediction"), ("∂L/∂z₁ (logit)", "logits")],
+                                                 tooltips=["respecto a la probabilidad ŷ₁",
+                                                           "respecto al logit z₁ (la entrada de softmax)"],
+                                                 value=gradient_of, style=style),
             "notes_example": widgets.Checkbox(value=notes_example, description="ejemplo de los apuntes",
                                               indent=False, style=style),
         }
