@@ -441,7 +441,8 @@ class ConvolutionDemo(Demo):
 
         titles = (
             f"Entrada {n}×{image.shape[1]}" + (f" con relleno p = {p} → {side_in[0]}×{side_in[1]}" if p else ""),
-            f"Salida {out.shape[0]}×{out.shape[1]}",
+            f"Salida {out.shape[0]}×{out.shape[1]} = ⌊({n} + 2·{p} − 3)/{stride}⌋ + 1" if is_grid
+            else f"Salida {out.shape[0]}×{out.shape[1]}",
         )
         self.title_in.set_text(titles[0])
         self.title_out.set_text(titles[1])

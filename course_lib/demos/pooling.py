@@ -127,7 +127,7 @@ class PoolingDemo(Demo):
             self.ax_out.add_patch(cell)
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
         self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1])
-        self.title_out = RasterText(self.ax_out, [-0.2, 1.01, 1.4, 0.1])
+        self.title_out = RasterText(self.ax_out, [-0.3, 1.01, 1.3, 0.1])
         self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_out, self.in_labels.artist,
                      self.out_labels.artist,
                      self.maxima, *self.windows, *self.first_cells)
@@ -196,8 +196,8 @@ class PoolingDemo(Demo):
         self._note_text = self._note(x.shape, f, s, is_grid, mode)
 
         word = "máximo" if mode == "max" else "media"
-        titles = (f"Entrada {n_rows}×{n_cols}",
-                  f"Salida {out.shape[0]}×{out.shape[1]} ({word} de cada ventana {f}×{f})")
+        formula = f" = ⌊({n_rows} − {f})/{s}⌋ + 1" if n_rows == n_cols else ""
+        titles = (f"Entrada {n_rows}×{n_cols}", f"Salida {out.shape[0]}×{out.shape[1]}{formula} ({word})")
         self.title_in.set_text(titles[0])
         self.title_out.set_text(titles[1])
         self._state = (n_rows, n_cols, f, s, out.shape)
