@@ -15,19 +15,10 @@ que es e^z / (e^z + e^0) = σ(z): softmax con dos clases es la sigmoide, y su de
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..nn import activations as engine
-from .base import Demo, slider_style
+from .base import Demo, decimal_comma_ticks, number, slider_style
 
-
-def _comma_decimals(*axes):
-    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
-                axis.set_major_formatter(
-                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 #: Etiqueta en español → nombre del motor.
 ACTIVATION_CHOICES = [
@@ -101,7 +92,7 @@ def break_jumps(z, values, jump=0.5):
 
 
 def _num(value, decimals=3):
-    return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
+    return number(value, decimals)
 
 
 class ActivationsDemo(Demo):
@@ -121,7 +112,6 @@ class ActivationsDemo(Demo):
                                                 continuous_update=True, style=style),
         }
         self._bounded = None  # ¿el fondo actual es el de funciones acotadas?
-        self._backgrounds = {}
         super().__init__(controls)
 
     def control_rows(self):
@@ -157,17 +147,13 @@ class ActivationsDemo(Demo):
                                           fontsize=13, color=MAIN_COLOR, fontweight="bold", zorder=5)
         self.name_other = self.f_axes.text(0.97, 0.14, "", transform=self.f_axes.transAxes, ha="right",
                                            fontsize=13, color=COMPARE_COLOR, zorder=5)
-        _comma_decimals(self.f_axes, self.df_axes)
+        decimal_comma_ticks(self.f_axes, self.df_axes)
         self._set_f_limits(True)
         self.animate(*self.shades[0], *self.shades[1], *self.guides, *self.other, *self.main, *self.markers,
                      self.f_text, self.df_text, self.name_main, self.name_other)
 
-    def draw(self):
-        """Como en la base, pero guarda el fondo de cada escala vertical (hay dos) para reutilizarlo."""
-        if self._background is None and self._bounded in self._backgrounds:
-            self._background = self._backgrounds[self._bounded]
-        super().draw()
-        self._backgrounds[self._bounded] = self._background
+    def background_key(self):
+        return self._bounded
 
     def _set_f_limits(self, bounded):
         if bounded != self._bounded:

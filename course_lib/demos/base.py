@@ -16,6 +16,12 @@ figura aquí). Por eso una demostración puede registrar con ``self.animate(*art
 artistas que cambian en cada actualización: el fondo (ejes, textos fijos) se dibuja una vez y
 se guarda, y en cada cambio solo se pintan encima esos artistas (*blitting*). Si ``update``
 cambia algo del fondo (límites de los ejes, un título), debe llamar a ``self.redraw_all()``.
+Si el fondo solo puede tener unos pocos aspectos (una escala por activación, una superficie…),
+``background_key()`` puede devolver una clave para cada uno: cada fondo se dibuja la primera vez
+y se reutiliza al volver a él.
+
+Los números que lee el estudiante van con coma decimal y signo menos tipográfico (−0,5):
+``number()`` para los textos y ``decimal_comma_ticks()`` para las marcas de los ejes.
 """
 
 import html
@@ -26,6 +32,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 from PIL import Image as PILImage
 
 # Tamaños pensados para un proyector: texto grande y líneas gruesas.
@@ -44,6 +51,20 @@ PROJECTOR_STYLE = {
     "axes.spines.right": False,
     "axes.formatter.use_locale": False,
 }
+
+
+def number(value, decimals=2):
+    """Número con coma decimal y signo menos tipográfico: ``number(-1.5)`` → ``"−1,50"``."""
+    return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
+
+
+def decimal_comma_ticks(*axes):
+    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
+    formatter = FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−"))
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
+                axis.set_major_formatter(formatter)
 
 
 class DemoMessage(Exception):
@@ -69,6 +90,7 @@ class Demo:
         self.failures = []  # excepciones inesperadas (se muestran como mensaje, nunca se lanzan)
         self._animated = []
         self._background = None
+        self._backgrounds = {}  # fondos guardados por background_key()
         with mpl.rc_context(PROJECTOR_STYLE):
             self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
@@ -100,6 +122,22 @@ class Demo:
             artist.set_animated(True)
             self._animated.append(artist)
         self._background = None
+
+    def background_key(self):
+        """Clave del aspecto actual del fondo, para guardarlo y reutilizarlo (``None``: no guardar)."""
+        return None
+
+    def precompute_backgrounds(self, keys, show):
+        """Dibuja una vez el fondo de cada clave de ``keys``; ``show(key)`` pone la figura en ese
+        aspecto. Cuesta ≈ 0,1 s por fondo al crear la demostración, y a cambio pasar de uno a otro
+        en clase es tan rápido como mover cualquier otro control."""
+        current = self.background_key()
+        with mpl.rc_context(PROJECTOR_STYLE):  # los títulos toman su tamaño del estilo
+            for key in keys:
+                if key != current:
+                    show(key)
+                    self.draw()
+            show(current)
 
     def redraw_all(self):
         """Pide redibujar también el fondo en el próximo dibujo (límites, títulos…)."""
@@ -153,6 +191,9 @@ class Demo:
     def draw(self):
         """Dibuja con Agg: el fondo solo si hace falta y, encima, los artistas animados."""
         canvas = self.figure.canvas
+        key = self.background_key()
+        if self._background is None and key is not None:
+            self._background = self._backgrounds.get(key)
         with mpl.rc_context(PROJECTOR_STYLE):
             if self._background is None:
                 canvas.draw()  # dibuja todo menos los artistas animados
@@ -163,6 +204,8 @@ class Demo:
             for artist in self._animated:
                 if artist.get_visible():
                     self.figure.draw_artist(artist)
+        if key is not None and self._background is not None:
+            self._backgrounds[key] = self._background
 
     def render_png(self):
         """Dibuja la figura y la codifica en PNG (compresión rápida)."""

@@ -19,22 +19,13 @@ saben nada de widgets: los cuadernos y los tests las llaman directamente.
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
-from matplotlib.ticker import FixedFormatter, FuncFormatter, LogLocator, MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator
 from scipy.optimize import minimize
 
 from ..nn.validation import check_number, check_positive_int
-from .base import PROJECTOR_STYLE, Demo, slider_style
+from .base import Demo, decimal_comma_ticks, number, slider_style
 
-
-def _comma_decimals(*axes):
-    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
-                axis.set_major_formatter(
-                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 BOUND = 1e3  # si |θ| supera este valor, la trayectoria se da por divergente y se detiene
 LOSS_FLOOR, LOSS_CEILING = 1e-10, 1e5  # rango del eje logarítmico de J − J*
@@ -227,8 +218,6 @@ SURFACE_CHOICES = [(surface.label, key) for key, surface in SURFACES.items()] + 
 VERDICT_COLORS = {"converge": "#1e8449", "oscila": "#d35400", "diverge": "#b00020"}
 
 
-def _num(value, decimals=2):
-    return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
 
 
 def _short(value):
@@ -237,7 +226,7 @@ def _short(value):
         return "0"
     exponent = int(np.floor(np.log10(abs(value))))
     if -3 <= exponent <= 3:
-        return f"{value:.2g}".replace("-", "−").replace(".", ",") if abs(value) < 10 else _num(value, 0)
+        return f"{value:.2g}".replace("-", "−").replace(".", ",") if abs(value) < 10 else number(value, 0)
     superscript = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
     return f"{value / 10**exponent:.1f}".replace(".", ",") + "·10" + str(exponent).translate(superscript)
 
@@ -278,9 +267,8 @@ class GradientDescentDemo(Demo):
             curvature=regression_curvature(self.x_data),
         )
         self._shown = None
-        self._backgrounds = {}
         super().__init__(controls)
-        self._prepare_backgrounds()
+        self.precompute_backgrounds([key for _, key in SURFACE_CHOICES], self._show_surface)
 
     def control_rows(self):
         c = self.controls
@@ -317,7 +305,7 @@ class GradientDescentDemo(Demo):
                                bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
         # El eje x de la pérdida cambia con el número de pasos: se repinta en cada actualización
         # (≈ 12 ms) en vez de redibujar todo el fondo.
-        _comma_decimals(self.ax, lx)
+        decimal_comma_ticks(self.ax, lx)
         self.animate(lx.xaxis, self.path_line, self.start_dot, self.end_dot, self.loss_line, self.verdict)
         self._show_surface(self.controls["surface"].value)
 
@@ -374,22 +362,8 @@ class GradientDescentDemo(Demo):
         self.loss_axes.set_title("Coste al final de cada época" if key == SGD_MODE else "Pérdida en cada paso")
         self.redraw_all()
 
-    def _prepare_backgrounds(self):
-        """Dibuja una vez el fondo de cada superficie (≈ 0,1 s por superficie al crear la demo):
-        así cambiar de superficie en clase es tan rápido como mover cualquier otro control."""
-        current = self._shown
-        with mpl.rc_context(PROJECTOR_STYLE):
-            for key in [key for _, key in SURFACE_CHOICES if key != current]:
-                self._show_surface(key)
-                self.draw()
-            self._show_surface(current)
-
-    def draw(self):
-        """Como en la base, pero guarda un fondo por superficie para no redibujarlo al volver a ella."""
-        if self._background is None and self._shown in self._backgrounds:
-            self._background = self._backgrounds[self._shown]
-        super().draw()
-        self._backgrounds[self._shown] = self._background
+    def background_key(self):
+        return self._shown
 
     # --- Actualización ------------------------------------------------------------------------
     def update(self):
@@ -447,7 +421,7 @@ class GradientDescentDemo(Demo):
             text += f", con el ruido del mini-lote: J − J* = {_short(final)} en la última época."
         elif surface.local_minimum is not None and (np.linalg.norm(self.path[-1] - surface.local_minimum)
                                                     < np.linalg.norm(self.path[-1] - surface.minimum)):
-            point = "; ".join(_num(c, 2) for c in surface.local_minimum)
+            point = "; ".join(number(c, 2) for c in surface.local_minimum)
             text += f" hacia un mínimo local, θ ≈ ({point}), no hacia el global (★)."
         else:
             text += f", pero aún no ha llegado: J − J* = {_short(final)} tras {len(self.losses) - 1} {unit}."
@@ -462,7 +436,7 @@ class GradientDescentDemo(Demo):
         else:
             text += f" (El lote B = {v['batch_size']} solo se usa en «SGD en regresión lineal»"
             if surface.dimension == 1:
-                text += f"; θ₂ inicial = {_num(v['start_y'], 1)} no se usa en 1-D"
+                text += f"; θ₂ inicial = {number(v['start_y'], 1)} no se usa en 1-D"
             text += ".)"
         return text
 

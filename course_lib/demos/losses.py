@@ -20,20 +20,11 @@ La casilla «ejemplo de los apuntes» pone ŷ = [0,4, 0,3, 0,3]: ECM = 0,18 y en
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..nn import activations as engine_activations
 from ..nn.losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
-from .base import Demo, slider_style
+from .base import Demo, decimal_comma_ticks, slider_style
 
-
-def _comma_decimals(*axes):
-    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
-                axis.set_major_formatter(
-                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 CLASSES = ["Adelie", "Chinstrap", "Gentoo"]
 Y_TRUE = np.array([1.0, 0.0, 0.0])
@@ -125,7 +116,6 @@ class LossesDemo(Demo):
                 control.layout.width = "420px"
         self._silent = False
         self._wrt_shown = None
-        self._backgrounds = {}
         super().__init__(controls)
         if notes_example:
             self._apply_notes_example()
@@ -165,7 +155,7 @@ class LossesDemo(Demo):
     def setup(self, figure):
         self.bars_axes, self.loss_axes, self.grad_axes = figure.subplots(1, 3, width_ratios=[0.75, 1, 1])
         ax = self.bars_axes
-        _comma_decimals(ax)  # antes de poner los nombres de las clases en el eje x
+        decimal_comma_ticks(ax)  # antes de poner los nombres de las clases en el eje x
         x = np.arange(3)
         self.bars = ax.bar(x, [0, 0, 0], width=0.6, color=["#2e86c1", "#95a5a6", "#95a5a6"], label="ŷ (predicción)")
         ax.bar(x, Y_TRUE, width=0.75, fill=False, edgecolor="black", lw=2, ls="--", label="y (etiqueta)")
@@ -195,16 +185,12 @@ class LossesDemo(Demo):
         self.grad_text = self.grad_axes.text(
             0.97, 0.05, "", transform=self.grad_axes.transAxes, ha="right", va="bottom", fontsize=11,
             bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95), zorder=6)
-        _comma_decimals(self.loss_axes, self.grad_axes)
+        decimal_comma_ticks(self.loss_axes, self.grad_axes)
         self.animate(*self.bars, *self.bar_labels, *self.loss_lines.values(), *self.grad_lines.values(),
                      *self.loss_dots.values(), *self.grad_dots.values(), self.values_text, self.grad_text)
 
-    def draw(self):
-        """Como en la base, pero guarda un fondo por tipo de gradiente (hay dos) para reutilizarlo."""
-        if self._background is None and self._wrt_shown in self._backgrounds:
-            self._background = self._backgrounds[self._wrt_shown]
-        super().draw()
-        self._backgrounds[self._wrt_shown] = self._background
+    def background_key(self):
+        return self._wrt_shown
 
     def _show_gradient_axes(self, wrt):
         if wrt == self._wrt_shown:

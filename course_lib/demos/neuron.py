@@ -11,20 +11,11 @@ tanh y lineal, a ≥ 0; ReLU, a > 0 (su salida nunca es negativa, así que a ≥
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..data import make_classification_2d
 from ..nn import activations
-from .base import Demo, slider_style
+from .base import Demo, decimal_comma_ticks, number, slider_style
 
-
-def _comma_decimals(*axes):
-    """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "linear" and not isinstance(axis.get_major_formatter(), FixedFormatter):
-                axis.set_major_formatter(
-                    FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−")))
 
 #: Activaciones que se pueden elegir: etiqueta en español → nombre del motor.
 ACTIVATION_CHOICES = [
@@ -94,9 +85,6 @@ def decision_line(w, b, limit=LIMIT):
     return -(w2 * x2 + b) / w1, x2
 
 
-def _num(value, decimals=2):
-    """Número con coma decimal y signo menos tipográfico: −1,50."""
-    return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
 
 
 class NeuronDemo(Demo):
@@ -173,16 +161,12 @@ class NeuronDemo(Demo):
         handles = [self.f_curve, self.threshold_line, *self.points, self.wrong, self.line]
         cx.legend(handles=handles, labels=[h.get_label() for h in handles], loc="lower right", fontsize=10)
 
-        _comma_decimals(self.plane, self.curve_axes)
+        decimal_comma_ticks(self.plane, self.curve_axes)
         self.animate(self.heat, *self.points, self.wrong, self.line, self.arrow, self.arrow_label,
                      self.no_line, self.f_curve, self.threshold_line, *self.z_points, self.z_wrong, self.formula)
 
-    def draw(self):
-        """Como en la base, pero guarda un fondo por escala vertical (hay tres) para no redibujarlo."""
-        if self._background is None and self._shown in self._backgrounds:
-            self._background = self._backgrounds[self._shown]
-        super().draw()
-        self._backgrounds[self._shown] = self._background
+    def background_key(self):
+        return self._shown
 
     def _update_background(self, activation):
         """Escala vertical del panel derecho según el rango de la activación (parte del fondo)."""
@@ -235,13 +219,13 @@ class NeuronDemo(Demo):
             self.arrow_label.set_position(tuple(tip + 0.35 * w / np.linalg.norm(w) - [0.2, 0.2]))
         else:
             self.no_line.set_text(
-                f"w₁ = w₂ = 0: z = b = {_num(b)} en todo el plano,\nasí que no hay frontera: "
+                f"w₁ = w₂ = 0: z = b = {number(b)} en todo el plano,\nasí que no hay frontera: "
                 f"todos los puntos\nreciben la clase {int(predicted[0]) if len(predicted) else 0}"
             )
 
         self.formula.set_text(
-            f"z = {_num(w[0])}·x₁ {'+' if w[1] >= 0 else '−'} {_num(abs(w[1]))}·x₂ "
-            f"{'+' if b >= 0 else '−'} {_num(abs(b))}\n"
+            f"z = {number(w[0])}·x₁ {'+' if w[1] >= 0 else '−'} {number(abs(w[1]))}·x₂ "
+            f"{'+' if b >= 0 else '−'} {number(abs(b))}\n"
             f"a = {ACTIVATION_LABELS[activation]}(z); clase 1 si {self._rule(activation)}\n"
             f"mal clasificados: {self.errors} de {self.total}"
         )
@@ -250,7 +234,7 @@ class NeuronDemo(Demo):
     def _rule(activation):
         if activation == "relu":
             return "a > 0"
-        return f"a ≥ {_num(THRESHOLDS[activation], 1 if activation in ('step', 'sigmoid') else 0)}"
+        return f"a ≥ {number(THRESHOLDS[activation], 1 if activation in ('step', 'sigmoid') else 0)}"
 
     def caption(self):
         v = self.values()
@@ -260,7 +244,7 @@ class NeuronDemo(Demo):
             f"{ACTIVATION_LABELS[v['activation']]}: clase 1 si {self._rule(v['activation'])} "
             f"(equivale a z {'>' if v['activation'] == 'relu' else '≥'} 0). "
             f"{self.errors} de {self.total} puntos mal clasificados "
-            f"(exactitud {_num(accuracy, 0)} %).{note}"
+            f"(exactitud {number(accuracy, 0)} %).{note}"
         )
 
 

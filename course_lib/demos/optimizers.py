@@ -24,13 +24,12 @@ dos componentes para poder dibujar su camino.
 """
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator
 
 from ..nn.validation import check_number, check_positive_int, unknown_name_error
-from .base import PROJECTOR_STYLE, Demo, DemoMessage, slider_style
-from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _comma_decimals, _set_visible, _short,
+from .base import Demo, DemoMessage, decimal_comma_ticks, slider_style
+from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _set_visible, _short,
                                classify_trajectory)
 
 OPTIMIZERS = ["sgd", "momentum", "rmsprop", "adagrad", "adam"]
@@ -141,9 +140,8 @@ class OptimizersDemo(Demo):
         for name in ("sgd", "momentum_on", "rmsprop", "adagrad", "adam"):
             controls[name].layout.width = "auto"
         self._shown = None
-        self._backgrounds = {}
         super().__init__(controls)
-        self._prepare_backgrounds()
+        self.precompute_backgrounds([key for _, key in SURFACE_CHOICES], self._show_surface)
 
     def control_rows(self):
         c = self.controls
@@ -177,7 +175,7 @@ class OptimizersDemo(Demo):
         lx.xaxis.set_major_locator(MaxNLocator(6, integer=True))
         lx.set(xlabel="paso t", ylabel="J(θₜ) − J*  (escala log.)", title="Pérdida en cada paso")
         lx.legend(loc="lower left", fontsize=11, ncols=2)
-        _comma_decimals(self.ax, lx)
+        decimal_comma_ticks(self.ax, lx)
         self.animate(lx.xaxis, *self.paths.values(), self.start_dot, *self.loss_lines.values())
 
     def _surface_drawing(self, key):
@@ -207,22 +205,8 @@ class OptimizersDemo(Demo):
         self.ax.set_title(SURFACES[key].label, fontsize=14)
         self.redraw_all()
 
-    def _prepare_backgrounds(self):
-        """Dibuja una vez el fondo de cada superficie para que cambiar de superficie sea rápido."""
-        current = self._shown
-        with mpl.rc_context(PROJECTOR_STYLE):
-            for _, key in SURFACE_CHOICES:
-                if key != current:
-                    self._show_surface(key)
-                    self.draw()
-            self._show_surface(current)
-
-    def draw(self):
-        """Como en la base, pero guarda un fondo por superficie para reutilizarlo."""
-        if self._background is None and self._shown in self._backgrounds:
-            self._background = self._backgrounds[self._shown]
-        super().draw()
-        self._backgrounds[self._shown] = self._background
+    def background_key(self):
+        return self._shown
 
     # --- Actualización ------------------------------------------------------------------------
     def hyperparameters(self):
