@@ -10,7 +10,7 @@ uno: así una carga pasajera de la máquina no favorece a ninguno. Con la máqui
 procesos, las bibliotecas multihilo (OpenBLAS, OpenMP) se degradan mucho; ``--hilos 1`` da una
 comparación más estable.
 
-Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2]
+Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2] [--desglose]
 """
 
 import argparse
@@ -76,6 +76,28 @@ def median_ms(step, repetitions, warmup=10):
     return 1e3 * statistics.median(times)
 
 
+def print_layer_breakdown(layers, x, labels, repetitions):
+    """Mediana por capa de forward y backward: dónde se va el tiempo de un paso."""
+    forward_times = {layer.name: [] for layer in layers}
+    backward_times = {layer.name: [] for layer in layers}
+    for _ in range(repetitions):
+        out = x
+        for layer in layers:
+            start = time.perf_counter()
+            out = layer.forward(out, training=True)
+            forward_times[layer.name].append(time.perf_counter() - start)
+        grad = softmax_cross_entropy_gradient(out, labels)
+        for layer in reversed(layers):
+            start = time.perf_counter()
+            grad = layer.backward(grad)
+            backward_times[layer.name].append(time.perf_counter() - start)
+    print("    desglose por capa (ms):      hacia delante   hacia atrás")
+    for layer in layers:
+        forward_ms = 1e3 * statistics.median(forward_times[layer.name])
+        backward_ms = 1e3 * statistics.median(backward_times[layer.name])
+        print(f"      {layer.name:<22} {forward_ms:12.3f} {backward_ms:13.3f}")
+
+
 def torch_step(kind, x_nhwc, labels):
     """El mismo paso en PyTorch (NCHW), con requires_grad en la entrada para calcular también ∂J/∂x."""
     import torch
@@ -107,6 +129,7 @@ def main():
     parser.add_argument("--repeticiones", type=int, default=100)
     parser.add_argument("--rondas", type=int, default=3)
     parser.add_argument("--hilos", type=int, default=2)
+    parser.add_argument("--desglose", action="store_true", help="tiempo de cada capa de la CNN")
     args = parser.parse_args()
     config.set_floatx("float32")
     config.set_seed(0)
@@ -140,6 +163,8 @@ def main():
             else:
                 line += "   (PyTorch no está instalado: sin comparación)"
             print(line)
+            if args.desglose and kind == "cnn":
+                print_layer_breakdown(layers, x, labels, args.repeticiones)
 
 
 if __name__ == "__main__":
