@@ -182,3 +182,8 @@ def test_numerical_gradient_restores_the_parameters():
     before = theta.copy()
     numerical_gradient(lambda: np.sum(theta ** 3), theta)
     np.testing.assert_array_equal(theta, before)
+
+
+def test_gradient_check_rejects_integer_parameters():
+    with pytest.raises(CourseError, match="float64"):
+        gradient_check(lambda p: float(np.sum(p["w"] ** 2)), {"w": np.arange(3)}, {"w": 2 * np.arange(3)})

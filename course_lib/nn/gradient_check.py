@@ -26,7 +26,7 @@ Dos usos, con la misma función :func:`gradient_check`:
        gradient_check(capa, x)                   # comprueba ∂L/∂θ de cada parámetro y ∂L/∂x
 
    con L = Σ (y ⊙ R) + penalización de regularización, donde y = capa.forward(x, training) y R es
-   un gradiente «de arriba» aleatorio fijo. Antes de cada forward se restaura el estado del
+   un gradiente «de arriba» aleatorio fijo (normal estándar, de ``np.random.default_rng(seed)``). Antes de cada forward se restaura el estado del
    generador aleatorio del motor, así que Dropout usa siempre la misma máscara.
 
 Devuelve un :class:`GradientCheckResult` que se imprime en español; ``float(resultado)`` o
@@ -137,6 +137,13 @@ def gradient_check(f, theta, gradient=None, *, training=True, epsilon=1e-5, tole
                 f"gradient_check: con un dict de parámetros (claves {sorted(theta)}) el gradiente debe ser "
                 f"un dict con las mismas claves; se recibió {sorted(gradient) if isinstance(gradient, dict) else type(gradient).__name__}."
             )
+        for name, value in theta.items():
+            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+                raise CourseTypeError(
+                    f"gradient_check: params[{name!r}] debe ser un array de NumPy de números reales (float64), "
+                    f"porque se perturba en su sitio; se recibió {type(value).__name__}"
+                    f"{' de tipo ' + str(value.dtype) if isinstance(value, np.ndarray) else ''}."
+                )
         analytic = {name: np.array(gradient[name], dtype=np.float64) for name in theta}
         numerical = {name: numerical_gradient(lambda: f(theta), theta[name], epsilon) for name in theta}
         dtype = next(iter(theta.values())).dtype if theta else np.float64
