@@ -62,6 +62,10 @@ def _verify_tamano(function):
              "el relleno agranda la entrada: se suma 2p, no se resta."),
         ],
     )
+    no_enteros = [valor for valor in got if not isinstance(valor, (int, np.integer)) or isinstance(valor, bool)]
+    if no_enteros:
+        raise Incorrect(f"los valores son correctos, pero devuelves {type(no_enteros[0]).__name__} ({no_enteros[0]!r}) "
+                        "y se pide un entero (int): un lado mide 5 píxeles, no 5.0. Usa la división entera // o int(...).")
 
 
 # --- 09.3 — Parámetros de una capa convolucional -------------------------------------------------------
@@ -175,6 +179,8 @@ EXERCISES = [
             (lambda n, f, p=0, s=1: math.ceil((n + 2 * p - f) / s) + 1, "hacia arriba"),
             (lambda n, f, p=0, s=1: (n + 2 * p - f + 1) // s, "fuera de la división"),
             (lambda n, f, p=0, s=1: (n - 2 * p - f) // s + 1, "se suma 2p"),
+            (lambda n, f, p=0, s=1: float((n + 2 * p - f) // s + 1), "se pide un entero"),
+            (lambda n, f, p=0, s=1: np.floor((n + 2 * p - f) / s) + 1, "se pide un entero"),
         ],
     ),
     Exercise(
