@@ -12,11 +12,13 @@ from course_lib.demos.convolution import KERNELS, convolve2d, output_size, parse
 from course_lib.demos.playground import PlaygroundTrainer, playground
 from course_lib.demos.pooling import pool2d, pool_output_size
 from course_lib.demos.regularization import (
-    OrthonormalPolynomialBasis,
+    STRENGTHS,
+    PolynomialFeatures,
     dropout_cost,
-    least_squares_weights,
+    dropout_equivalent_ridge,
+    lasso_weights,
     penalized_cost,
-    regularized_weights,
+    ridge_weights,
 )
 from course_lib.data import make_regression_1d
 
@@ -156,56 +158,74 @@ def test_fit_polynomial_recovers_an_exact_polynomial():
 @pytest.fixture(scope="module")
 def poly_problem():
     x, y = make_regression_1d(n=20, noise=0.3, seed=10)
-    X = OrthonormalPolynomialBasis(x).features(x)
-    return X, y, least_squares_weights(X, y)
+    return x, y, PolynomialFeatures(x)(x)
 
 
-def test_basis_is_orthonormal_and_spans_the_polynomials(poly_problem):
-    X, y, b = poly_problem
-    np.testing.assert_allclose(X.T @ X / len(y), np.eye(12), atol=1e-8)
-    np.testing.assert_allclose(X.mean(axis=0), 0, atol=1e-8)
-    x, _ = make_regression_1d(n=20, noise=0.3, seed=10)
-    # Mínimos cuadrados en la base ortonormal = ajuste polinómico de grado 12 de numpy
-    np.testing.assert_allclose(y.mean() + X @ b, fit_polynomial(x, y, 12)(x), atol=1e-6)
+def test_features_are_standardized_and_least_squares_is_the_polynomial_fit(poly_problem):
+    x, y, X = poly_problem
+    np.testing.assert_allclose(X.mean(axis=0), 0, atol=1e-10)
+    np.testing.assert_allclose(X.std(axis=0), 1, atol=1e-10)
+    w = ridge_weights(X, y, 0.0)
+    np.testing.assert_allclose(y.mean() + X @ w, fit_polynomial(x, y, 12)(x), atol=1e-6)
+    assert np.abs(w).max() > 100  # sin regularizar, pesos enormes: la marca del sobreajuste
+
+
+def test_ridge_matches_sklearn_and_is_the_minimum(poly_problem):
+    from sklearn.linear_model import Ridge
+
+    _, y, X = poly_problem
+    strength = 0.01
+    w = ridge_weights(X, y, strength)
+    # sklearn Ridge minimiza ‖y − Xw‖² + α‖w‖²; el nuestro es (1/m)·eso con α = m·λ
+    np.testing.assert_allclose(w, Ridge(alpha=len(y) * strength).fit(X, y).coef_, atol=1e-8)
+    best = penalized_cost(X, y, w, "L2", strength)
+    for _ in range(20):
+        assert penalized_cost(X, y, w + RNG.normal(0, 1e-3, w.shape), "L2", strength) >= best - 1e-12
+
+
+def test_lasso_satisfies_the_optimality_conditions(poly_problem):
+    """Condiciones de optimalidad (KKT) de J = (1/m)‖y − ȳ − Xw‖² + λ‖w‖₁, sin usar otro solver:
+    g = (2/m)·Xᵀ(y − ȳ − Xw) vale λ·signo(wⱼ) donde wⱼ ≠ 0 y cumple |gⱼ| ≤ λ donde wⱼ = 0."""
+    _, y, X = poly_problem
+    path = lasso_weights(X, y, STRENGTHS)
+    for strength in STRENGTHS[1:]:
+        w = path[strength]
+        g = 2 / len(y) * X.T @ (y - y.mean() - X @ w)
+        active = w != 0
+        np.testing.assert_allclose(g[active], strength * np.sign(w[active]), atol=1e-3 * strength + 1e-6)
+        assert np.all(np.abs(g[~active]) <= strength * (1 + 1e-3) + 1e-6)
 
 
 def test_l1_gives_exact_zeros_and_l2_none(poly_problem):
-    _, _, b = poly_problem
+    _, y, X = poly_problem
+    path = lasso_weights(X, y, STRENGTHS)
     for strength in [0.001, 0.01, 0.1, 1.0]:
-        assert np.count_nonzero(regularized_weights(b, "L2", strength) == 0) == 0
-        np.testing.assert_allclose(regularized_weights(b, "L2", strength), b / (1 + strength))
-    l1 = regularized_weights(b, "L1", 0.1)  # umbral λ/2 = 0,05: anula los pesos con |b| < 0,05
-    assert 0 < np.count_nonzero(l1 == 0) < len(b)
-    assert np.all(regularized_weights(b, "L1", 10 * np.abs(b).max()) == 0)
+        assert np.count_nonzero(ridge_weights(X, y, strength) == 0) == 0
+        assert 0 < np.count_nonzero(path[strength] == 0) < 12
+    # más λ, pesos más pequeños (en norma)
+    norms = [np.abs(ridge_weights(X, y, lam)).sum() for lam in STRENGTHS]
+    assert all(a >= b for a, b in zip(norms, norms[1:]))
 
 
-@pytest.mark.parametrize("penalty", ["L1", "L2"])
-def test_closed_form_is_the_minimum_of_the_penalized_cost(poly_problem, penalty):
-    """Comparación con la referencia de sklearn (Lasso/Ridge) y perturbaciones del mínimo."""
-    from sklearn.linear_model import Lasso, Ridge
+def test_lasso_with_dropout_ridge_term_matches_sklearn_elastic_net(poly_problem):
+    from sklearn.linear_model import ElasticNet
 
-    X, y, b = poly_problem
-    strength = 0.02
-    w = regularized_weights(b, penalty, strength)
-    m = len(y)
-    # sklearn: Lasso minimiza (1/2m)‖·‖² + α‖w‖₁ → α = λ/2;
-    # Ridge minimiza ‖·‖² + α‖w‖² → α = m·λ
-    model = (Lasso(alpha=strength / 2, tol=1e-12, max_iter=100_000) if penalty == "L1"
-             else Ridge(alpha=m * strength)).fit(X, y)
-    np.testing.assert_allclose(w, model.coef_, atol=1e-6)
-    best = penalized_cost(X, y, w, penalty, strength)
-    for _ in range(20):
-        assert penalized_cost(X, y, w + RNG.normal(0, 1e-3, w.shape), penalty, strength) >= best - 1e-12
+    _, y, X = poly_problem
+    l1, l2 = 0.01, dropout_equivalent_ridge(0.3)
+    w = lasso_weights(X, y, [l1], ridge=l2)[l1]
+    # ElasticNet: (1/2m)‖·‖² + α·r‖w‖₁ + (α(1 − r)/2)‖w‖²  →  α·r = λ₁/2, α(1 − r) = λ₂
+    alpha = l1 / 2 + l2
+    model = ElasticNet(alpha=alpha, l1_ratio=(l1 / 2) / alpha, tol=1e-10, max_iter=100_000).fit(X, y - y.mean())
+    np.testing.assert_allclose(w, model.coef_, atol=1e-4)
 
 
 def test_dropout_equals_l2_with_p_over_1_minus_p_on_average(poly_problem):
-    X, y, b = poly_problem
+    _, y, X = poly_problem
     rate = 0.3
+    w = ridge_weights(X, y, 0.05)
     masks = (RNG.random((20_000,) + X.shape) >= rate).astype(float)
-    w = regularized_weights(b, "L2", 0.0, dropout=rate)
-    expected = penalized_cost(X, y, w, "L2", rate / (1 - rate))
+    expected = penalized_cost(X, y, w, "L2", dropout_equivalent_ridge(rate))
     assert dropout_cost(X, y, w, rate, masks) == pytest.approx(expected, rel=0.02)
-    np.testing.assert_allclose(w, b * (1 - rate))
 
 
 # --- Laboratorio tipo Playground ---------------------------------------------------------------

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 import ipywidgets as widgets
+from matplotlib.ticker import FuncFormatter
 
 from ..data import make_regression_1d
 from .base import Demo, slider_style
@@ -73,6 +74,9 @@ def verdict(degree, train_errors, val_errors, degrees=None, tolerance=1.25):
 
 # --- La demostración ---------------------------------------------------------------------------
 
+#: Marcas de los ejes con coma decimal y signo menos tipográfico (0,5; −1), como en el resto del curso.
+COMMA_TICKS = FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−"))
+
 VERDICT_COLORS = {"subajuste": "#b35806", "buen ajuste": "#1a9850", "sobreajuste": "#d73027"}
 
 
@@ -113,6 +117,8 @@ class CapacityDemo(Demo):
         ax.set_ylim(-2.2, 2.2)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
+        ax.xaxis.set_major_formatter(COMMA_TICKS)
+        ax.yaxis.set_major_formatter(COMMA_TICKS)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=10, ncol=2, frameon=False,
                   borderaxespad=0, handlelength=1.6)
         # El veredicto cambia a menudo: se pinta con PIL (RasterText), más barato que un Text
