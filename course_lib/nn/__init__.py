@@ -23,7 +23,9 @@ from . import activations, callbacks, initializers, losses, metrics, optimizers,
 from .activations import Activation
 from .callbacks import Callback, EarlyStopping, History
 from .config import floatx, rng, set_floatx, set_seed
+from .convolution import conv2d, conv2d_output_size, padding_amounts
 from .gradient_check import gradient_check
+from .layer import reset_names
 from .layers import (
     LAYER_CLASSES,
     AveragePooling2D,
@@ -48,6 +50,10 @@ from .regularizers import L1, L1L2, L2
 from .validation import CourseError, CourseTypeError
 
 __all__ = [
+    "conv2d",
+    "conv2d_output_size",
+    "padding_amounts",
+    "reset_names",
     # capas
     "Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
     "BatchNormalization", "Activation", "LAYER_CLASSES",

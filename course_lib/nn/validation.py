@@ -68,8 +68,8 @@ def as_float_array(x, name, dtype=None):
         try:
             raw = raw.astype(dtype)
         except (ValueError, TypeError):
-            example = next((v for v in raw.ravel() if isinstance(v, str)), None)
-            extra = f" (por ejemplo {example!r})" if example is not None else ""
+            example = next((v for v in raw.ravel() if not _is_number(v)), None)
+            extra = f" (por ejemplo {str(example)!r})" if example is not None else ""
             raise CourseTypeError(
                 f"{name}: se esperaban números, pero se recibió texto u objetos{extra}. "
                 "Convierte las columnas categóricas a números (por ejemplo con one-hot) "
@@ -88,6 +88,14 @@ def as_float_array(x, name, dtype=None):
             "(por ejemplo con SimpleImputer o DataFrame.dropna())."
         )
     return arr
+
+
+def _is_number(value):
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _count(n, singular, plural):
