@@ -264,6 +264,7 @@ NO_PRESET = "(elige un ejemplo)"
 PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
 BACKGROUND_CMAP = LinearSegmentedColormap.from_list("playground_light", ["#f8c489", "#f3f4f4", "#83b8dd"])
 GRID_SIDE = 60
+LOSS_TOP = 1.18  # alto del eje de la pérdida normalizada (1 = pérdida máxima de la historia)
 DISPLAY_ONLY = ("show_test", "discretize")
 FEATURE_CONTROLS = {"x1": "X1", "x2": "X2", "x1_sq": "X1²", "x2_sq": "X2²", "x1x2": "X1·X2",
                     "sin_x1": "sin X1", "sin_x2": "sin X2"}
@@ -398,11 +399,11 @@ class PlaygroundDemo(Demo):
         ax.set_xticks([])
         ax.set_xlabel("épocas (toda la historia)")
         ax.set_ylabel("pérdida J")
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, LOSS_TOP)  # la curva llega hasta 1; encima quedan la leyenda y el máximo
         ax.set_yticks([])
         ax.axhline(1.0, color="#bbbbbb", lw=1, ls=":")
-        self.loss_top = RasterText(ax, [0.01, 1.0 / 1.05, 0.4, 0.05], fontsize=12, ha="left", color="#555555")
-        ax.legend(loc="upper right")
+        self.loss_top = RasterText(ax, [0.01, 1.0 / LOSS_TOP, 0.4, 0.07], fontsize=12, ha="left", color="#555555")
+        ax.legend(loc="upper right", ncol=2, fontsize=11, borderaxespad=0.2, handlelength=1.5)
         ax.set_title(" ")
         self.loss_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
         self._loss_kind = None
