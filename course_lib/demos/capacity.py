@@ -24,6 +24,7 @@ from .convolution import RasterText
 
 MAX_DEGREE = 15
 N_VALIDATION = 200
+NOISE_LEVELS = [round(0.05 * k, 2) for k in range(21)]  # 0, 0,05, …, 1
 ERROR_LIMITS = (1e-3, 1e3)
 ERROR_FLOOR = 1.5e-3  # los errores casi nulos (sin ruido o interpolando) se dibujan en el borde inferior
 
@@ -92,8 +93,9 @@ class CapacityDemo(Demo):
                                         style=style),
             "n_points": widgets.IntSlider(value=n_points, min=8, max=100, description="Puntos de entrenamiento m:",
                                           style=style),
-            "noise": widgets.FloatSlider(value=noise, min=0.0, max=1.0, step=0.05, description="Ruido σ:",
-                                         style=style),
+            # SelectionSlider y no FloatSlider: así la lectura del control sale con coma decimal
+            "noise": widgets.SelectionSlider(options=[(f"{v:.2f}".replace(".", ","), v) for v in NOISE_LEVELS],
+                                             value=noise, description="Ruido σ:", style=style),
             "sample": widgets.IntSlider(value=sample, min=0, max=20, description="Muestra (semilla):", style=style),
         }
         self._cache = {}
