@@ -12,6 +12,8 @@ productos que da su valor.
 Las funciones puras (``convolve2d``, ``output_size``, ``parse_kernel``) no saben nada de widgets.
 """
 
+import functools
+
 import numpy as np
 import ipywidgets as widgets
 from matplotlib import font_manager
@@ -136,6 +138,7 @@ def grid_image():
     return image
 
 
+@functools.lru_cache(maxsize=4)
 def photo_image(name="china.jpg", step=4):
     """Foto de scikit-learn en grises (valores en [0, 1]), reducida ``step`` veces en cada eje.
 
@@ -143,7 +146,9 @@ def photo_image(name="china.jpg", step=4):
     """
     photo = load_sample_photo(name, gray=True)
     h, w = (photo.shape[0] // step) * step, (photo.shape[1] // step) * step
-    return photo[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
+    small = photo[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
+    small.flags.writeable = False  # se comparte entre demostraciones (caché): que nadie la cambie
+    return small
 
 
 def fmt(value, decimals=2):
@@ -298,7 +303,9 @@ class ConvolutionDemo(Demo):
                                         description="Columna de la salida:", style=style),
         }
         self._syncing = False
-        self._photos = {}
+        for source in IMAGES.values():  # leer las fotos al crear (≈ 40 ms cada una), no al elegirlas
+            if source is not None:
+                photo_image(source)
         super().__init__(controls)
 
     def control_rows(self):
@@ -353,11 +360,7 @@ class ConvolutionDemo(Demo):
     # --- cálculo y dibujo ----------------------------------------------------------------------
     def _image(self, name):
         source = IMAGES[name]
-        if source is None:
-            return grid_image()
-        if source not in self._photos:
-            self._photos[source] = photo_image(source)
-        return self._photos[source]
+        return grid_image() if source is None else photo_image(source)
 
     def _kernel(self, v):
         if v["kernel"] != EDITABLE:

@@ -96,7 +96,7 @@ class PoolingDemo(Demo):
             "size": widgets.IntSlider(value=size, min=2, max=4, description="Ventana f:", style=style),
             "stride": widgets.IntSlider(value=stride, min=1, max=4, description="Paso s:", style=style),
         }
-        self._maps = {}
+        self._maps = {name: make() for name, make in MAPS.items()}  # todos al crear: cambiar de mapa es instantáneo
         super().__init__(controls)
 
     def control_rows(self):
@@ -132,14 +132,9 @@ class PoolingDemo(Demo):
                      self.out_labels.artist,
                      self.maxima, *self.windows, *self.first_cells)
 
-    def _map(self, name):
-        if name not in self._maps:
-            self._maps[name] = MAPS[name]()
-        return self._maps[name]
-
     def update(self):
         v = self.values()
-        x = self._map(v["feature_map"])
+        x = self._maps[v["feature_map"]]
         f, s, mode = v["size"], v["stride"], MODES[v["mode"]]
         out, where = pool2d(x, f, s, mode)
         n_rows, n_cols = x.shape
