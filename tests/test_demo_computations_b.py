@@ -213,7 +213,8 @@ def test_lasso_with_dropout_ridge_term_matches_sklearn_elastic_net(poly_problem)
     _, y, X = poly_problem
     l1, l2 = 0.01, dropout_equivalent_ridge(0.3)
     w = lasso_weights(X, y, [l1], ridge=l2)[l1]
-    # ElasticNet: (1/2m)‖·‖² + α·r‖w‖₁ + (α(1 − r)/2)‖w‖²  →  α·r = λ₁/2, α(1 − r) = λ₂
+    # ElasticNet: (1/2m)‖·‖² + α·r‖w‖₁ + (α(1 − r)/2)‖w‖²
+    # →  α·r = λ₁/2 y α(1 − r) = λ₂
     alpha = l1 / 2 + l2
     model = ElasticNet(alpha=alpha, l1_ratio=(l1 / 2) / alpha, tol=1e-10, max_iter=100_000).fit(X, y - y.mean())
     np.testing.assert_allclose(w, model.coef_, atol=1e-4)

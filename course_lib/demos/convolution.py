@@ -353,9 +353,9 @@ class ConvolutionDemo(Demo):
         self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
         self.ax_text.set_aspect("auto")
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
-        self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_k, self.im_out, self.original_frame,
-                     self.patch_frame, self.cell_frame, self.sum_labels.artist, self.in_labels.artist,
-                     self.out_labels.artist, self.k_labels.artist)
+        self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_k, self.im_out,
+                     self.original_frame, self.patch_frame, self.cell_frame, self.sum_labels.artist,
+                     self.in_labels.artist, self.out_labels.artist, self.k_labels.artist)
 
     # --- cálculo y dibujo ----------------------------------------------------------------------
     def _image(self, name):
