@@ -199,7 +199,7 @@ class PoolingDemo(Demo):
 
     @staticmethod
     def _note(shape, f, s, is_grid, mode):
-        """Una frase sobre cómo encajan ventana y paso en el mapa (en español, para la figura)."""
+        """Una frase sobre cómo encajan ventana y paso en el mapa (para el pie de la figura)."""
         leftover = ((shape[0] - f) % s, (shape[1] - f) % s)
         if s > f:
             return (f"Con s = {s} > f = {f} las ventanas dejan huecos: las celdas en gris no se miran nunca.")
