@@ -7,7 +7,11 @@ de aprendizaje η, la regularización y el tamaño del lote, y se entrena con el
 muestra la salida de la red sobre todo el plano, como en Playground.
 
 Como en Playground: cambiar la tasa de aprendizaje conserva la red; cualquier otro cambio la
-reinicia con pesos aleatorios nuevos.
+reinicia con pesos aleatorios nuevos (salvo «mostrar datos de prueba» y «discretizar salida», que
+solo cambian el dibujo). Cada fotograma de «Play» (un tic del ``widgets.Play``, que corre en el
+navegador) o cada «Paso» entrena hasta el final de la época en curso, con 100 mini-lotes como
+mucho, y redibuja: ≈ 30 ms de CPU, de modo que se llega a 10 fotogramas por segundo incluso con
+la máquina cargada (``benchmarks/playground_ticks.py``).
 
 - Clasificación (círculo, xor, gaussianas, espiral): salida Dense(1) lineal (logit z) y
   ``BinaryCrossentropy(from_logits=True)``, la forma numéricamente estable; ŷ = σ(z).
