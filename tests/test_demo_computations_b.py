@@ -306,3 +306,16 @@ def test_demo_presets_apply_their_settings_and_divergence_is_a_message():
     for name in ["x1", "x2"]:
         demo.controls[name].value = False
     assert "característica" in demo.message.value and demo.failures == []
+
+
+def test_demo_display_options_do_not_reset_the_network():
+    demo = playground()
+    demo.step_button.click()
+    weights = demo.trainer.weights()
+    image = bytes(demo.image.value)
+    demo.controls["discretize"].value = True
+    demo.controls["show_test"].value = True
+    assert demo.trainer.epoch == 1
+    assert all(np.array_equal(a, b) for a, b in zip(weights, demo.trainer.weights()))
+    assert bytes(demo.image.value) != image
+    assert demo.failures == []
