@@ -16,10 +16,9 @@ import warnings
 
 import numpy as np
 import ipywidgets as widgets
-from matplotlib.ticker import FuncFormatter
 
 from ..data import make_regression_1d
-from .base import Demo, slider_style
+from .base import Demo, decimal_comma_ticks, slider_style
 from .convolution import RasterText
 
 MAX_DEGREE = 15
@@ -75,9 +74,6 @@ def verdict(degree, train_errors, val_errors, degrees=None, tolerance=1.25):
 
 # --- La demostración ---------------------------------------------------------------------------
 
-#: Marcas de los ejes con coma decimal y signo menos tipográfico (0,5; −1), como en el resto del curso.
-COMMA_TICKS = FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−"))
-
 VERDICT_COLORS = {"subajuste": "#b35806", "buen ajuste": "#1a9850", "sobreajuste": "#d73027"}
 
 
@@ -119,8 +115,6 @@ class CapacityDemo(Demo):
         ax.set_ylim(-2.2, 2.2)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.xaxis.set_major_formatter(COMMA_TICKS)
-        ax.yaxis.set_major_formatter(COMMA_TICKS)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=10, ncol=2, frameon=False,
                   borderaxespad=0, handlelength=1.6)
         # El veredicto cambia a menudo: se pinta con PIL (RasterText), más barato que un Text
@@ -141,6 +135,7 @@ class CapacityDemo(Demo):
         ax.set_title("Error frente a capacidad")
         ax.legend(loc="upper center", fontsize=11)
         ax.set_ylim(ERROR_LIMITS)  # fijos: cambiar los límites obligaría a redibujar todo (≈ 60 ms)
+        decimal_comma_ticks(self.ax_fit, self.ax_err)  # 0,5 y −1 (solo en los ejes lineales)
         self.animate(self.val_points, self.train_points, self.curve, self.verdict_text.artist, self.marker_line,
                      self.marker, self.train_line, self.val_line)
 

@@ -28,11 +28,10 @@ import warnings
 
 import numpy as np
 import ipywidgets as widgets
-from matplotlib.ticker import FuncFormatter
 from sklearn.linear_model import lars_path
 
 from ..data import make_regression_1d
-from .base import Demo, slider_style
+from .base import Demo, decimal_comma_ticks, slider_style
 from .convolution import RasterText
 
 DEGREE = 12
@@ -131,9 +130,6 @@ def dropout_cost(X, y, w, rate, masks):
 
 # --- La demostración ---------------------------------------------------------------------------
 
-#: Marcas de los ejes con coma decimal y signo menos tipográfico (0,5; −1), como en el resto del curso.
-COMMA_TICKS = FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−"))
-
 PENALTIES = {"L1 (lasso)": "L1", "L2 (ridge)": "L2"}
 
 
@@ -180,8 +176,6 @@ class RegularizationDemo(Demo):
         ax.set_ylim(-2, 2)  # fijos: el polinomio sin regularizar se sale (y se recorta)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.xaxis.set_major_formatter(COMMA_TICKS)
-        ax.yaxis.set_major_formatter(COMMA_TICKS)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, fontsize=10, frameon=False, borderaxespad=0)
         # Los textos que cambian se pintan con PIL (RasterText): un Text de matplotlib cuesta 3–5 ms
         self.cost_text = RasterText(ax, [0.02, 0.03, 0.66, 0.14], fontsize=13, ha="left",
@@ -205,6 +199,7 @@ class RegularizationDemo(Demo):
         ax.legend(loc="upper center", fontsize=10, ncol=3, columnspacing=1.0, handlelength=1.5, borderaxespad=0.2)
         ax.set_title(" ")  # reserva el sitio del título
         self.weights_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
+        decimal_comma_ticks(self.ax_fit, self.ax_w)  # 0,5 y −1 (solo en los ejes lineales)
         self.animate(self.plain_curve, self.curve, self.points, self.cost_text.artist, *self.plain_bars, *self.bars,
                      self.zeros, self.weights_title.artist)
 
