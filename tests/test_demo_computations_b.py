@@ -298,14 +298,28 @@ def test_demo_presets_apply_their_settings_and_divergence_is_a_message():
     demo.controls["preset"].value = "xor con X1·X2: lineal basta"
     assert demo.trainer.features == ("X1·X2",) and demo.trainer.hidden == () and demo.trainer.dataset == "xor"
     demo.controls["preset"].value = "tasa de aprendizaje demasiado alta"
-    for tick in range(1, 30):
+    assert demo.trainer.optimizer.learning_rate == 10 and demo.trainer.dataset == "gaussianas"
+    for tick in range(1, 10):
         demo.controls["play"].value = tick
-    assert demo.failures == []
-    if demo.trainer.diverged:
-        assert "divergió" in demo.message.value
+    assert demo.failures == [] and max(demo.trainer.history["loss"]) > 1  # la pérdida salta muy arriba
     for name in ["x1", "x2"]:
         demo.controls[name].value = False
     assert "característica" in demo.message.value and demo.failures == []
+
+
+def test_demo_divergence_is_a_spanish_message_not_an_exception():
+    demo = playground(dataset="círculo", hidden_layers=2, neurons=8, activation="ReLU", learning_rate=10,
+                      regularization="L2", regularization_rate=10)
+    for tick in range(1, 60):
+        demo.controls["play"].value = tick
+        if demo.trainer.diverged:
+            break
+    assert demo.trainer.diverged
+    assert "divergió" in demo.message.value and demo.failures == []
+    demo.controls["play"].value = tick + 1  # seguir pulsando Play no lanza nada
+    assert "divergió" in demo.message.value and demo.failures == []
+    demo.reset_button.click()
+    assert not demo.trainer.diverged and demo.message.value == ""
 
 
 def test_demo_display_options_do_not_reset_the_network():
