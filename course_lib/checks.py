@@ -181,6 +181,11 @@ def as_array(value, name):
     return array
 
 
+def _number(value, spec):
+    """Número para un mensaje en español: coma decimal (0,25)."""
+    return format(value, spec).replace(".", ",")
+
+
 def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1e-5, atol=1e-8):
     """Compara ``got`` con ``expected`` y, si difieren, diagnostica el error más probable.
 
@@ -221,11 +226,11 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
     if np.any(nonzero) and np.all(np.abs(got[~nonzero]) < 1e-12):
         ratios = got[nonzero] / expected[nonzero]
         if np.allclose(ratios, ratios.flat[0], rtol=1e-6):
-            raise Incorrect(f"{name} difiere de lo esperado en un factor constante {ratios.flat[0]:.4g}: revisa las constantes.")
+            raise Incorrect(f"{name} difiere de lo esperado en un factor constante {_number(ratios.flat[0], '.4g')}: revisa las constantes.")
     error = np.max(np.abs(got - expected))
     if got.size == 1:
-        raise Incorrect(f"{name} vale {got.item():.6g}, pero se esperaba {expected.item():.6g}.")
-    raise Incorrect(f"{name} no coincide con lo esperado (diferencia máxima {error:.3g}).")
+        raise Incorrect(f"{name} vale {_number(got.item(), '.6g')}, pero se esperaba {_number(expected.item(), '.6g')}.")
+    raise Incorrect(f"{name} no coincide con lo esperado (diferencia máxima {_number(error, '.3g')}).")
 
 
 def expect_choice(answer, correct, options, explanations=None):
