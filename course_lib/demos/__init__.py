@@ -18,6 +18,7 @@ from .playground import playground
 from .pooling import pooling
 from .regularization import regularization
 
+# Los nombres públicos del paquete: las diez funciones que crean las demostraciones.
 DEMO_NAMES = [
     "neuron",
     "activations",
@@ -30,3 +31,5 @@ DEMO_NAMES = [
     "regularization",
     "playground",
 ]
+
+__all__ = DEMO_NAMES

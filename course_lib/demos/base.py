@@ -58,6 +58,14 @@ def number(value, decimals=2):
     return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
 
 
+def fmt(value, decimals=2):
+    """Número con coma decimal y sin ceros de sobra: 0.5 → «0,5», 3.0 → «3», −0.111 → «−0,11»."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",").replace("-", "−")
+
+
 def decimal_comma_ticks(*axes):
     """Marcas de los ejes lineales con coma decimal (0,5) y signo menos tipográfico (−1)."""
     formatter = FuncFormatter(lambda x, _: f"{x + 0.0:.10g}".replace(".", ",").replace("-", "−"))

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from ..data import make_regression_1d
 from .base import Demo, decimal_comma_ticks, slider_style
-from .convolution import RasterText
+from .rastertext import RasterText
 
 MAX_DEGREE = 15
 N_VALIDATION = 200

@@ -35,7 +35,7 @@ from ..data import make_classification_2d, make_regression_2d
 from ..nn import initializers
 from ..nn.validation import unknown_name_error
 from .base import Demo, DemoMessage, slider_style
-from .convolution import RasterText
+from .rastertext import RasterText
 
 # Listas de valores de TensorFlow Playground
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]

@@ -16,7 +16,9 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .base import Demo, slider_style
-from .convolution import CellLabels, RasterText, dark_cells, fmt, photo_image
+from .base import fmt
+from .convolution import photo_image
+from .rastertext import CellLabels, RasterText, dark_cells
 
 # --- Cálculo puro ------------------------------------------------------------------------------
 

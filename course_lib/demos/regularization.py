@@ -32,7 +32,7 @@ from sklearn.linear_model import lars_path
 
 from ..data import make_regression_1d
 from .base import Demo, decimal_comma_ticks, slider_style
-from .convolution import RasterText
+from .rastertext import RasterText
 
 DEGREE = 12
 NOISE = 0.3
