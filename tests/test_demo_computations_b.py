@@ -147,6 +147,15 @@ def test_training_error_decreases_with_degree_and_validation_error_turns_up():
     assert verdict(15, train, val) == "sobreajuste"
 
 
+def test_a_near_perfect_fit_of_noiseless_data_is_not_overfitting():
+    x, y = make_regression_1d(n=20, noise=0.0, seed=0)
+    x_val, y_val = make_regression_1d(n=300, noise=0.0, seed=1)
+    train, val = error_curves(x, y, x_val, y_val)
+    assert val[14] < 1e-3  # grado 15 sin ruido: error de validación despreciable
+    assert verdict(15, train, val) == "buen ajuste"
+    assert verdict(1, train, val) == "subajuste"
+
+
 def test_fit_polynomial_recovers_an_exact_polynomial():
     x = np.linspace(0, 1, 12)
     p = fit_polynomial(x, 1 - 2 * x + 3 * x ** 3, 3)

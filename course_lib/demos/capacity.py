@@ -57,17 +57,18 @@ def error_curves(x_train, y_train, x_val, y_val, degrees=range(1, MAX_DEGREE + 1
     return np.array(train), np.array(val)
 
 
-def verdict(degree, train_errors, val_errors, degrees=None, tolerance=1.25):
+def verdict(degree, train_errors, val_errors, degrees=None, tolerance=1.25, negligible=1e-3):
     """«subajuste», «buen ajuste» o «sobreajuste» según las curvas de error.
 
     Sea d* el grado de menor error de validación. Si el error de validación en ``degree`` no
-    supera ``tolerance``·mínimo, es buen ajuste; si lo supera, es subajuste por debajo de d* y
-    sobreajuste por encima.
+    supera ``tolerance``·mínimo + ``negligible``, es buen ajuste; si lo supera, es subajuste por
+    debajo de d* y sobreajuste por encima. ``negligible`` (un ECM de 10⁻³, invisible en la
+    gráfica) evita llamar sobreajuste a un ajuste casi perfecto de datos sin ruido.
     """
     degrees = list(range(1, len(val_errors) + 1)) if degrees is None else list(degrees)
     best = int(np.argmin(val_errors))
     here = degrees.index(degree)
-    if val_errors[here] <= tolerance * val_errors[best] + 1e-12:
+    if val_errors[here] <= tolerance * val_errors[best] + negligible:
         return "buen ajuste"
     return "subajuste" if here < best else "sobreajuste"
 
