@@ -23,13 +23,7 @@ from course_lib.nn.layers import (
 from course_lib.nn.validation import CourseError
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = config.floatx()
-    config.set_floatx("float64")
-    config.set_seed(2024)
-    yield
-    config.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # ver conftest.py
 
 
 def random_input(shape, seed=0):

@@ -7,7 +7,7 @@ y R aleatorio, en float64, con error relativo < 1e-7.
 import numpy as np
 import pytest
 
-from course_lib.nn import activations, config
+from course_lib.nn import activations
 from course_lib.nn.gradient_check import gradient_check, numerical_gradient, relative_error
 from course_lib.nn.layers import (
     Activation,
@@ -25,13 +25,7 @@ from course_lib.nn.validation import CourseError
 TOLERANCE = 1e-7
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = config.floatx()
-    config.set_floatx("float64")
-    config.set_seed(1234)
-    yield
-    config.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # ver conftest.py
 
 
 def random_input(shape, seed=100):

@@ -16,12 +16,7 @@ from course_lib.nn.validation import CourseError
 STEPS = 5
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = config.floatx()
-    config.set_floatx("float64")
-    yield
-    config.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # ver conftest.py
 
 
 def make_layers(seed=0):

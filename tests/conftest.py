@@ -1,0 +1,16 @@
+"""Utilidades comunes de las pruebas."""
+
+import pytest
+
+from course_lib.nn import config
+
+
+@pytest.fixture
+def float64():
+    """Cálculos en float64 (para comparar con fórmulas y gradientes numéricos) y semilla fija;
+    al terminar se restaura la precisión anterior."""
+    previous = config.floatx()
+    config.set_floatx("float64")
+    config.set_seed(2024)
+    yield
+    config.set_floatx(previous)
