@@ -142,19 +142,3 @@ def show_images(images, titles=None, ncols=8, cmap="gray", suptitle=None, size=1
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
-
-
-def plot_function_and_derivative(f, df, z=None, name="", axes=None):
-    """Dibuja f(z) y f'(z) en dos paneles, con el nombre de la función en los títulos."""
-    z = np.linspace(-5, 5, 400) if z is None else np.asarray(z, dtype=float)
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    axes[0].plot(z, f(z))
-    axes[0].set_title(f"{name}: $f(z)$" if name else "$f(z)$")
-    axes[1].plot(z, df(z), color=CLASS_COLORS[1])
-    axes[1].set_title(f"{name}: derivada $f'(z)$" if name else "$f'(z)$")
-    for ax in axes:
-        ax.axhline(0, color="0.4", lw=0.8)
-        ax.axvline(0, color="0.4", lw=0.8)
-        ax.set_xlabel("preactivación $z$")
-    return axes

@@ -148,10 +148,6 @@ class PlaygroundTrainer:
 
     # --- estado ----------------------------------------------------------------------------------
     @property
-    def batches_per_epoch(self):
-        return math.ceil(len(self.f_train) / self.batch_size)
-
-    @property
     def progress(self):
         """Épocas transcurridas, con fracción (p. ej. 3,5 = a mitad de la cuarta pasada)."""
         return self.epoch + self._cursor / len(self.f_train)

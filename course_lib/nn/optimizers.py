@@ -165,7 +165,7 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma y Ba, 2014): momento (1.er momento m) + RMSprop (2.º momento v) + corrección de sesgo.
+    """Adam (Kingma y Ba, 2015): momento (1.er momento m) + RMSprop (2.º momento v) + corrección de sesgo.
 
     Para cada parámetro θ (pesos y sesgos), con t = 1, 2, … (t empieza en 1: nunca se divide entre 0):
         m ← β₁·m + (1 − β₁)·g
