@@ -111,8 +111,12 @@ def _is_placeholder(answer):
     return answer is None or answer is Ellipsis
 
 
-def evaluate(exercise_id, answer):
-    """Comprueba ``answer`` y devuelve un :class:`Feedback` (no imprime nada)."""
+def check(exercise_id, answer):
+    """Comprueba la respuesta a un ejercicio y devuelve un :class:`Feedback` en español.
+
+    El cuaderno lo muestra con color si es la última expresión de la celda. Nunca lanza
+    excepciones por una respuesta equivocada o pendiente, ni por un fallo del código del estudiante.
+    """
     exercise = get_exercise(exercise_id)
     if _is_placeholder(answer):
         return Feedback(exercise.id, PENDING, "todavía no hay respuesta. " + _hint_sentence(exercise))
@@ -125,15 +129,6 @@ def evaluate(exercise_id, answer):
     except Exception as exc:  # un fallo inesperado en el código del estudiante
         return Feedback(exercise.id, INCORRECT, f"tu código lanzó {type(exc).__name__}: {exc}")
     return Feedback(exercise.id, CORRECT, "¡bien hecho!")
-
-
-def check(exercise_id, answer):
-    """Comprueba la respuesta a un ejercicio y muestra el resultado en español.
-
-    Devuelve el :class:`Feedback`, que el cuaderno muestra con color. Nunca lanza excepciones
-    por una respuesta equivocada o pendiente.
-    """
-    return evaluate(exercise_id, answer)
 
 
 def _hint_sentence(exercise):
