@@ -281,6 +281,7 @@ class GradientDescentDemo(Demo):
     def setup(self, figure):
         self.ax, self.loss_axes = figure.subplots(1, 2, width_ratios=[1.1, 1])
         self._drawings = {}  # superficie → artistas de fondo propios (curva o curvas de nivel)
+        self._y_limits = {}  # superficie 1-D → límites verticales de su curva
         (self.path_line,) = self.ax.plot([], [], "o-", color="#d35400", lw=1.8, ms=5, zorder=4)
         (self.start_dot,) = self.ax.plot([], [], "o", color="#1e8449", ms=12, mec="white", mew=2, zorder=5,
                                          label="inicio θ₀")
@@ -321,7 +322,6 @@ class GradientDescentDemo(Demo):
             artists = ax.plot(grid, values, color="#1f4e9c", lw=3, zorder=2)
             artists += ax.plot(surface.minimum, [surface.minimum_value], "*", color="gold", ms=18, mec="black",
                                zorder=3)
-            self._y_limits = getattr(self, "_y_limits", {})
             self._y_limits[key] = (values.min() - 0.08 * np.ptp(values), values.max() + 0.08 * np.ptp(values))
         else:
             mesh = np.stack(np.meshgrid(grid, grid), axis=-1)
