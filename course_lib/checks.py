@@ -25,6 +25,7 @@ profesorado: ``show_solution("02.1")``) y los errores típicos que los tests ver
 import html
 import importlib
 import inspect
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -181,13 +182,96 @@ def _number(value, spec):
     return format(value, spec).replace(".", ",")
 
 
+# --- Textos: mayúsculas, espacios y tildes no cambian la respuesta -------------------------------
+
+_WRAPPERS = "\"'«»“”‘’()[]."
+
+
+def normalize_text(text, accents=False):
+    """Forma canónica de una respuesta escrita: sin espacios alrededor ni mayúsculas.
+
+    Quita también las comillas, paréntesis o el punto que la envuelvan (``"b)"`` → ``"b"``) y
+    reduce los espacios interiores a uno. Con ``accents=False`` quita además las tildes
+    (``"Autosupervisádo"`` → ``"autosupervisado"``); úsalo solo si ninguna opción se distingue
+    de otra por una tilde (``expect_choice`` lo comprueba).
+    """
+    text = " ".join(str(text).split()).casefold().strip(_WRAPPERS + " ")
+    if not accents:
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", text)
+
+
+def match_option(answer, options):
+    """La opción de ``options`` que ``answer`` escribe (ignorando mayúsculas, espacios y tildes), o None.
+
+    Las tildes solo se ignoran si quitarlas no confunde dos opciones (p. ej. «sí» y «si»).
+    """
+    if not isinstance(answer, str):
+        return answer if answer in options else None
+    text_options = [o for o in options if isinstance(o, str)]
+    accents = len({normalize_text(o) for o in text_options}) < len(text_options)
+    canonical = {normalize_text(o, accents=accents): o for o in text_options}
+    return canonical.get(normalize_text(answer, accents=accents))
+
+
+# --- Números: redondear a 3 cifras significativas no es un error --------------------------------
+
+ACCEPTED_SIGNIFICANT_FIGURES = 3
+MORE_PRECISION = "más precisión, por favor"
+
+
+def _round_significant(values, figures, mode=np.round):
+    """``values`` redondeado (o truncado, con ``mode=np.trunc``) a ``figures`` cifras significativas."""
+    values = np.asarray(values, dtype=float)
+    magnitude = np.floor(np.log10(np.where(values == 0, 1.0, np.abs(values))))
+    scale = 10.0 ** (figures - 1 - magnitude)
+    return mode(values * scale) / scale
+
+
+def significant_figures_matched(got, expected, max_figures=8):
+    """Cuántas cifras significativas de ``expected`` reproduce ``got`` redondeando o truncando.
+
+    Para cada elemento, la mayor precisión n (1…``max_figures``) con la que ``got`` es ``expected``
+    redondeado o truncado a n cifras; devuelve la menor de todas, o None si algún elemento no es
+    un redondeo de ``expected``.
+    """
+    got = np.asarray(got, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    if got.shape != expected.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(expected)):
+        return None
+    figures_per_element = np.full(got.shape, -1)
+    for figures in range(1, max_figures + 1):  # se queda con la mayor precisión que coincide
+        for mode in (np.round, np.trunc):
+            match = np.isclose(got, _round_significant(expected, figures, mode), rtol=1e-9, atol=1e-12)
+            figures_per_element = np.where(match, figures, figures_per_element)
+    exact = np.isclose(got, expected, rtol=1e-9, atol=1e-12)
+    figures_per_element = np.where(exact, max_figures, figures_per_element)
+    if np.any(figures_per_element < 0):
+        return None
+    return int(figures_per_element.min())
+
+
+def _simple_ratio(ratio):
+    """¿Es ``ratio`` un factor que un error de constantes produce (p/q con p, q ≤ 12, o 10ᵏ)?"""
+    for q in range(1, 13):
+        p = ratio * q
+        if abs(p - round(p)) < 1e-6 * max(1.0, abs(p)) and 1 <= abs(round(p)) <= 12:
+            return True
+    exponent = np.log10(abs(ratio))
+    return abs(exponent - round(exponent)) < 1e-9
+
+
 def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1e-5, atol=1e-8):
     """Compara ``got`` con ``expected`` y, si difieren, diagnostica el error más probable.
 
-    ``mistakes``: pares ``(valor_que_daría_el_error, diagnóstico)`` propios del ejercicio (por
-    ejemplo, devolver σ(z) en vez de σ'(z)). ``m``: tamaño del conjunto, para reconocer un
-    promedio olvidado (falta 1/m) o sobrante. Después se prueban los errores genéricos: forma,
-    matriz traspuesta, NaN, signo cambiado y factor constante.
+    Orden: coincidencia (con ``rtol``/``atol``) → errores propios del ejercicio (``mistakes``:
+    pares ``(valor_que_daría_el_error, diagnóstico)``) → redondeo: ``expected`` redondeado o
+    truncado a 3 o más cifras significativas se acepta, y a 1 o 2 se contesta «más precisión,
+    por favor» → errores genéricos: forma, matriz traspuesta, NaN, signo cambiado, promedio 1/m
+    (``m``: tamaño del conjunto) y factor constante. Este último solo cuando significa algo: un
+    array con al menos dos valores distintos, todos multiplicados por el mismo factor sencillo
+    (p/q con p, q ≤ 12, o una potencia de diez); con un solo número, cualquier error parecería
+    «un factor constante».
     """
     got = as_array(got, name)
     expected = np.asarray(expected, dtype=float)
@@ -200,6 +284,15 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
     for wrong, diagnosis in mistakes:
         if close(got, np.asarray(wrong, dtype=float)):
             raise Incorrect(diagnosis)
+    figures = significant_figures_matched(got, expected)
+    if figures is not None:
+        if figures >= ACCEPTED_SIGNIFICANT_FIGURES:
+            return
+        raise Incorrect(
+            f"{MORE_PRECISION}: {name} coincide con lo esperado redondeado a {figures} "
+            f"cifra{'s' if figures > 1 else ''} significativa{'s' if figures > 1 else ''}; "
+            f"da al menos {ACCEPTED_SIGNIFICANT_FIGURES} (o deja que Python calcule el número)."
+        )
     if got.shape != expected.shape:
         if got.ndim == 2 and got.shape == expected.T.shape and close(got.T, expected):
             raise Incorrect(f"{name} tiene forma {got.shape} pero se esperaba {expected.shape}: parece la traspuesta.")
@@ -218,10 +311,11 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
     if m is not None and close(got * m, expected):
         raise Incorrect(f"{name} es {m} veces menor de lo esperado: ¿divides entre m = {m} cuando no toca?")
     nonzero = np.abs(expected) > 1e-12
-    if np.any(nonzero) and np.all(np.abs(got[~nonzero]) < 1e-12):
+    if len(np.unique(expected[nonzero])) >= 2 and np.all(np.abs(got[~nonzero]) < 1e-12):
         ratios = got[nonzero] / expected[nonzero]
-        if np.allclose(ratios, ratios.flat[0], rtol=1e-6):
-            raise Incorrect(f"{name} difiere de lo esperado en un factor constante {_number(ratios.flat[0], '.4g')}: revisa las constantes.")
+        ratio = ratios.flat[0]
+        if np.allclose(ratios, ratio, rtol=1e-6) and _simple_ratio(ratio):
+            raise Incorrect(f"{name} difiere de lo esperado en un factor constante {_number(ratio, '.4g')}: revisa las constantes.")
     error = np.max(np.abs(got - expected))
     if got.size == 1:
         raise Incorrect(f"{name} vale {_number(got.item(), '.6g')}, pero se esperaba {_number(expected.item(), '.6g')}.")
@@ -229,9 +323,14 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
 
 
 def expect_choice(answer, correct, options, explanations=None):
-    """Comprueba una pregunta de opción múltiple; ``explanations`` dice por qué falla cada opción."""
-    if answer not in options:
+    """Comprueba una pregunta de opción múltiple; ``explanations`` dice por qué falla cada opción.
+
+    Una respuesta de texto se compara sin mayúsculas, espacios alrededor ni tildes
+    (:func:`match_option`): «B», « b » y «b)» son la opción «b».
+    """
+    chosen = match_option(answer, options)
+    if chosen is None:
         raise Incorrect(f"la respuesta debe ser una de {', '.join(map(repr, options))}; recibí {answer!r}.")
-    if answer != correct:
-        reason = (explanations or {}).get(answer, "no es la opción correcta.")
-        raise Incorrect(f"«{answer}»: {reason}")
+    if chosen != correct:
+        reason = (explanations or {}).get(chosen, "no es la opción correcta.")
+        raise Incorrect(f"«{chosen}»: {reason}")

@@ -3,6 +3,9 @@
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import scale as mscale
+
+from .formato import FormateadorComa
 
 COURSE_STYLE = {
     "figure.figsize": (8, 4.5),
@@ -23,9 +26,29 @@ COURSE_STYLE = {
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 
 
+class _LinearScaleWithComma(mscale.LinearScale):
+    """La escala lineal de matplotlib con marcas en coma decimal (:class:`FormateadorComa`)."""
+
+    name = "linear"
+
+    def __init__(self, *args):
+        # matplotlib ≥ 3.11 construye las escalas sin el eje; las versiones anteriores, con él.
+        super().__init__(*args[:1])
+
+    def set_default_locators_and_formatters(self, axis):
+        super().set_default_locators_and_formatters(axis)
+        axis.set_major_formatter(FormateadorComa())
+
+
 def use_course_style():
-    """Aplica el estilo del curso a todas las figuras de matplotlib que se creen después."""
+    """Aplica el estilo del curso a todas las figuras de matplotlib que se creen después.
+
+    Además de los parámetros de ``COURSE_STYLE``, registra como escala lineal por defecto una
+    que escribe las marcas con coma decimal (0,5), así que toda figura estática del curso,
+    también las barras de color, sigue la norma española sin hacer nada más.
+    """
     mpl.rcParams.update(COURSE_STYLE)
+    mscale.register_scale(_LinearScaleWithComma)
 
 
 def _axes(ax, figsize=None):

@@ -83,3 +83,36 @@ def test_exercise_ids_are_stable_and_solution_is_shown(exercise):
     chapter, number = exercise.id.split(".")
     assert len(chapter) == 2 and number.isdigit()
     assert checks.show_solution(exercise.id)
+
+
+def test_rounded_number_is_accepted_or_asked_for_precision():
+    expect_close(0.286, 2 / 7)            # 3 cifras significativas: correcto
+    expect_close(0.285, 2 / 7)            # truncado a 3 cifras: correcto
+    expect_close([0.667, 1.33], [2 / 3, 4 / 3])
+    assert checks.MORE_PRECISION in diagnosis(0.29, 2 / 7)
+    assert checks.MORE_PRECISION in diagnosis([0.7, 1.3], [2 / 3, 4 / 3])
+
+
+def test_constant_factor_only_where_it_means_something():
+    # Un solo número siempre «difiere en un factor»: se dice el valor, no un diagnóstico falso.
+    assert "factor" not in diagnosis(0.3, 2 / 7)
+    # Un factor raro (no p/q sencillo) tampoco es «revisa las constantes».
+    assert "factor" not in diagnosis([1.2345, 2.469], [1.0, 2.0])
+    assert "factor constante 0,5" in diagnosis([0.5, 1.5], [1.0, 3.0])
+
+
+def test_text_answers_ignore_case_spaces_and_accents_unless_they_matter():
+    assert checks.normalize_text("  Autosupervisádo ") == "autosupervisado"
+    assert checks.match_option(" B) ", ("a", "b")) == "b"
+    assert checks.match_option("ENTRENAMIENTO", ("entrenamiento", "prueba")) == "entrenamiento"
+    # «sí» y «si» solo se distinguen por la tilde: ahí la tilde cuenta.
+    assert checks.match_option("Sí", ("sí", "si")) == "sí"
+    assert checks.match_option("si", ("sí", "si")) == "si"
+    assert checks.match_option("no", ("sí", "si")) is None
+
+
+def test_perceptron_with_strict_inequality_gets_the_right_diagnosis():
+    from course_lib.exercises.cap01 import _perceptron_strict
+
+    feedback = checks.check("01.4", _perceptron_strict)
+    assert feedback.status == INCORRECT and "≥, no >" in feedback.message

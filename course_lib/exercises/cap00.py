@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_choice, expect_close
+from ..checks import Exercise, Incorrect, Pending, call, expect_choice, expect_close, match_option
 
 # 00.1 — Programación clásica: la regla escrita a mano F = 1,8·C + 32 (ejemplo resuelto).
 
@@ -73,11 +73,12 @@ def _verify_scenarios(answer):
         value = answer[key]
         if value is None or value is Ellipsis:
             raise Pending(f"todavía falta responder el caso {key!r}.")
-        if not isinstance(value, str) or value.strip().lower() not in LEARNING_KINDS:
+        kind = match_option(value, LEARNING_KINDS) if isinstance(value, str) else None
+        if kind is None:
             raise Incorrect(
                 f"caso {key!r}: la respuesta debe ser una de {', '.join(map(repr, LEARNING_KINDS))}; recibí {value!r}."
             )
-        if value.strip().lower() != expected:
+        if kind != expected:
             raise Incorrect(f"caso {key!r}: {SCENARIO_REASONS[key]}")
 
 

@@ -107,11 +107,16 @@ def _verify_perceptron(function):
         w_new, b_new = result
         y_hat = 1 if np.dot(w, x) + b >= 0 else 0
         error = y - y_hat
+        strict_error = y - (1 if np.dot(w, x) + b > 0 else 0)  # quien escribe > en lugar de ≥
+        strict = [] if strict_error == error else [
+            (w + eta * strict_error * x, "con w·x + b = 0 la neurona debe predecir ŷ = 1: la regla es "
+             "ŷ = 1 si w·x + b ≥ 0 (≥, no >)."),
+        ]
         expect_close(
             w_new,
             w + eta * error * x,
             name="w_nuevo",
-            mistakes=[
+            mistakes=strict + [
                 (w - eta * error * x, "signo cambiado: la regla es w ← w + η·(y − ŷ)·x."),
                 (w + eta * y * x, "hay que multiplicar por el error (y − ŷ), no por y: si el ejemplo ya está "
                  "bien clasificado, los pesos no cambian."),
@@ -132,6 +137,11 @@ def _verify_perceptron(function):
 def _perceptron_no_bias(w, b, x, y, eta):
     y_hat = 1 if np.dot(w, x) + b >= 0 else 0
     return w + eta * (y - y_hat) * x, b
+
+
+def _perceptron_strict(w, b, x, y, eta):
+    y_hat = 1 if np.dot(w, x) + b > 0 else 0
+    return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
 
 
 EXERCISES = [
@@ -185,6 +195,7 @@ EXERCISES = [
                                       b - eta * (y - (np.dot(w, x) + b >= 0))), "signo cambiado"),
             (lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y), "no por y"),
             (_perceptron_no_bias, "el sesgo también se actualiza"),
+            (_perceptron_strict, "≥, no >"),
             (lambda w, b, x, y, eta: w + eta * x, "dos cosas"),
         ],
     ),

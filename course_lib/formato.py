@@ -1,0 +1,131 @@
+"""Números con coma decimal, como se escriben en español (0,25 y no 0.25).
+
+Dos caras de un mismo mecanismo (``con_coma``: formatea con las reglas de Python y después
+cambia el punto decimal por una coma):
+
+- para imprimir: ``numero(x, 3)`` → ``'0,125'``; en una f-string, ``f"{coma(x):.3f}"``; con arrays,
+  ``numero(np.array([0.5, 1.25]), 2)`` → ``'[0,50; 1,25]'`` (con coma decimal, los elementos de
+  una lista se separan con punto y coma);
+- para las figuras: :class:`FormateadorComa`, el formateador de marcas de los ejes que
+  ``course_lib.plots.use_course_style()`` instala en toda escala lineal.
+
+El separador de miles de Python (``f"{x:,.0f}"``) se convierte en un espacio fino
+(1 234 567), y el porcentaje lleva un espacio delante (25,0 %), como recomienda la RAE.
+"""
+
+import math
+import numbers
+
+import numpy as np
+from matplotlib.ticker import ScalarFormatter
+
+ESPACIO_FINO = "\u202f"  # espacio fino no separable: separa miles y el signo %
+
+
+def con_coma(texto):
+    """Cambia la notación inglesa de un número ya formateado por la española.
+
+    ``'1,234.5'`` → ``'1 234,5'`` (miles con espacio fino) y ``'25.0%'`` → ``'25,0 %'``.
+    """
+    texto = texto.translate({ord("."): ",", ord(","): ESPACIO_FINO})
+    if texto.endswith("%"):
+        texto = texto[:-1].rstrip() + ESPACIO_FINO + "%"
+    return texto
+
+
+def _formatea_escalar(x, especificacion):
+    if isinstance(x, (bool, np.bool_)):
+        return "sí" if x else "no"
+    if isinstance(x, numbers.Integral) and not especificacion:
+        return con_coma(format(int(x), ""))
+    valor = float(x)
+    if math.isnan(valor):
+        return "NaN"
+    if math.isinf(valor):
+        return "∞" if valor > 0 else "−∞"
+    return con_coma(format(valor, especificacion))
+
+
+def _especificacion(decimales, cifras):
+    if decimales is not None and cifras is not None:
+        raise ValueError("numero: indica decimales o cifras significativas, no las dos cosas.")
+    if decimales is not None:
+        return f".{int(decimales)}f"
+    if cifras is not None:
+        return f".{int(cifras)}g"
+    return ".4g"
+
+
+def numero(x, decimales=None, cifras=None):
+    """Un número (o un array) como texto con coma decimal.
+
+    ``decimales``: cifras tras la coma (``numero(2/7, 3)`` → ``'0,286'``). ``cifras``: cifras
+    significativas (``numero(12345.6, cifras=3)`` → ``'1,23e+04'``). Sin ninguno de los dos, 4
+    cifras significativas. Un array se escribe entre corchetes con los elementos separados por
+    «; » (``'[0,5; 1,25]'``); un entero sin decimales pedidos se escribe tal cual.
+    """
+    especificacion = _especificacion(decimales, cifras)
+    if isinstance(x, (list, tuple, np.ndarray)):
+        array = np.asarray(x)
+        if array.ndim == 0:
+            return numero(array.item(), decimales, cifras)
+        if array.dtype.kind in "iu" and decimales is None and cifras is None:
+            return "[" + "; ".join(numero(v) for v in array) + "]"
+        return "[" + "; ".join(numero(v, decimales, cifras) for v in array) + "]"
+    if isinstance(x, numbers.Integral) and decimales is None and cifras is None:
+        return _formatea_escalar(x, "")
+    if not isinstance(x, numbers.Real):
+        raise TypeError(f"numero: se esperaba un número o un array de números; se recibió {type(x).__name__}.")
+    return _formatea_escalar(x, especificacion)
+
+
+class coma:
+    """Envoltorio para f-strings: ``f"{coma(x):.3f}"`` escribe ``x`` con coma decimal.
+
+    Acepta cualquier especificación de formato de Python (``.2f``, ``.3g``, ``.1%``, ``,.0f``,
+    ``>8.3f``…) y también arrays: ``f"{coma(np.array([0.5, 1.25])):.2f}"`` → ``'[0,50; 1,25]'``.
+    """
+
+    __slots__ = ("valor",)
+
+    def __init__(self, valor):
+        self.valor = valor
+
+    def __format__(self, especificacion):
+        if isinstance(self.valor, (list, tuple, np.ndarray)) and np.ndim(self.valor) > 0:
+            return "[" + "; ".join(format(coma(v), especificacion) for v in np.asarray(self.valor)) + "]"
+        valor = self.valor.item() if isinstance(self.valor, np.generic) else self.valor
+        if isinstance(valor, float) and (math.isnan(valor) or math.isinf(valor)):
+            return _formatea_escalar(valor, "")
+        return con_coma(format(valor, especificacion or ("" if isinstance(valor, numbers.Integral) else ".4g")))
+
+    def __str__(self):
+        return format(self, "")
+
+    __repr__ = __str__
+
+
+class FormateadorComa(ScalarFormatter):
+    """El formateador de marcas por defecto de matplotlib, con coma decimal (0,5 y no 0.5).
+
+    Cambia solo el texto: las posiciones de las marcas, el desplazamiento (offset) y la
+    notación científica son los de ``ScalarFormatter``.
+    """
+
+    @staticmethod
+    def _a_coma(texto):
+        if texto.startswith("$"):  # texto matemático: {,} evita el espacio tras la coma
+            return texto.replace(".", "{,}")
+        return texto.replace(".", ",")
+
+    def __call__(self, x, pos=None):
+        return self._a_coma(super().__call__(x, pos))
+
+    def get_offset(self):
+        return self._a_coma(super().get_offset())
+
+    def format_data(self, value):
+        return self._a_coma(super().format_data(value))
+
+    def format_data_short(self, value):
+        return self._a_coma(super().format_data_short(value))
