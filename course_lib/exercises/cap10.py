@@ -61,8 +61,7 @@ def design_cnn():
         nn.MaxPooling2D(2),
         nn.Conv2D(8, 5, activation="relu"),
         nn.MaxPooling2D(2),
-        nn.Flatten(),
-        nn.Dense(10, activation="softmax"),
+        nn.Flatten(), nn.Dense(10, activation="softmax"),
     ])
 
 
