@@ -9,7 +9,7 @@ cambia el punto decimal por una coma):
 - para las figuras: :class:`FormateadorComa`, el formateador de marcas de los ejes que
   ``course_lib.plots.use_course_style()`` instala en toda escala lineal.
 
-El separador de miles de Python (``f"{x:,.0f}"``) se convierte en un espacio fino
+El separador de miles de Python (``f"{x:,.0f}"``) se convierte en un espacio
 (1 234 567), y el porcentaje lleva un espacio delante (25,0 %), como recomienda la RAE.
 """
 
@@ -19,17 +19,17 @@ import numbers
 import numpy as np
 from matplotlib.ticker import ScalarFormatter
 
-ESPACIO_FINO = "\u202f"  # espacio fino no separable: separa miles y el signo %
+ESPACIO = " "  # separa los miles y el signo % (un espacio normal: se copia y se imprime bien en todas partes)
 
 
 def con_coma(texto):
     """Cambia la notación inglesa de un número ya formateado por la española.
 
-    ``'1,234.5'`` → ``'1 234,5'`` (miles con espacio fino) y ``'25.0%'`` → ``'25,0 %'``.
+    ``'1,234.5'`` → ``'1 234,5'`` (miles con espacio) y ``'25.0%'`` → ``'25,0 %'``.
     """
-    texto = texto.translate({ord("."): ",", ord(","): ESPACIO_FINO})
+    texto = texto.translate({ord("."): ",", ord(","): ESPACIO})
     if texto.endswith("%"):
-        texto = texto[:-1].rstrip() + ESPACIO_FINO + "%"
+        texto = texto[:-1].rstrip() + ESPACIO + "%"
     return texto
 
 

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_lib.formato import ESPACIO_FINO, FormateadorComa, coma, numero
+from course_lib.formato import ESPACIO, FormateadorComa, coma, numero
 from course_lib.plots import use_course_style
 
 
@@ -40,8 +40,8 @@ def test_numero_significant_figures_and_errors():
 
 def test_coma_in_f_strings():
     assert f"{coma(0.98567):.3f}" == "0,986"
-    assert f"{coma(0.25):.1%}" == f"25,0{ESPACIO_FINO}%"
-    assert f"{coma(1234567.891):,.1f}" == f"1{ESPACIO_FINO}234{ESPACIO_FINO}567,9"
+    assert f"{coma(0.25):.1%}" == f"25,0{ESPACIO}%"
+    assert f"{coma(1234567.891):,.1f}" == f"1{ESPACIO}234{ESPACIO}567,9"
     assert f"{coma(np.array([0.5, 1.25])):.2f}" == "[0,50; 1,25]"
     assert f"{coma(7)}" == "7" and f"{coma(0.1 + 0.2)}" == "0,3"
     assert f"{coma(np.float32(2.5)):>6.2f}" == "  2,50"

@@ -51,13 +51,14 @@ EXERCISES = [
 ]
 
 
-# 02.2 — El rango de ReLU.
+# 02.2 — El rango de una activación nueva: ReLU6(z) = min(max(0, z), 6) (MobileNet; relu6 en Keras).
 
 RANGE_OPTIONS = ("a", "b", "c", "d")
 RANGE_EXPLANATIONS = {
-    "a": "ReLU no está acotada por arriba: para z > 0 devuelve z tal cual (ReLU(5) = 5).",
-    "c": "(−1, 1) es el rango de tanh; ReLU nunca devuelve valores negativos.",
-    "d": "(0, 1) es el rango de la sigmoide; ReLU vale exactamente 0 para z ≤ 0 y no tiene máximo.",
+    "a": "[0, 1] es el rango de una probabilidad (o del escalón); ReLU6 deja pasar z tal cual entre 0 y 6: "
+         "ReLU6(3) = 3.",
+    "c": "[0, +∞) es el rango de ReLU; ReLU6 se recorta arriba: min(·, 6) nunca pasa de 6 (ReLU6(100) = 6).",
+    "d": "el max(0, ·) impide los valores negativos: ReLU6(−3) = 0.",
 }
 
 
@@ -147,14 +148,14 @@ def _softmax_wrong_axis(z):
 EXERCISES += [
     Exercise(
         id="02.2",
-        title="El rango de ReLU",
+        title="El rango de ReLU6",
         verify=_verify_relu_range,
         solution="b",
-        hint="calcula ReLU(−3), ReLU(0) y ReLU(1000).",
+        hint="calcula ReLU6(−3), ReLU6(0), ReLU6(3) y ReLU6(1000).",
         mistakes=[
-            ("a", "no está acotada"),
-            ("c", "tanh"),
-            ("d", "sigmoide"),
+            ("a", "probabilidad"),
+            ("c", "rango de ReLU"),
+            ("d", "valores negativos"),
         ],
     ),
     Exercise(

@@ -38,33 +38,42 @@ def _verify_mse(function):
         )
 
 
-# 03.2 — Entropía cruzada binaria media.
+# 03.2 — Entropía cruzada binaria PONDERADA (clases desequilibradas): un caso nuevo.
+#        L = −(1/m)·Σ [w₁·y·log p + (1 − y)·log(1 − p)]  (como pos_weight de PyTorch).
 
 BCE_CASES = [
-    (np.array([1.0, 0.0, 1.0, 1.0]), np.array([0.9, 0.2, 0.6, 0.35])),
-    (np.array([0.0, 0.0, 1.0]), np.array([0.01, 0.5, 0.99])),
+    (np.array([1.0, 0.0, 1.0, 1.0]), np.array([0.9, 0.2, 0.6, 0.35]), 3.0),
+    (np.array([0.0, 0.0, 1.0]), np.array([0.01, 0.5, 0.99]), 10.0),
+    (np.array([1.0, 0.0, 0.0, 0.0, 1.0]), np.array([0.7, 0.1, 0.4, 0.2, 0.55]), 1.0),
 ]
 
 
-def binary_crossentropy(y, p):
-    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+def weighted_binary_crossentropy(y, p, w_pos):
+    """−media de w₁·y·log p + (1 − y)·log(1 − p): los positivos (y = 1) pesan w₁ veces más."""
+    return -np.mean(w_pos * y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
 def _verify_bce(function):
-    for y, p in BCE_CASES:
-        got = call(function, y.copy(), p.copy())
-        terms = y * np.log(p) + (1 - y) * np.log(1 - p)
+    for y, p, w_pos in BCE_CASES:
+        got = call(function, y.copy(), p.copy(), w_pos)
+        positive, negative = y * np.log(p), (1 - y) * np.log(1 - p)
         expect_close(
             got,
-            -np.mean(terms),
-            name="la entropía cruzada binaria",
+            -np.mean(w_pos * positive + negative),
+            name=f"la entropía cruzada ponderada (w₁ = {w_pos:g})",
             mistakes=[
-                (-np.mean(y * np.log(p)), "falta el término de la clase negativa, (1 − y)·log(1 − p): sin él, los "
+                (-np.mean(positive + w_pos * negative), "el peso w₁ multiplica el término de la clase POSITIVA, "
+                 "y·log p (la clase rara que queremos que cuente más), no el de la negativa."),
+                (-np.mean(w_pos * (positive + negative)), "el peso multiplica solo el término de los positivos; "
+                 "multiplicar toda la pérdida por w₁ no cambia nada salvo la escala."),
+                (-np.mean(w_pos * positive), "falta el término de la clase negativa, (1 − y)·log(1 − p): sin él, los "
                  "ejemplos con y = 0 no cuentan."),
-                (-np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)), "usa el logaritmo natural (np.log), no el "
-                 "decimal (np.log10)."),
-                (-np.mean(p * np.log(y + 1e-300) + (1 - p) * np.log(1 - y + 1e-300)), "has intercambiado las etiquetas y las probabilidades: el "
-                 "logaritmo se aplica a la probabilidad predicha p."),
+                (-np.mean(positive + negative), "falta el peso w₁ en el término de los positivos."),
+                (-np.sum(w_pos * positive + negative) / (w_pos * y.sum() + (1 - y).sum()),
+                 "divides entre la suma de pesos; aquí se pide la media sobre los m ejemplos (como PyTorch con "
+                 "pos_weight): divide entre m."),
+                (-np.mean(w_pos * y * np.log10(p) + (1 - y) * np.log10(1 - p)), "usa el logaritmo natural (np.log), "
+                 "no el decimal (np.log10)."),
             ],
             m=len(y),
         )
@@ -124,28 +133,38 @@ def _softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def crossentropy_logits_gradient(z, y_onehot):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    y_hat = e / e.sum(axis=1, keepdims=True)
-    return (y_hat - y_onehot) / z.shape[0]
+def smoothed_crossentropy_gradient(z, y_onehot, epsilon):
+    """∂J/∂z con suavizado de etiquetas: objetivo y' = (1 − ε)·y + ε/K, y ∂J/∂z = (softmax(z) − y')/m."""
+    targets = (1 - epsilon) * y_onehot + epsilon / y_onehot.shape[1]
+    return (_softmax(z) - targets) / z.shape[0]
+
+
+GRAD_EPSILONS = (0.1, 0.3)
 
 
 def _verify_gradient(function):
-    got = call(function, GRAD_LOGITS.copy(), GRAD_ONEHOT.copy())
-    m = GRAD_LOGITS.shape[0]
+    m, K = GRAD_ONEHOT.shape
     y_hat = _softmax(GRAD_LOGITS)
-    expect_close(
-        got,
-        (y_hat - GRAD_ONEHOT) / m,
-        name="∂J/∂z",
-        mistakes=[
-            (y_hat / m, "falta restar las etiquetas: ∂J/∂z = (ŷ − y)/m."),
-            ((GRAD_LOGITS - GRAD_ONEHOT) / m, "hay que restar y a las probabilidades ŷ = softmax(z), no a los logits z."),
-            (-GRAD_ONEHOT / y_hat / m, "eso es ∂J/∂ŷ (el gradiente respecto a las probabilidades); al encadenarlo con "
-             "la jacobiana de softmax queda ∂J/∂z = (ŷ − y)/m."),
-        ],
-        m=m,
-    )
+    for epsilon in GRAD_EPSILONS:
+        got = call(function, GRAD_LOGITS.copy(), GRAD_ONEHOT.copy(), epsilon)
+        targets = (1 - epsilon) * GRAD_ONEHOT + epsilon / K
+        expect_close(
+            got,
+            (y_hat - targets) / m,
+            name=f"∂J/∂z con ε = {epsilon:g}".replace(".", ","),
+            mistakes=[
+                ((y_hat - GRAD_ONEHOT) / m, "ese es el gradiente sin suavizar: el objetivo ya no es y sino "
+                 "y' = (1 − ε)·y + ε/K, y ∂J/∂z = (ŷ − y')/m."),
+                ((y_hat - ((1 - epsilon) * GRAD_ONEHOT + epsilon)) / m, "el ε se reparte entre las K clases: "
+                 "y' = (1 − ε)·y + ε/K (así cada fila de y' sigue sumando 1)."),
+                ((y_hat - (GRAD_ONEHOT + epsilon / K)) / m, "falta el factor (1 − ε) delante de y: las filas de y' "
+                 "deben sumar 1."),
+                (y_hat - targets, "falta dividir entre m: el coste es la media de los m ejemplos."),
+                ((targets - y_hat) / m, "el signo está cambiado: ∂J/∂z = (ŷ − y')/m."),
+                ((GRAD_LOGITS - targets) / m, "hay que restar y' a las probabilidades ŷ = softmax(z), no a los logits z."),
+            ],
+            m=m,
+        )
 
 
 def _ce_naive(z, y):
@@ -185,15 +204,15 @@ EXERCISES = [
     ),
     Exercise(
         id="03.2",
-        title="La entropía cruzada binaria",
+        title="La entropía cruzada binaria ponderada",
         verify=_verify_bce,
-        solution=binary_crossentropy,
-        hint="L = −[y·log p + (1 − y)·log(1 − p)] para cada ejemplo; después, la media.",
+        solution=weighted_binary_crossentropy,
+        hint="para cada ejemplo, −[w₁·y·log p + (1 − y)·log(1 − p)]; después, la media (np.mean).",
         mistakes=[
-            (lambda y, p: -np.mean(y * np.log(p)), "(1 − y)·log(1 − p)"),
-            (lambda y, p: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), "signo"),
-            (lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)), "dividir entre m"),
-            (lambda y, p: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p)), "np.log10"),
+            (lambda y, p, w: -np.mean(y * np.log(p) + w * (1 - y) * np.log(1 - p)), "clase POSITIVA"),
+            (lambda y, p, w: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), "falta el peso"),
+            (lambda y, p, w: np.mean(w * y * np.log(p) + (1 - y) * np.log(1 - p)), "signo"),
+            (lambda y, p, w: -np.sum(w * y * np.log(p) + (1 - y) * np.log(1 - p)), "dividir entre m"),
         ],
     ),
     Exercise(
@@ -212,15 +231,16 @@ EXERCISES = [
     ),
     Exercise(
         id="03.4",
-        title="El gradiente de softmax + entropía cruzada",
+        title="El gradiente de softmax + entropía cruzada con etiquetas suavizadas",
         verify=_verify_gradient,
-        solution=crossentropy_logits_gradient,
-        hint="calcula ŷ = softmax(z) por filas y devuelve (ŷ − y)/m, con m el número de filas.",
+        solution=smoothed_crossentropy_gradient,
+        hint="construye el objetivo suavizado y' = (1 − ε)·y + ε/K (K = número de columnas) y devuelve "
+             "(softmax(z) − y')/m: la misma cuenta del cuaderno con otro objetivo.",
         mistakes=[
-            (lambda z, y: _softmax(z) - y, "dividir entre m"),
-            (lambda z, y: (y - _softmax(z)) / z.shape[0], "signo"),
-            (lambda z, y: _softmax(z) / z.shape[0], "falta restar las etiquetas"),
-            (lambda z, y: (z - y) / z.shape[0], "no a los logits"),
+            (lambda z, y, e: (_softmax(z) - y) / z.shape[0], "sin suavizar"),
+            (lambda z, y, e: (_softmax(z) - ((1 - e) * y + e)) / z.shape[0], "entre las K clases"),
+            (lambda z, y, e: _softmax(z) - ((1 - e) * y + e / y.shape[1]), "dividir entre m"),
+            (lambda z, y, e: (((1 - e) * y + e / y.shape[1]) - _softmax(z)) / z.shape[0], "signo"),
         ],
     ),
 ]

@@ -39,10 +39,11 @@ def _verify_gradient_step(function):
 
 
 # --------------------------------------------------------------------------------------------
-# 04.2 — Gradiente del ECM de la regresión lineal: ∇J = (2/m)·Xᵀ(Xw − y).
+# 04.2 — Gradiente del EAM de la regresión lineal (una pérdida distinta de la del cuaderno):
+#        ∇J = (1/m)·Xᵀ·signo(Xw − y).
 # --------------------------------------------------------------------------------------------
 
-def _mse_cases():
+def _mae_cases():
     rng = np.random.default_rng(42)
     cases = []
     for m, n in [(7, 3), (12, 2), (5, 4)]:
@@ -52,48 +53,49 @@ def _mse_cases():
     return cases
 
 
-_MSE_CASES = _mse_cases()
+_MAE_CASES = _mae_cases()
 
 
-def mse_gradient(X, y, w):
-    """∇_w J = (2/m)·Xᵀ(Xw − y) para J = (1/m)·Σ (Xw − y)²."""
-    return 2 / len(y) * X.T @ (X @ w - y)
+def mae_gradient(X, y, w):
+    """∇_w J = (1/m)·Xᵀ·signo(Xw − y) para J = (1/m)·Σ |Xw − y| (fuera de los puntos con error 0)."""
+    return X.T @ np.sign(X @ w - y) / len(y)
 
 
-def _verify_mse_gradient(function):
-    for X, y, w in _MSE_CASES:
+def _verify_mae_gradient(function):
+    for X, y, w in _MAE_CASES:
         m = len(y)
         try:
             got = call(function, X.copy(), y.copy(), w.copy())
         except ValueError as exc:
             if "matmul" in str(exc) or "shapes" in str(exc) or "align" in str(exc):
                 raise Incorrect(
-                    f"las formas no encajan ({exc}). Con X de forma {X.shape} y el error e = Xw − y de "
-                    f"forma ({m},), el gradiente es Xᵀ·e (forma ({X.shape[1]},)): ¿usaste X en lugar de X.T?"
+                    f"las formas no encajan ({exc}). Con X de forma {X.shape} y signo(Xw − y) de forma ({m},), "
+                    f"el gradiente es Xᵀ·signo(e) (forma ({X.shape[1]},)): ¿usaste X en lugar de X.T?"
                 ) from None
             raise
         error = X @ w - y
-        expected = 2 / m * X.T @ error
+        expected = X.T @ np.sign(error) / m
         expect_close(
             got,
             expected,
             name="el gradiente",
             m=m,
             mistakes=[
-                (X.T @ error / m, "falta el factor 2 que sale de derivar el cuadrado: d(e²)/de = 2e "
-                                  "(con la convención J = (1/2m)·Σe² no estaría, pero aquí J = (1/m)·Σe²)."),
-                (2 * X.T @ error, "falta dividir entre m: el coste es un promedio, (1/m)·Σ, y su gradiente también."),
-                (2 / m * X.T @ (y - X @ w), "el signo está cambiado: el error es ŷ − y = Xw − y (si usas y − ŷ, "
-                                            "el gradiente lleva un signo menos delante)."),
-                (2 / m * np.sum(error) * np.ones_like(w), "sumaste el error sin multiplicarlo por X: cada peso "
-                                                           "recibe Σ eᵢ·xᵢⱼ, es decir, Xᵀ·e."),
-                (2 * np.mean(error ** 2) * np.ones_like(w), "devolviste el coste (o un múltiplo), no su gradiente."),
+                (2 / m * X.T @ error, "ese es el gradiente del ECM, (2/m)·Xᵀ(Xw − y); la derivada de |e| no es "
+                                      "2e sino el signo de e."),
+                (X.T @ error / m, "la derivada de |e| es signo(e), no e: usa np.sign(X @ w − y)."),
+                (2 / m * X.T @ np.sign(error), "sobra el factor 2: sale de derivar e², pero aquí se deriva |e|."),
+                (X.T @ np.sign(y - X @ w) / m, "el signo está cambiado: el error es ŷ − y = Xw − y."),
+                (np.mean(np.sign(error)) * np.ones_like(w), "promediaste el signo sin multiplicarlo por X: cada "
+                                                            "peso recibe (1/m)·Σ signo(eᵢ)·xᵢⱼ, es decir, Xᵀ·signo(e)/m."),
+                (np.full_like(w, np.mean(np.abs(error))), "devolviste el coste (el EAM), no su gradiente."),
             ],
         )
 
 
 # --------------------------------------------------------------------------------------------
-# 04.3 — Mayor tasa de aprendizaje estable en una cuadrática: η < 2/λ_max(A).
+# 04.3 — Límite de estabilidad en una cuadrática: converge si y solo si 0 < η < 2/λ_max(A)
+#        (el supremo 2/λ_max no se alcanza: ahí oscila sin converger).
 # --------------------------------------------------------------------------------------------
 
 A_EXERCISE = np.array([[3.0, 2.0], [2.0, 6.0]])
@@ -103,11 +105,11 @@ ETA_MAX = 2 / _EIGENVALUES.max()
 
 def _verify_eta_max(answer):
     if isinstance(answer, (list, tuple, np.ndarray)) and np.size(answer) != 1:
-        raise Incorrect("se esperaba un único número: la mayor tasa de aprendizaje que converge.")
+        raise Incorrect("se esperaba un único número: el límite η_lím de las tasas que convergen.")
     expect_close(
         answer,
         ETA_MAX,
-        name="η máxima",
+        name="el límite η_lím",
         mistakes=[
             (1 / _EIGENVALUES.max(), "1/λ_max es la tasa que converge más rápido en la dirección más curva, "
                                      "pero el límite de estabilidad es el doble: |1 − ηλ| < 1 ⇔ η < 2/λ."),
@@ -138,21 +140,22 @@ EXERCISES = [
     ),
     Exercise(
         id="04.2",
-        title="Gradiente del ECM de una regresión lineal",
-        verify=_verify_mse_gradient,
-        solution=mse_gradient,
-        hint="calcula el error e = X @ w − y (forma (m,)) y después 2/m · X.T @ e (forma (n,)).",
+        title="Gradiente del error absoluto medio de una regresión lineal",
+        verify=_verify_mae_gradient,
+        solution=mae_gradient,
+        hint="calcula el error e = X @ w − y (forma (m,)); la derivada de |e| es np.sign(e), y el gradiente "
+             "es X.T @ np.sign(e) / m (forma (n,)).",
         mistakes=[
-            (lambda X, y, w: 2 * X.T @ (X @ w - y), "falta dividir entre m"),
-            (lambda X, y, w: 2 / len(y) * X.T @ (y - X @ w), "el signo está cambiado"),
-            (lambda X, y, w: 2 / len(y) * X @ (X @ w - y), "usaste X en lugar de X.T"),
-            (lambda X, y, w: X.T @ (X @ w - y) / len(y), "falta el factor 2"),
-            (lambda X, y, w: (2 / len(y) * X.T @ (X @ w - y)).reshape(-1, 1), "forma"),
+            (lambda X, y, w: 2 / len(y) * X.T @ (X @ w - y), "gradiente del ECM"),
+            (lambda X, y, w: X.T @ np.sign(X @ w - y), "dividir entre m"),
+            (lambda X, y, w: X.T @ np.sign(y - X @ w) / len(y), "el signo está cambiado"),
+            (lambda X, y, w: 2 / len(y) * X.T @ np.sign(X @ w - y), "sobra el factor 2"),
+            (lambda X, y, w: (X.T @ np.sign(X @ w - y) / len(y)).reshape(-1, 1), "forma"),
         ],
     ),
     Exercise(
         id="04.3",
-        title="La mayor tasa de aprendizaje estable",
+        title="El límite de estabilidad de la tasa de aprendizaje",
         verify=_verify_eta_max,
         solution=ETA_MAX,
         hint="cada dirección propia se multiplica por (1 − ηλ) en cada paso; calcula los valores propios "

@@ -151,6 +151,53 @@ def _verify_two_layer_backward(function):
             expect_close(got_array, expected, name=name, mistakes=mistakes[name], m=m)
 
 
+# --------------------------------------------------------------------------------------------
+# 05.4 — Recorte por norma global: todos los gradientes por el mismo factor c / max(N, c).
+# --------------------------------------------------------------------------------------------
+
+def _clip_cases():
+    rng = np.random.default_rng(12)
+    big = [rng.normal(size=(4, 3)) * 5, rng.normal(size=3) * 5, rng.normal(size=(3, 2)) * 5]
+    small = [rng.normal(size=(2, 2)) * 0.01, rng.normal(size=2) * 0.01]
+    return [(big, 1.0), (big, 4.0), (small, 1.0)]
+
+
+_CLIP_CASES = _clip_cases()
+
+
+def global_clip(gradients, c):
+    """g_j ← g_j · c / max(N, c) con N = √(Σ_j ‖g_j‖²): la norma de todos los gradientes juntos."""
+    total_norm = np.sqrt(sum(np.sum(np.square(g)) for g in gradients))
+    return [g * (c / max(total_norm, c)) for g in gradients]
+
+
+def _verify_global_clip(function):
+    for gradients, c in _CLIP_CASES:
+        originals = [g.copy() for g in gradients]
+        got = call(function, [g.copy() for g in gradients], c)
+        if not isinstance(got, (list, tuple)) or len(got) != len(gradients):
+            raise Incorrect(f"se esperaba una lista con {len(gradients)} arrays, uno por gradiente; "
+                            f"recibí {type(got).__name__}.")
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in originals))
+        expected = global_clip(originals, c)
+        per_tensor = [g * c / max(np.linalg.norm(g), c) for g in originals]
+        always = [g * c / norm for g in originals]
+        for j, (g_got, g_expected) in enumerate(zip(got, expected)):
+            expect_close(
+                g_got,
+                g_expected,
+                name=f"el gradiente {j} (norma total N = {norm:.3g}, c = {c:g})".replace(".", ","),
+                mistakes=[
+                    (per_tensor[j], "recortaste cada gradiente con su propia norma (eso es clipnorm); el recorte "
+                                    "global usa la norma de TODOS juntos, N = √(Σ‖g_j‖²), y un único factor."),
+                    (np.clip(originals[j], -c, c), "eso es clipvalue (recortar cada componente a [−c, c]); aquí se "
+                                                   "reescala todo por c / max(N, c) y la dirección no cambia."),
+                    (always[j], "si N ≤ c los gradientes no cambian: el factor es c / max(N, c), no c / N."),
+                    (originals[j] / norm, "el factor es c / max(N, c): falta multiplicar por c, y si N ≤ c no se toca."),
+                ],
+            )
+
+
 EXERCISES = [
     Exercise(
         id="05.1",
@@ -198,6 +245,20 @@ EXERCISES = [
             (lambda X, Y, A1, W2, P: (lambda g: (g[0], ((P - Y) / len(X) @ W2.T * (1 - A1 ** 2)).sum(axis=1), g[2], g[3]))(
                 two_layer_backward(X, Y, A1, W2, P)), "eje equivocado"),
             (lambda X, Y, A1, W2, P: two_layer_backward(X, Y, A1, W2, P)[:2], "tupla de cuatro arrays"),
+        ],
+    ),
+    Exercise(
+        id="05.4",
+        title="Recorte del gradiente por norma global",
+        verify=_verify_global_clip,
+        solution=global_clip,
+        hint="primero N = np.sqrt(sum(np.sum(g**2) for g in gradientes)); después el mismo factor "
+             "c / max(N, c) para todos.",
+        mistakes=[
+            (lambda gs, c: [g * c / max(np.linalg.norm(g), c) for g in gs], "clipnorm"),
+            (lambda gs, c: [np.clip(g, -c, c) for g in gs], "clipvalue"),
+            (lambda gs, c: [g * c / np.sqrt(sum(np.sum(h ** 2) for h in gs)) for g in gs], "no cambian"),
+            (lambda gs, c: gs[0], "lista con"),
         ],
     ),
 ]

@@ -24,64 +24,68 @@ def _verify_adam_choice(answer):
 
 
 # --------------------------------------------------------------------------------------------
-# 06.2 — Un paso de RMSProp.
+# 06.2 — Un paso de RMSProp centrado (RMSprop(centered=True) en Keras y PyTorch): un caso nuevo.
 # --------------------------------------------------------------------------------------------
 
-def _rmsprop_cases():
+def _centered_cases():
     rng = np.random.default_rng(3)
-    return [
-        (rng.normal(size=4), np.abs(rng.normal(size=4)), rng.normal(size=4), 0.01, 0.9, 1e-8),
-        (rng.normal(size=(2, 3)), np.abs(rng.normal(size=(2, 3))), rng.normal(size=(2, 3)), 0.1, 0.8, 1e-8),
-        (rng.normal(size=3), np.zeros(3), rng.normal(size=3), 0.05, 0.95, 0.3),  # ε grande: se nota dónde va
-    ]
+    cases = []
+    for shape, eta, rho, eps in [((4,), 0.01, 0.9, 1e-8), ((2, 3), 0.1, 0.8, 1e-8), ((3,), 0.05, 0.95, 0.3)]:
+        m = rng.normal(size=shape) * 0.5
+        r = m ** 2 + np.abs(rng.normal(size=shape))        # r ≥ m²: la varianza estimada no es negativa
+        cases.append((rng.normal(size=shape), r, m, rng.normal(size=shape), eta, rho, eps))
+    return cases
 
 
-_RMSPROP_CASES = _rmsprop_cases()
+_CENTERED_CASES = _centered_cases()
 
 
-def rmsprop_step(theta, r, g, eta, rho, eps):
-    """r ← ρ·r + (1 − ρ)·g²;  θ ← θ − η·g / (√r + ε)."""
+def centered_rmsprop_step(theta, r, m, g, eta, rho, eps):
+    """r ← ρr + (1 − ρ)g²;  m ← ρm + (1 − ρ)g;  θ ← θ − η·g / (√(r − m²) + ε)."""
     r = rho * r + (1 - rho) * g ** 2
-    return theta - eta * g / (np.sqrt(r) + eps), r
+    m = rho * m + (1 - rho) * g
+    return theta - eta * g / (np.sqrt(r - m ** 2) + eps), r, m
 
 
-def _as_pair(result, names):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Incorrect(f"se esperaba una tupla de dos arrays: ({names}).")
+def _as_tuple(result, names, n):
+    if not isinstance(result, (tuple, list)) or len(result) != n:
+        raise Incorrect(f"se esperaba una tupla de {n} arrays: ({names}).")
     return result
 
 
-def _verify_rmsprop_step(function):
-    for theta, r, g, eta, rho, eps in _RMSPROP_CASES:
-        got_theta, got_r = _as_pair(call(function, theta.copy(), r.copy(), g.copy(), eta, rho, eps), "theta_nuevo, r_nuevo")
+def _verify_centered_rmsprop(function):
+    for theta, r, m, g, eta, rho, eps in _CENTERED_CASES:
+        got_theta, got_r, got_m = _as_tuple(
+            call(function, theta.copy(), r.copy(), m.copy(), g.copy(), eta, rho, eps),
+            "theta_nuevo, r_nuevo, m_nuevo", 3)
         r_new = rho * r + (1 - rho) * g ** 2
-        expect_close(
-            got_r,
-            r_new,
-            name="r_nuevo",
-            mistakes=[
-                (r + g ** 2, "eso es el acumulador de Adagrad (suma de todos los g²); RMSProp usa una media "
-                             "móvil exponencial: r ← ρ·r + (1 − ρ)·g²."),
-                (rho * r + g ** 2, "falta el factor (1 − ρ) delante de g²: r ← ρ·r + (1 − ρ)·g²."),
-                (rho * r + (1 - rho) * g, "falta elevar el gradiente al cuadrado: r acumula g²."),
-                ((1 - rho) * r + rho * g ** 2, "intercambiaste ρ y 1 − ρ: el pasado pesa ρ ≈ 0,9 y el gradiente nuevo 1 − ρ."),
-            ],
-        )
-        expected = theta - eta * g / (np.sqrt(r_new) + eps)
-        expect_close(
-            got_theta,
-            expected,
-            name="theta_nuevo",
-            mistakes=[
-                (theta - eta * g / (r_new + eps), "falta la raíz cuadrada: se divide por √r (el RMS del gradiente), no por r."),
-                (theta - eta * g / np.sqrt(r + eps), "usaste el r viejo: primero se actualiza r y después θ con el r nuevo."),
-                (theta - eta * g / (np.sqrt(r) + eps), "usaste el r viejo: primero se actualiza r y después θ con el r nuevo."),
-                (theta - eta * g / np.sqrt(r_new + eps), "ε va fuera de la raíz en esta fórmula: g / (√r + ε) "
-                                                         "(Keras lo pone dentro, pero aquí seguimos la fórmula del enunciado)."),
-                (theta + eta * g / (np.sqrt(r_new) + eps), "el signo está cambiado: θ se mueve en contra del gradiente."),
-                (theta - eta * g, "no usaste r: el paso de RMSProp se divide por √r + ε."),
-            ],
-        )
+        m_new = rho * m + (1 - rho) * g
+        expect_close(got_r, r_new, name="r_nuevo", mistakes=[
+            (r + g ** 2, "eso es el acumulador de Adagrad (suma de todos los g²); aquí r es una media móvil "
+                         "exponencial: r ← ρ·r + (1 − ρ)·g²."),
+            (rho * r + (1 - rho) * g, "r acumula g² (el segundo momento), no g."),
+            ((1 - rho) * r + rho * g ** 2, "intercambiaste ρ y 1 − ρ: el pasado pesa ρ y el gradiente nuevo 1 − ρ."),
+        ])
+        expect_close(got_m, m_new, name="m_nuevo", mistakes=[
+            (m, "m también se actualiza en cada paso: m ← ρ·m + (1 − ρ)·g."),
+            (rho * m + (1 - rho) * g ** 2, "m es la media móvil de g (sin elevar al cuadrado); la de g² es r."),
+        ])
+        expected = theta - eta * g / (np.sqrt(r_new - m_new ** 2) + eps)
+        with np.errstate(invalid="ignore"):  # √(r − m) puede no existir: ese error típico da NaN
+            wrong_variance = theta - eta * g / (np.sqrt(r_new - m_new) + eps)
+        expect_close(got_theta, expected, name="theta_nuevo", mistakes=[
+            (theta - eta * g / (np.sqrt(r_new) + eps), "eso es RMSProp sin centrar: la versión centrada divide por "
+                                                       "√(r − m²), la desviación típica estimada del gradiente."),
+            (theta - eta * g / (np.sqrt(r - m ** 2) + eps), "usaste r y m viejos: primero se actualizan los dos y "
+                                                            "después θ con los nuevos."),
+            (wrong_variance, "se resta m² (el cuadrado de la media), no m: "
+                                                               "la varianza es E[g²] − (E[g])²."),
+            (theta - eta * g / (r_new - m_new ** 2 + eps), "falta la raíz cuadrada: se divide por √(r − m²)."),
+            (theta + eta * g / (np.sqrt(r_new - m_new ** 2) + eps), "el signo está cambiado: θ se mueve en contra "
+                                                                    "del gradiente."),
+            (theta - eta * m_new / (np.sqrt(r_new - m_new ** 2) + eps), "el numerador es el gradiente g, no su media "
+                                                                        "m (con m sería un método con momento)."),
+        ])
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,20 +223,20 @@ EXERCISES = [
     ),
     Exercise(
         id="06.2",
-        title="Un paso de RMSProp",
-        verify=_verify_rmsprop_step,
-        solution=rmsprop_step,
-        hint="primero r_nuevo = rho * r + (1 - rho) * g**2; después theta - eta * g / (np.sqrt(r_nuevo) + eps).",
+        title="Un paso de RMSProp centrado",
+        verify=_verify_centered_rmsprop,
+        solution=centered_rmsprop_step,
+        hint="actualiza primero r (con g²) y m (con g), las dos con ρ y 1 − ρ; la varianza estimada es r − m², "
+             "y θ se mueve η·g / (√(r − m²) + ε).",
         mistakes=[
-            (lambda theta, r, g, eta, rho, eps: (theta - eta * g / (np.sqrt(r + g ** 2) + eps), r + g ** 2),
-             "acumulador de Adagrad"),
-            (lambda theta, r, g, eta, rho, eps: (theta - eta * g / (rho * r + (1 - rho) * g ** 2 + eps),
-                                                 rho * r + (1 - rho) * g ** 2), "falta la raíz cuadrada"),
-            (lambda theta, r, g, eta, rho, eps: (theta - eta * g / np.sqrt(rho * r + (1 - rho) * g ** 2 + eps),
-                                                 rho * r + (1 - rho) * g ** 2), "ε va fuera de la raíz"),
-            (lambda theta, r, g, eta, rho, eps: (theta - eta * g / (np.sqrt(r) + eps), rho * r + (1 - rho) * g ** 2),
-             "usaste el r viejo"),
-            (lambda theta, r, g, eta, rho, eps: theta, "tupla de dos arrays"),
+            (lambda theta, r, m, g, eta, rho, eps: (
+                theta - eta * g / (np.sqrt(rho * r + (1 - rho) * g ** 2) + eps),
+                rho * r + (1 - rho) * g ** 2, rho * m + (1 - rho) * g), "sin centrar"),
+            (lambda theta, r, m, g, eta, rho, eps: (theta, r + g ** 2, m), "Adagrad"),
+            (lambda theta, r, m, g, eta, rho, eps: (
+                theta - eta * g / (np.sqrt(r - m ** 2) + eps),
+                rho * r + (1 - rho) * g ** 2, rho * m + (1 - rho) * g), "viejos"),
+            (lambda theta, r, m, g, eta, rho, eps: centered_rmsprop_step(theta, r, m, g, eta, rho, eps)[:2], "tupla de 3"),
         ],
     ),
     Exercise(
