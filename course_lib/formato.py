@@ -7,7 +7,8 @@ cambia el punto decimal por una coma):
   ``numero(np.array([0.5, 1.25]), 2)`` → ``'[0,50; 1,25]'`` (con coma decimal, los elementos de
   una lista se separan con punto y coma);
 - para las figuras: :class:`FormateadorComa`, el formateador de marcas de los ejes que
-  ``course_lib.plots.use_course_style()`` instala en toda escala lineal.
+  ``course_lib.plots.use_course_style()`` instala en toda escala lineal;
+- para las tablas de pandas: :func:`usar_coma_en_tablas` (también la llama ``use_course_style``).
 
 El separador de miles de Python (``f"{x:,.0f}"``) se convierte en un espacio
 (1 234 567), y el porcentaje lleva un espacio delante (25,0 %), como recomienda la RAE.
@@ -129,3 +130,13 @@ class FormateadorComa(ScalarFormatter):
 
     def format_data_short(self, value):
         return self._a_coma(super().format_data_short(value))
+
+
+def usar_coma_en_tablas(cifras=6):
+    """Las tablas de pandas (``DataFrame``) muestran sus números reales con coma decimal.
+
+    Cambia la opción ``display.float_format`` de pandas: solo la presentación, nunca los datos.
+    """
+    import pandas as pd  # solo al usarla: course_lib no necesita pandas para lo demás
+
+    pd.set_option("display.float_format", lambda x: numero(x, cifras=cifras))

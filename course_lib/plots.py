@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import scale as mscale
 
-from .formato import FormateadorComa
+from .formato import FormateadorComa, usar_coma_en_tablas
 
 COURSE_STYLE = {
     "figure.figsize": (8, 4.5),
@@ -45,10 +45,12 @@ def use_course_style():
 
     Además de los parámetros de ``COURSE_STYLE``, registra como escala lineal por defecto una
     que escribe las marcas con coma decimal (0,5), así que toda figura estática del curso,
-    también las barras de color, sigue la norma española sin hacer nada más.
+    también las barras de color, sigue la norma española sin hacer nada más. Las tablas de pandas
+    también muestran la coma (:func:`course_lib.formato.usar_coma_en_tablas`).
     """
     mpl.rcParams.update(COURSE_STYLE)
     mscale.register_scale(_LinearScaleWithComma)
+    usar_coma_en_tablas()
 
 
 def _axes(ax, figsize=None):

@@ -73,3 +73,14 @@ def test_course_style_gives_every_linear_axis_comma_ticks():
     ax.set_yscale("log")
     assert not isinstance(ax.yaxis.get_major_formatter(), FormateadorComa)
     plt.close(fig)
+
+
+def test_course_style_shows_pandas_tables_with_comma():
+    import pandas as pd
+
+    use_course_style()
+    try:
+        texto = pd.DataFrame({"masa_corporal_g": [3750.0, 3800.5], "pico_mm": [39.1, 39.5]}).to_string()
+        assert "3800,5" in texto and "39,1" in texto and "." not in texto
+    finally:
+        pd.reset_option("display.float_format")

@@ -4,26 +4,30 @@ import numpy as np
 
 from ..checks import Exercise, Incorrect, Pending, call, expect_choice, expect_close, match_option
 
-# 00.1 — Programación clásica: la regla escrita a mano F = 1,8·C + 32 (ejemplo resuelto).
+# 00.1 — Programación clásica: la regla escrita a mano, al revés que en el cuaderno (ejemplo resuelto):
+#        de Fahrenheit a Celsius, C = (F − 32) / 1,8.
 
-CELSIUS_TEST = np.array([-40.0, -10.0, 0.0, 12.5, 37.0, 100.0])
-
-
-def fahrenheit(celsius):
-    return 1.8 * celsius + 32
+FAHRENHEIT_TEST = np.array([-40.0, 14.0, 32.0, 54.5, 98.6, 212.0])
 
 
-def _verify_fahrenheit(function):
-    got = call(function, CELSIUS_TEST.copy())
+def celsius(fahrenheit):
+    return (fahrenheit - 32) / 1.8
+
+
+def _verify_celsius(function):
+    got = call(function, FAHRENHEIT_TEST.copy())
     expect_close(
         got,
-        1.8 * CELSIUS_TEST + 32,
-        name="la temperatura en grados Fahrenheit",
+        (FAHRENHEIT_TEST - 32) / 1.8,
+        name="la temperatura en grados Celsius",
         mistakes=[
-            (1.8 * CELSIUS_TEST, "falta sumar 32: la regla es F = 1,8·C + 32."),
-            (CELSIUS_TEST + 32, "falta multiplicar por 1,8 (= 9/5): la regla es F = 1,8·C + 32."),
-            ((CELSIUS_TEST - 32) / 1.8, "esa es la conversión inversa (de Fahrenheit a Celsius)."),
-            (1.8 * (CELSIUS_TEST + 32), "el orden no es ese: primero se multiplica por 1,8 y después se suma 32."),
+            (FAHRENHEIT_TEST - 32 / 1.8, "faltan paréntesis: primero se resta 32 y después se divide el resultado "
+                                         "entre 1,8, C = (F − 32) / 1,8."),
+            (FAHRENHEIT_TEST / 1.8, "falta restar 32: la regla es C = (F − 32) / 1,8."),
+            (FAHRENHEIT_TEST - 32, "falta dividir entre 1,8 (= 9/5): la regla es C = (F − 32) / 1,8."),
+            (1.8 * FAHRENHEIT_TEST + 32, "esa es la conversión de Celsius a Fahrenheit; aquí se pide la inversa."),
+            ((FAHRENHEIT_TEST - 32) * 1.8, "hay que dividir entre 1,8, no multiplicar: C = (F − 32) / 1,8."),
+            (FAHRENHEIT_TEST / 1.8 - 32, "el orden no es ese: primero se resta 32 y después se divide entre 1,8."),
         ],
     )
 
@@ -133,16 +137,17 @@ def _verify_accuracy(function):
 EXERCISES = [
     Exercise(
         id="00.1",
-        title="Programación clásica: de Celsius a Fahrenheit",
-        verify=_verify_fahrenheit,
-        solution=fahrenheit,
-        hint="la regla es F = 1,8·C + 32; funciona igual con un número que con un array de NumPy.",
+        title="Programación clásica: de Fahrenheit a Celsius",
+        verify=_verify_celsius,
+        solution=celsius,
+        hint="despeja C en F = 1,8·C + 32: C = (F − 32) / 1,8. Funciona igual con un número que con un array.",
         mistakes=[
-            (lambda c: 1.8 * c, "falta sumar 32"),
-            (lambda c: c + 32, "falta multiplicar por 1,8"),
-            (lambda c: (c - 32) / 1.8, "conversión inversa"),
-            (lambda c: 1.8 * (c + 32), "el orden no es ese"),
-            (lambda c: 2 * c + 30, "no coincide con lo esperado"),
+            (lambda f: f - 32 / 1.8, "faltan paréntesis"),
+            (lambda f: f / 1.8, "falta restar 32"),
+            (lambda f: f - 32, "falta dividir entre 1,8"),
+            (lambda f: 1.8 * f + 32, "aquí se pide la inversa"),
+            (lambda f: (f - 32) * 1.8, "no multiplicar"),
+            (lambda f: (f - 30) / 2, "no coincide con lo esperado"),
         ],
     ),
     Exercise(

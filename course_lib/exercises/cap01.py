@@ -83,19 +83,23 @@ def _verify_count(function):
         )
 
 
-# 01.4 — Un paso de la regla del perceptrón.
+# 01.4 — Un paso del perceptrón con etiquetas −1/+1 (la convención de Rosenblatt): un caso nuevo.
+#        ŷ = +1 si w·x + b ≥ 0 y −1 si no; solo si ŷ ≠ y:  w ← w + η·y·x,  b ← b + η·y.
+
 
 def perceptron_step(w, b, x, y, eta):
-    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
-    return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
+    y_hat = 1 if np.dot(w, x) + b >= 0 else -1
+    if y_hat == y:
+        return w, b
+    return w + eta * y * x, b + eta * y
 
 
 PERCEPTRON_CASES = [
-    # (w, b, x, y, η): mal clasificado como 0, mal clasificado como 1, bien clasificado
+    # (w, b, x, y, η): mal clasificado como −1, mal clasificado como +1, bien clasificado, frontera z = 0
     (np.array([0.5, -1.0]), -0.5, np.array([1.0, 0.5]), 1, 0.1),
-    (np.array([1.0, 1.0]), 0.0, np.array([2.0, -1.0]), 0, 0.5),
+    (np.array([1.0, 1.0]), 0.0, np.array([2.0, -1.0]), -1, 0.5),
     (np.array([1.0, 1.0]), 0.0, np.array([2.0, 1.0]), 1, 0.5),
-    (np.array([0.0, 0.0, 0.0]), 0.0, np.array([1.0, -2.0, 3.0]), 0, 1.0),
+    (np.array([0.0, 0.0, 0.0]), 0.0, np.array([1.0, -2.0, 3.0]), -1, 1.0),
 ]
 
 
@@ -105,42 +109,52 @@ def _verify_perceptron(function):
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise Incorrect("la función debe devolver dos cosas, los pesos y el sesgo nuevos: return w_nuevo, b_nuevo.")
         w_new, b_new = result
-        y_hat = 1 if np.dot(w, x) + b >= 0 else 0
-        error = y - y_hat
-        strict_error = y - (1 if np.dot(w, x) + b > 0 else 0)  # quien escribe > en lugar de ≥
-        strict = [] if strict_error == error else [
-            (w + eta * strict_error * x, "con w·x + b = 0 la neurona debe predecir ŷ = 1: la regla es "
-             "ŷ = 1 si w·x + b ≥ 0 (≥, no >)."),
+        z = np.dot(w, x) + b
+        wrong = (1 if z >= 0 else -1) != y
+        w_expected, b_expected = (w + eta * y * x, b + eta * y) if wrong else (w, b)
+        strict_wrong = (1 if z > 0 else -1) != y     # quien escribe > en lugar de ≥
+        strict = [] if strict_wrong == wrong else [
+            (w + eta * y * x if strict_wrong else w, "con w·x + b = 0 la neurona debe predecir ŷ = +1: la regla es "
+             "ŷ = +1 si w·x + b ≥ 0 (≥, no >)."),
         ]
+        y_hat = 1 if z >= 0 else -1
         expect_close(
             w_new,
-            w + eta * error * x,
+            w_expected,
             name="w_nuevo",
             mistakes=strict + [
-                (w - eta * error * x, "signo cambiado: la regla es w ← w + η·(y − ŷ)·x."),
-                (w + eta * y * x, "hay que multiplicar por el error (y − ŷ), no por y: si el ejemplo ya está "
-                 "bien clasificado, los pesos no cambian."),
-                (w + error * x, "falta multiplicar por la tasa de aprendizaje η."),
+                (w + 2 * eta * y * x if wrong else w,
+                 "con etiquetas −1/+1, y − ŷ vale ±2: la fórmula de las etiquetas 0/1, w + η·(y − ŷ)·x, da el doble de "
+                 "paso. Aquí la regla es w ← w + η·y·x, y solo si el ejemplo está mal clasificado."),
+                (w - eta * y * x, "signo cambiado: la regla es w ← w + η·y·x (hacia la clase correcta)."),
+                (w + eta * y * x, "si el ejemplo ya está bien clasificado (ŷ = y), los pesos no cambian."),
+                (w + y * x, "falta multiplicar por la tasa de aprendizaje η."),
+                (w + eta * y_hat * x, "el paso va en la dirección de la etiqueta real y, no de la predicción ŷ."),
             ],
         )
         expect_close(
             b_new,
-            b + eta * error,
+            b_expected,
             name="b_nuevo",
             mistakes=[
-                (b, "el sesgo también se actualiza: b ← b + η·(y − ŷ)."),
-                (b - eta * error, "signo cambiado en el sesgo: b ← b + η·(y − ŷ)."),
+                (b, "el sesgo también se actualiza cuando hay error: b ← b + η·y."),
+                (b - eta * y, "signo cambiado en el sesgo: b ← b + η·y."),
+                (b + 2 * eta * y, "con etiquetas −1/+1 el sesgo cambia η·y, no η·(y − ŷ) = 2η·y."),
             ],
         )
 
 
 def _perceptron_no_bias(w, b, x, y, eta):
-    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
-    return w + eta * (y - y_hat) * x, b
+    return perceptron_step(w, b, x, y, eta)[0], b
 
 
 def _perceptron_strict(w, b, x, y, eta):
-    y_hat = 1 if np.dot(w, x) + b > 0 else 0
+    y_hat = 1 if np.dot(w, x) + b > 0 else -1
+    return (w, b) if y_hat == y else (w + eta * y * x, b + eta * y)
+
+
+def _perceptron_zero_one_rule(w, b, x, y, eta):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else -1
     return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
 
 
@@ -186,14 +200,14 @@ EXERCISES = [
     ),
     Exercise(
         id="01.4",
-        title="Un paso de la regla del perceptrón",
+        title="Un paso del perceptrón con etiquetas −1/+1",
         verify=_verify_perceptron,
         solution=perceptron_step,
-        hint="calcula ŷ = 1 si w·x + b ≥ 0 (si no, 0) y después w ← w + η·(y − ŷ)·x y b ← b + η·(y − ŷ).",
+        hint="calcula ŷ = +1 si w·x + b ≥ 0 (si no, −1); si ŷ = y no cambies nada; si no, "
+             "w ← w + η·y·x y b ← b + η·y.",
         mistakes=[
-            (lambda w, b, x, y, eta: (w - eta * (y - (np.dot(w, x) + b >= 0)) * x,
-                                      b - eta * (y - (np.dot(w, x) + b >= 0))), "signo cambiado"),
-            (lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y), "no por y"),
+            (_perceptron_zero_one_rule, "da el doble de paso"),
+            (lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y), "bien clasificado"),
             (_perceptron_no_bias, "el sesgo también se actualiza"),
             (_perceptron_strict, "≥, no >"),
             (lambda w, b, x, y, eta: w + eta * x, "dos cosas"),
