@@ -1,7 +1,7 @@
 """Conjuntos de datos del curso y utilidades de preparación.
 
-Todo funciona sin conexión: los pingüinos viajan con el curso (``data/penguins.csv``), los dígitos
-y las fotos de ejemplo vienen con scikit-learn, y los conjuntos de juguete en 2-D se generan aquí
+Todo funciona sin conexión: los pingüinos y 10 000 dígitos MNIST viajan con el curso
+(``data/penguins.csv``, ``data/mnist_10k.npz``), los dígitos 8×8 y las fotos de ejemplo vienen con scikit-learn, y los conjuntos de juguete en 2-D se generan aquí
 con ruido y semilla. Las divisiones, el escalado y el one-hot reutilizan scikit-learn.
 """
 
@@ -63,6 +63,28 @@ def load_digits_images():
     digits = load_digits()
     X = (digits.images / 16.0)[..., np.newaxis]
     return X, digits.target
+
+
+MNIST_COUNTS = (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978)
+
+
+def load_mnist():
+    """10 000 dígitos manuscritos MNIST de 28×28 (LeCun, Cortes y Burges; CC BY-SA 3.0) como imágenes NHWC.
+
+    Devuelve ``(X, y)`` con ``X`` de forma (10000, 28, 28, 1) y valores en [0, 1] (el archivo guarda
+    enteros 0–255: x = píxel / 255) e ``y`` con el dígito 0–9. Vienen ordenados por dígito (primero
+    los 1001 ceros, después los 1127 unos…): baraja o divide con estratificación antes de usarlos.
+    Procedencia y licencia en ``data/README.md``.
+    """
+    path = DATA_DIR / "mnist_10k.npz"
+    if not path.exists():
+        raise CourseError(
+            f"No se encontró {path}. Se esperaba la carpeta data/ junto a course_lib (instala el "
+            "curso con «pip install -e .» desde el repositorio clonado)."
+        )
+    with np.load(path) as archive:
+        images, labels = archive["images"], archive["labels"]
+    return (images / 255.0)[..., np.newaxis], labels.astype(np.int64)
 
 
 def load_sample_photo(name="china.jpg", gray=False):

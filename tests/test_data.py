@@ -125,3 +125,18 @@ def test_standardize_uses_training_statistics_only():
     assert np.allclose(train_scaled.std(axis=0), 1)
     assert np.allclose(test_scaled, (X_test - X_train.mean(axis=0)) / X_train.std(axis=0))
     assert not np.allclose(test_scaled.mean(axis=0), 0, atol=0.5)  # la prueba no se centra en sí misma
+
+
+def test_mnist_ships_offline_as_nhwc_images_with_the_documented_counts():
+    X, y = data.load_mnist()
+    assert X.shape == (10000, 28, 28, 1) and X.dtype == np.float64
+    assert X.min() == 0.0 and X.max() == 1.0
+    # Recuentos por dígito documentados en data/README.md (el orden del paquete npm, agrupado por dígito).
+    assert tuple(np.bincount(y)) == data.MNIST_COUNTS
+    assert np.all(np.diff(y) >= 0)
+    # Son dígitos de verdad: el fondo (los bordes) está vacío y la tinta ocupa el centro.
+    assert X[:, :2].mean() < 0.01 and X[:, 10:18, 10:18].mean() > 5 * X[:, :4].mean()
+    # Los píxeles son múltiplos exactos de 1/255 (el archivo guarda enteros de 8 bits).
+    assert np.allclose(X * 255, np.rint(X * 255))
+    # Un 1 tiene menos tinta que un 0, en promedio.
+    assert X[y == 1].mean() < 0.6 * X[y == 0].mean()

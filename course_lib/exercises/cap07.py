@@ -146,50 +146,74 @@ def _verify_haversine(function):
     )
 
 
-# --- 07.5 — Atípicos con el rango intercuartílico -------------------------------------------------
+# --- 07.5 — Atípicos con la puntuación z robusta (mediana y MAD) -----------------------------------
 
-def atipicos_iqr(x, k=1.5):
-    """Máscara booleana de los valores fuera de [Q1 − k·IQR, Q3 + k·IQR], con IQR = Q3 − Q1."""
+def atipicos_mad(x, umbral=3.5):
+    """Máscara de los valores con |z robusta| > umbral, z = 0,6745·(x − mediana)/MAD (Iglewicz y Hoaglin, 1993).
+
+    MAD = mediana de |x − mediana| (desviación absoluta mediana); 0,6745 la hace comparable con σ en datos normales.
+    """
     x = np.asarray(x, dtype=float)
-    q1, q3 = np.percentile(x, [25, 75])
-    iqr = q3 - q1
-    return (x < q1 - k * iqr) | (x > q3 + k * iqr)
+    mediana = np.median(x)
+    mad = np.median(np.abs(x - mediana))
+    return np.abs(0.6745 * (x - mediana) / mad) > umbral
 
 
 def _datos_atipicos():
-    # 40 valores entre 10 y 14 y cinco extremos a distintas distancias de la caja.
-    base = np.linspace(10.0, 14.0, 40)
-    return np.concatenate([base, [16.5, 19.5, 7.5, 4.0, 23.0]])
+    # 60 lecturas alrededor de 20 (°C) y seis fallos a distintas distancias; dos de ellos enormes.
+    base = 20 + 0.5 * np.sin(np.arange(60)) + np.linspace(-0.4, 0.4, 60)
+    return np.concatenate([base, [22.2, 17.9, 24.0, 15.5, 95.0, -20.0]])
 
 
-def _mask_zscore(x, umbral=3.0):
+def _mad_con_media(x, umbral=3.5):
+    x = np.asarray(x, dtype=float)
+    return np.abs(0.6745 * (x - x.mean()) / np.median(np.abs(x - x.mean()))) > umbral
+
+
+def _mad_sin_constante(x, umbral=3.5):
+    x = np.asarray(x, dtype=float)
+    mediana = np.median(x)
+    return np.abs((x - mediana) / np.median(np.abs(x - mediana))) > umbral
+
+
+def _mad_sin_valor_absoluto(x, umbral=3.5):
+    x = np.asarray(x, dtype=float)
+    mediana = np.median(x)
+    return 0.6745 * (x - mediana) / np.median(np.abs(x - mediana)) > umbral
+
+
+def _mask_zscore(x, umbral=3.5):
+    x = np.asarray(x, dtype=float)
     return np.abs((x - x.mean()) / x.std()) > umbral
 
 
 def _verify_atipicos(function):
     x = _datos_atipicos()
-    q1, q3 = np.percentile(x, [25, 75])
-    for k in (1.5, 3.0):
-        got = call(function, x.copy(), k)
-        got = np.asarray(got)
+    for umbral in (8.0, 3.5):
+        got = np.asarray(call(function, x.copy(), umbral))
         if got.shape != x.shape:
             raise Incorrect(
                 f"se esperaba una máscara con un valor por dato, forma {x.shape}; recibí forma {got.shape} "
                 "(¿devolviste los valores atípicos en lugar de la máscara booleana?)."
             )
-        expected = atipicos_iqr(x, k)
+        expected = atipicos_mad(x, umbral)
         expect_close(
             got.astype(float),
             expected.astype(float),
-            name=f"la máscara con k = {k}",
+            name=f"la máscara con umbral {umbral}",
             mistakes=[
-                (atipicos_iqr(x, 1.5).astype(float) if k != 1.5 else np.full(x.shape, np.nan),
-                 "ignoras el argumento k: con k = 3 las vallas se alejan y deben salir menos atípicos."),
-                ((x < q1) | (x > q3), "marcaste todo lo que queda fuera de la caja [Q1, Q3]: las vallas "
-                                      "son Q1 − k·IQR y Q3 + k·IQR."),
-                (_mask_zscore(x).astype(float), "eso es el criterio de la puntuación z (|z| > 3), no el del "
-                                                "rango intercuartílico."),
-                (~expected, "la máscara está invertida: True debe marcar los atípicos."),
+                (atipicos_mad(x, 3.5).astype(float) if umbral != 3.5 else np.full(x.shape, np.nan),
+                 "ignoras el argumento umbral: con un umbral mayor deben salir menos atípicos."),
+                (_mask_zscore(x, umbral).astype(float),
+                 "eso es la puntuación z con la media y σ: los dos fallos enormes inflan σ y esconden a los demás "
+                 "(enmascaramiento). Usa la mediana y la MAD, que apenas se mueven."),
+                (_mad_con_media(x, umbral).astype(float),
+                 "centraste con la MEDIA, que los fallos enormes arrastran; la z robusta se centra en la mediana."),
+                (_mad_sin_constante(x, umbral).astype(float),
+                 "falta el factor 0,6745, que hace la MAD comparable con σ en datos normales."),
+                (_mad_sin_valor_absoluto(x, umbral).astype(float),
+                 "solo marcas los atípicos por arriba: compara |z| con el umbral, también los muy bajos."),
+                ((~expected).astype(float), "la máscara está invertida: True debe marcar los atípicos."),
             ],
         )
 
@@ -252,16 +276,19 @@ EXERCISES = [
     ),
     Exercise(
         id="07.5",
-        title="Atípicos con el rango intercuartílico",
+        title="Atípicos con la puntuación z robusta",
         verify=_verify_atipicos,
-        solution=atipicos_iqr,
-        hint="q1, q3 = np.percentile(x, [25, 75]); las vallas son q1 − k·(q3 − q1) y q3 + k·(q3 − q1).",
+        solution=atipicos_mad,
+        hint="mediana = np.median(x); MAD = np.median(np.abs(x − mediana)); z = 0,6745·(x − mediana)/MAD; "
+             "atípico si |z| > umbral.",
         mistakes=[
-            (lambda x, k=1.5: atipicos_iqr(x, 1.5), "ignoras el argumento k"),
-            (lambda x, k=1.5: (x < np.percentile(x, 25)) | (x > np.percentile(x, 75)), "fuera de la caja"),
-            (lambda x, k=1.5: _mask_zscore(x), "puntuación z"),
-            (lambda x, k=1.5: ~atipicos_iqr(x, k), "invertida"),
-            (lambda x, k=1.5: x[atipicos_iqr(x, k)], "máscara booleana"),
+            (_mask_zscore, "enmascaramiento"),
+            (_mad_con_media, "centraste con la MEDIA"),
+            (_mad_sin_constante, "0,6745"),
+            (_mad_sin_valor_absoluto, "|z|"),
+            (lambda x, umbral=3.5: ~atipicos_mad(x, umbral), "invertida"),
+            (lambda x, umbral=3.5: atipicos_mad(x, 3.5), "ignoras el argumento umbral"),
+            (lambda x, umbral=3.5: np.asarray(x)[atipicos_mad(x, umbral)], "máscara con un valor por dato"),
         ],
     ),
 ]

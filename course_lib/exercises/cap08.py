@@ -157,6 +157,24 @@ def _datos_pinguinos():
     return X_train, X_val, y_train, y_val
 
 
+def _no_lineal(layer):
+    """¿Aplica la capa una activación no lineal (una Dense con activación o una capa Activation)?"""
+    activation = getattr(layer, "activation", None)
+    return activation is not None and getattr(activation, "name", "linear") != "linear"
+
+
+def _exige_capa_oculta_no_lineal(model):
+    """Una red de verdad: al menos una capa densa oculta y una no linealidad antes de la capa de salida."""
+    densas = [i for i, layer in enumerate(model.layers) if isinstance(layer, nn.Dense)]
+    if len(densas) < 2:
+        raise Incorrect("eso es una regresión logística (multinomial): sin capa oculta, las fronteras entre especies "
+                        "son rectas. Se pide una red: añade al menos una capa oculta, p. ej. "
+                        "nn.Dense(16, activation='relu'), antes de la de salida.")
+    if not any(_no_lineal(layer) for layer in model.layers[:densas[-1]]):
+        raise Incorrect("tus capas ocultas no tienen activación: una composición de capas lineales es otra capa "
+                        "lineal, así que el modelo sigue siendo una regresión logística. Dales activation='relu'.")
+
+
 def _verify_modelo(function):
     nn.set_seed(0)
     model = call(function)
@@ -174,6 +192,7 @@ def _verify_modelo(function):
     if model.output_shape != (3,):
         raise Incorrect(f"la salida tiene forma {model.output_shape}, pero hay 3 especies: la última capa debe "
                         "ser Dense(3, ...), una neurona por clase.")
+    _exige_capa_oculta_no_lineal(model)
     n_params = model.count_params()
     if n_params > MAX_PARAMETROS:
         raise Incorrect(f"el modelo tiene {n_params} parámetros y el máximo es {MAX_PARAMETROS}: empieza con menos "
@@ -251,6 +270,9 @@ EXERCISES = [
             (lambda: nn.Sequential([nn.Dense(16, activation="relu", input_shape=(5,)), nn.Dense(3, activation="softmax")]),
              "4 características"),
             (lambda: [nn.Dense(3, activation="softmax")], "nn.Sequential"),
+            (lambda: nn.Sequential([nn.Dense(3, activation="softmax", input_shape=(4,))]), "regresión logística"),
+            (lambda: nn.Sequential([nn.Dense(16, input_shape=(4,)), nn.Dense(3, activation="softmax")]),
+             "composición de capas lineales"),
         ],
     ),
 ]

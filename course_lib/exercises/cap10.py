@@ -2,122 +2,199 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+from ..checks import Exercise, Incorrect, as_array, call, expect_choice, expect_close
 
-# 10.1 — Parámetros de una Conv2D: (f·f·C_entrada + 1)·filtros.
+# 10.1 — Retropropagación de la agrupación PROMEDIO 2×2 (el cuaderno hace la del máximo).
 
-_CONV_CASES = [(5, 3, 8), (5, 8, 16), (3, 1, 32), (3, 64, 128), (1, 16, 4)]
-
-
-def conv2d_params(f, c_in, filters):
-    return (f * f * c_in + 1) * filters
-
-
-def _verify_conv2d_params(function):
-    for f, c_in, filters in _CONV_CASES:
-        got = call(function, f, c_in, filters)
-        expect_close(
-            got,
-            conv2d_params(f, c_in, filters),
-            name=f"el número de parámetros con f = {f}, {c_in} canales de entrada y {filters} filtros",
-            mistakes=[
-                (f * f * c_in * filters, "te faltan los sesgos: cada filtro tiene además un sesgo b (el «+ 1»)."),
-                ((f * f + 1) * filters, "cada filtro abarca TODOS los canales de entrada: tiene f·f·C_entrada pesos, "
-                                        "no f·f."),
-                ((f * f + 1) * c_in * filters, "hay un sesgo por filtro, no uno por canal de entrada: "
-                                               "(f·f·C_entrada + 1)·filtros."),
-                (f * f * c_in + filters, "cada uno de los filtros tiene sus propios f·f·C_entrada pesos: hay que "
-                                         "multiplicar por el número de filtros."),
-            ],
-        )
+def avg_pool_backward(grad_y):
+    """∂L/∂x de una agrupación promedio 2×2 con paso 2: cada gradiente de salida se reparte a partes
+    iguales (1/4) entre los 4 píxeles de su ventana. (N, h, w, C) → (N, 2h, 2w, C)."""
+    grad_y = np.asarray(grad_y, dtype=float)
+    return np.repeat(np.repeat(grad_y, 2, axis=1), 2, axis=2) / 4
 
 
-# 10.2 — Agrupación máxima 2×2 con paso 2 sobre un lote NHWC.
-
-def max_pool_2x2(x):
-    x = np.asarray(x, dtype=float)
-    n, h, w, c = x.shape
-    return x.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
-
-
-def _avg_pool_2x2(x):
-    n, h, w, c = x.shape
-    return x.reshape(n, h // 2, 2, w // 2, 2, c).mean(axis=(2, 4))
+def _max_pool_style_backward(grad_y):
+    """Error típico: todo el gradiente a un solo píxel de la ventana (como si fuera la del máximo)."""
+    grad_y = np.asarray(grad_y, dtype=float)
+    n, h, w, c = grad_y.shape
+    grad_x = np.zeros((n, 2 * h, 2 * w, c))
+    grad_x[:, ::2, ::2, :] = grad_y
+    return grad_x
 
 
-def _wrong_reshape_pool(x):
-    # Agrupa píxeles que no son vecinos: reshape sin separar filas y columnas de la ventana.
-    n, h, w, c = x.shape
-    return x.reshape(n, 2, h // 2, 2, w // 2, c).max(axis=(1, 3))
-
-
-def _verify_max_pool(function):
-    x = np.random.default_rng(10).normal(size=(2, 6, 4, 3))
-    got = call(function, x.copy())
-    expected = max_pool_2x2(x)
-    got_array = np.asarray(got, dtype=float) if not isinstance(got, str) else None
-    if got_array is not None and got_array.shape == (2, 3, 2):
-        raise Incorrect(
-            "la salida tiene forma (N, alto/2, ancho/2) sin canales: el max pooling actúa en cada canal por separado "
-            "y conserva la profundidad."
-        )
+def _verify_avg_pool_backward(function):
+    rng = np.random.default_rng(10)
+    grad_y = rng.normal(size=(2, 3, 4, 5))
+    got = as_array(call(function, grad_y.copy()), "el gradiente")
+    expected = avg_pool_backward(grad_y)
+    if got.shape == grad_y.shape:
+        raise Incorrect(f"devolviste un array de forma {got.shape}, la de la SALIDA de la agrupación; ∂L/∂x tiene la "
+                        f"forma de la ENTRADA: {expected.shape} (el doble de alto y de ancho).")
     expect_close(
         got,
         expected,
-        name="la salida",
+        name="∂L/∂x",
         mistakes=[
-            (_avg_pool_2x2(x), "calculaste la media de cada ventana (average pooling); se pide el máximo."),
-            (_wrong_reshape_pool(x), "los máximos salen de píxeles que no son vecinos: con reshape, cada ventana "
-                                     "2×2 debe quedar en ejes propios, x.reshape(N, alto//2, 2, ancho//2, 2, C)."),
+            (4 * expected, "falta dividir entre 4: cada salida es la MEDIA de 4 píxeles, y=(x₁+x₂+x₃+x₄)/4, así que "
+                           "∂y/∂xᵢ = 1/4."),
+            (2 * expected, "la ventana tiene 2×2 = 4 píxeles: se divide entre 4, no entre 2."),
+            (_max_pool_style_backward(grad_y), "eso es la retropropagación de la agrupación MÁXIMA (todo a un píxel); "
+                                               "en la media, los 4 píxeles de la ventana influyen por igual."),
         ],
     )
 
 
-# 10.3 — Campo receptivo: r ← r + (f − 1)·j ; j ← j·s.
+# 10.2 — Diseñar una CNN con un presupuesto de parámetros (MNIST 28×28).
 
-def receptive_field(layers):
-    r, j = 1, 1
-    for f, s in layers:
-        r, j = r + (f - 1) * j, j * s
-    return r
+PRESUPUESTO_CNN = 3000
 
 
-_RF_CASES = [
-    [(5, 1), (2, 2), (5, 1), (2, 2)],
-    [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)],
-    [(3, 2), (3, 2), (3, 2)],
-    [(7, 2), (3, 2), (3, 1)],
-]
+def design_cnn():
+    """Dos bloques convolución + ReLU + max pooling y una densa de salida: 2202 parámetros.
+
+    28×28×1 → conv 5×5 (4) → 24×24×4 → pool → 12×12×4 → conv 5×5 (8) → 8×8×8 → pool → 4×4×8 = 128 → 10.
+    """
+    from .. import nn
+
+    return nn.Sequential([
+        nn.Conv2D(4, 5, activation="relu", input_shape=(28, 28, 1)),
+        nn.MaxPooling2D(2),
+        nn.Conv2D(8, 5, activation="relu"),
+        nn.MaxPooling2D(2),
+        nn.Flatten(), nn.Dense(10, activation="softmax"),
+    ])
 
 
-def _rf_without_jumps(layers):
-    return 1 + sum(f - 1 for f, _ in layers)
+def _mnist_small():
+    from ..data import load_mnist, train_val_test_split
+
+    X, y = load_mnist()
+    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(X, y, val_size=0.1, test_size=0.2, seed=0)
+    return X_train[:1000], y_train[:1000], X_val[:500], y_val[:500]
 
 
-def _rf_jump_updated_first(layers):
-    r, j = 1, 1
-    for f, s in layers:
-        j = j * s
-        r = r + (f - 1) * j
-    return r
+def _verify_cnn_design(function):
+    from .. import nn
+
+    nn.set_seed(0)
+    model = call(function)
+    if not isinstance(model, nn.Sequential):
+        raise Incorrect(f"se esperaba un nn.Sequential; recibí {type(model).__name__}.")
+    try:
+        model.build((28, 28, 1))
+    except nn.CourseError as exc:
+        raise Incorrect(f"el modelo no acepta imágenes 28×28×1: {exc}") from None
+    if not any(isinstance(layer, nn.Conv2D) for layer in model.layers):
+        raise Incorrect("no hay ninguna Conv2D: un MLP que cabe en el presupuesto tiene que estrujar los 784 píxeles "
+                        "en muy pocas neuronas. Se pide una red convolucional.")
+    if model.output_shape != (10,):
+        raise Incorrect(f"la salida tiene forma {model.output_shape}; hay 10 dígitos: termina con Dense(10, ...).")
+    n_params = model.count_params()
+    if n_params > PRESUPUESTO_CNN:
+        densas = [(layer, layer.count_params()) for layer in model.layers if isinstance(layer, nn.Dense)]
+        mayor = max((c for _, c in densas), default=0)
+        consejo = (" Casi todos están en una capa densa: reduce el mapa antes de aplanar (más max pooling o menos "
+                   "filtros en la última convolución)." if mayor > n_params / 2 else " Usa menos filtros.")
+        raise Incorrect(f"el modelo tiene {n_params} parámetros y el presupuesto es {PRESUPUESTO_CNN}.{consejo}")
+    X_train, y_train, X_val, y_val = _mnist_small()
+    probe = model.predict(X_val[:5])
+    if np.any(probe < 0) or not np.allclose(probe.sum(axis=1), 1, atol=1e-4):
+        raise Incorrect("las salidas no son probabilidades que sumen 1: la última capa debe usar activation='softmax'.")
+    model.compile(optimizer=nn.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(X_train, y_train, epochs=3, batch_size=32, verbose=0, seed=0)
+    accuracy = model.evaluate(X_val, y_val)[1]
+    if accuracy < 0.8:
+        raise Incorrect(f"cumple el presupuesto ({n_params} parámetros), pero tras 3 épocas con 1000 dígitos acierta "
+                        f"solo el {accuracy:.0%} de la validación (se pide un 80 %): ¿tienen las convoluciones "
+                        "activation='relu'?")
 
 
-def _verify_receptive_field(function):
-    for layers in _RF_CASES:
-        got = call(function, list(layers))
-        expect_close(
-            got,
-            receptive_field(layers),
-            name=f"el campo receptivo de {layers}",
-            mistakes=[
-                (_rf_without_jumps(layers), "olvidaste el salto j: tras una capa con paso s, dos neuronas vecinas están "
-                                            "a s píxeles (acumulados) en la entrada; suma (f − 1)·j, no (f − 1)."),
-                (_rf_jump_updated_first(layers), "actualizas el salto antes de usarlo: la capa l suma (f − 1)·j de la "
-                                                 "capa ANTERIOR y después j ← j·s."),
-                (int(np.prod([f for f, _ in layers])), "los tamaños de ventana no se multiplican: cada capa añade "
-                                                       "(f − 1)·j al campo receptivo."),
-            ],
-        )
+def _mlp_in_budget():
+    from .. import nn
+
+    return nn.Sequential([nn.Flatten(input_shape=(28, 28, 1)), nn.Dense(3, activation="relu"),
+                          nn.Dense(10, activation="softmax")])
+
+
+def _cnn_without_pooling():
+    from .. import nn
+
+    return nn.Sequential([nn.Conv2D(4, 5, activation="relu", input_shape=(28, 28, 1)), nn.Flatten(),
+                          nn.Dense(10, activation="softmax")])
+
+
+def _cnn_too_many_filters():
+    from .. import nn
+
+    return nn.Sequential([nn.Conv2D(16, 5, activation="relu", input_shape=(28, 28, 1)), nn.MaxPooling2D(2),
+                          nn.Conv2D(32, 5, activation="relu"), nn.MaxPooling2D(2), nn.Flatten(),
+                          nn.Dense(10, activation="softmax")])
+
+
+def _cnn_without_softmax():
+    from .. import nn
+
+    return nn.Sequential([nn.Conv2D(4, 5, activation="relu", input_shape=(28, 28, 1)), nn.MaxPooling2D(2),
+                          nn.Conv2D(8, 5, activation="relu"), nn.MaxPooling2D(2), nn.Flatten(), nn.Dense(10)])
+
+
+# 10.3 — Cuántos bloques hacen falta para que una neurona vea todo el dígito.
+
+def blocks_needed(n, f):
+    """Mínimo de bloques [conv f×f, paso 1] + [max pool 2×2, paso 2] con campo receptivo ≥ n.
+
+    Cada bloque suma f·j al campo receptivo ((f − 1)·j la convolución y 1·j el pooling) y duplica el
+    salto j: tras k bloques, r = 1 + f·(2^k − 1).
+    """
+    r, j, k = 1, 1, 0
+    while r < n:
+        r, j, k = r + f * j, 2 * j, k + 1
+    return k
+
+
+def _blocks_without_jumps(n, f):
+    r, k = 1, 0
+    while r < n:
+        r, k = r + f, k + 1
+    return k
+
+
+def _blocks_conv_only(n, f):
+    r, j, k = 1, 1, 0
+    while r < n:
+        r, j, k = r + (f - 1) * j, 2 * j, k + 1
+    return k
+
+
+def _blocks_strict(n, f):
+    r, j, k = 1, 1, 0
+    while r <= n:
+        r, j, k = r + f * j, 2 * j, k + 1
+    return k
+
+
+_BLOCK_CASES = [(28, 5), (28, 3), (32, 5), (16, 5), (100, 3), (6, 5), (7, 3), (224, 7), (1, 3)]
+
+
+def _verify_blocks(function):
+    got = [call(function, n, f) for n, f in _BLOCK_CASES]
+    expected = [blocks_needed(n, f) for n, f in _BLOCK_CASES]
+    expect_close(
+        got,
+        expected,
+        name="el número de bloques",
+        mistakes=[
+            ([_blocks_without_jumps(n, f) for n, f in _BLOCK_CASES],
+             "sumas siempre f píxeles por bloque: olvidaste el salto j, que se duplica tras cada pooling y hace "
+             "crecer el campo receptivo cada vez más deprisa."),
+            ([_blocks_conv_only(n, f) for n, f in _BLOCK_CASES],
+             "el max pooling 2×2 también agranda el campo receptivo (suma (2 − 1)·j), no solo la convolución."),
+            ([_blocks_strict(n, f) for n, f in _BLOCK_CASES],
+             "basta con que el campo receptivo sea IGUAL a n (r ≥ n); tú exiges que lo supere."),
+        ],
+        rtol=0,
+        atol=0,
+    )
 
 
 # 10.4 — Qué da el max pooling (errata CNN-06).
@@ -142,39 +219,44 @@ def _verify_pooling_choice(answer):
 EXERCISES = [
     Exercise(
         id="10.1",
-        title="Parámetros de una capa Conv2D",
-        verify=_verify_conv2d_params,
-        solution=conv2d_params,
-        hint="cada filtro tiene f·f·C_entrada pesos y un sesgo; hay tantos filtros como canales de salida.",
+        title="Retropropagación de la agrupación promedio",
+        verify=_verify_avg_pool_backward,
+        solution=avg_pool_backward,
+        hint="y = (x₁ + x₂ + x₃ + x₄)/4, así que ∂y/∂xᵢ = 1/4 para los 4 píxeles de la ventana; np.repeat en los "
+             "ejes 1 y 2 copia cada gradiente en su ventana.",
         mistakes=[
-            (lambda f, c, k: f * f * c * k, "te faltan los sesgos"),
-            (lambda f, c, k: (f * f + 1) * k, "TODOS los canales de entrada"),
-            (lambda f, c, k: (f * f + 1) * c * k, "un sesgo por filtro"),
-            (lambda f, c, k: f * f * c + k, "multiplicar por el número de filtros"),
+            (lambda g: np.repeat(np.repeat(np.asarray(g, float), 2, axis=1), 2, axis=2), "falta dividir entre 4"),
+            (lambda g: np.repeat(np.repeat(np.asarray(g, float), 2, axis=1), 2, axis=2) / 2, "no entre 2"),
+            (_max_pool_style_backward, "agrupación MÁXIMA"),
+            (lambda g: np.asarray(g, float) / 4, "forma de la ENTRADA"),
         ],
     ),
     Exercise(
         id="10.2",
-        title="Agrupación máxima 2×2",
-        verify=_verify_max_pool,
-        solution=max_pool_2x2,
-        hint="x.reshape(N, alto // 2, 2, ancho // 2, 2, C) y después el máximo en los ejes 2 y 4.",
+        title="Una CNN con un presupuesto de parámetros",
+        verify=_verify_cnn_design,
+        solution=design_cnn,
+        hint="calcula el tamaño tras cada capa con ⌊(n − f)/s⌋ + 1: dos bloques conv 5×5 + pool 2×2 dejan 4×4×filtros "
+             "antes de aplanar; la densa final cuesta (4·4·filtros + 1)·10.",
         mistakes=[
-            (_avg_pool_2x2, "average pooling"),
-            (_wrong_reshape_pool, "no son vecinos"),
-            (lambda x: max_pool_2x2(x).max(axis=3), "conserva la profundidad"),
-            (lambda x: x[:, ::2, ::2, :], "no coincide"),
+            (_mlp_in_budget, "no hay ninguna Conv2D"),
+            (_cnn_without_pooling, "reduce el mapa antes de aplanar"),
+            (_cnn_too_many_filters, "el presupuesto es"),
+            (_cnn_without_softmax, "softmax"),
+            (lambda: "cnn", "nn.Sequential"),
         ],
     ),
     Exercise(
         id="10.3",
-        title="Campo receptivo",
-        verify=_verify_receptive_field,
-        solution=receptive_field,
-        hint="empieza con r = 1 y j = 1; para cada (f, s): r ← r + (f − 1)·j y luego j ← j·s.",
+        title="Bloques para ver el dígito entero",
+        verify=_verify_blocks,
+        solution=blocks_needed,
+        hint="aplica la recurrencia del campo receptivo bloque a bloque (conv: r ← r + (f − 1)·j; pool 2×2: "
+             "r ← r + j y j ← 2·j) hasta que r ≥ n, y cuenta los bloques.",
         mistakes=[
-            (_rf_without_jumps, "olvidaste el salto j"),
-            (_rf_jump_updated_first, "actualizas el salto antes de usarlo"),
+            (_blocks_without_jumps, "olvidaste el salto j"),
+            (_blocks_conv_only, "también agranda"),
+            (_blocks_strict, "IGUAL a n"),
         ],
     ),
     Exercise(

@@ -101,58 +101,65 @@ def _verify_folds(function):
                 raise Incorrect(f"el pliegue {i} debe entrenar con todos los índices que no son de validación.")
 
 
-# 11.3 — Sesgo² y varianza promediados sobre los puntos.
+# 11.3 — Cuatro curvas de entrenamiento: diagnóstico y remedio (incluye una η demasiado grande, del capítulo 04).
 
-def bias_variance(P, f):
-    P = np.asarray(P, dtype=float)
-    mean = P.mean(axis=0)
-    return float(np.mean((mean - f) ** 2)), float(np.mean(P.var(axis=0)))
+REMEDIOS = ("más capacidad", "regularizar o parar antes", "bajar la tasa de aprendizaje", "nada: buen ajuste")
 
 
-def _test_case():
-    rng = np.random.default_rng(11)
-    x = np.linspace(0, 1, 7)
-    f = np.sin(2 * np.pi * x)
-    P = f + 0.4 * x + rng.normal(0, 0.5, (6, 7))
-    return P, f
+def curvas_11_3():
+    """Cuatro historias esquemáticas de 40 épocas, {"A": {"loss": …, "val_loss": …}, …}, deterministas."""
+    epocas = np.arange(1, 41)
+    rng = np.random.default_rng(113)
+    ruido = lambda escala: escala * rng.normal(size=epocas.size)  # noqa: E731
+    a_ent = 2.3 * np.exp(-epocas / 5) + 0.01
+    a_val = 0.45 + 2.0 * np.exp(-epocas / 4.5) + 0.012 * np.maximum(epocas - 12, 0) + ruido(0.01)
+    b_ent = np.clip(1.7 + 0.5 * np.sin(1.7 * epocas) + ruido(0.25), 0.8, None)
+    b_val = np.clip(1.8 + 0.6 * np.sin(1.7 * epocas + 1) + ruido(0.3), 0.8, None)
+    c_ent = 1.10 + 1.2 * np.exp(-epocas / 3) + ruido(0.01)
+    c_val = 1.14 + 1.2 * np.exp(-epocas / 3) + ruido(0.01)
+    d_ent = 0.06 + 2.2 * np.exp(-epocas / 4) + ruido(0.005)
+    d_val = 0.12 + 2.2 * np.exp(-epocas / 4) + ruido(0.008)
+    return {"A": {"loss": a_ent, "val_loss": a_val}, "B": {"loss": b_ent, "val_loss": b_val},
+            "C": {"loss": c_ent, "val_loss": c_val}, "D": {"loss": d_ent, "val_loss": d_val}}
 
 
-def _verify_bias_variance(function):
-    P, f = _test_case()
-    got = call(function, P.copy(), f.copy())
-    try:
-        got = tuple(float(v) for v in got)
-    except (TypeError, ValueError):
-        raise Incorrect("sesgo_varianza debe devolver una tupla de dos números (sesgo2, varianza).") from None
-    if len(got) != 2:
-        raise Incorrect(f"se esperaban dos números (sesgo2, varianza) y devolviste {len(got)}.")
-    bias2, variance = bias_variance(P, f)
-    mean = P.mean(axis=0)
-    expect_close(
-        got[0],
-        bias2,
-        name="el sesgo²",
-        mistakes=[
-            (np.mean(mean - f), "el sesgo² debe elevar al cuadrado la diferencia (media de las predicciones − f) "
-                                "en cada punto ANTES de promediar sobre los puntos."),
-            (np.mean(mean - f) ** 2, "primero eleva al cuadrado (ȳ(x) − f(x)) en cada punto y después promedia; "
-                                     "no al revés."),
-            (np.sqrt(bias2), "devolviste la raíz del sesgo²: no hace falta la raíz."),
-            (np.mean((P - f) ** 2), "eso es sesgo² + varianza (el error medio frente a f), no solo el sesgo²."),
-        ],
-    )
-    expect_close(
-        got[1],
-        variance,
-        name="la varianza",
-        mistakes=[
-            (np.mean(P.var(axis=0, ddof=1)), "dividiste entre R − 1; en la sección 4 la varianza divide entre R "
-                                            "(np.var con ddof=0)."),
-            (np.mean(P.var(axis=1)), "calculaste la varianza a lo largo de los puntos (axis=1); debe ser a lo largo "
-                                     "de los R modelos (axis=0), en cada punto."),
-            (np.mean(P.std(axis=0)), "devolviste la desviación típica; la varianza es su cuadrado."),
-        ],
-    )
+REMEDIOS_CORRECTOS = {"A": "regularizar o parar antes", "B": "bajar la tasa de aprendizaje",
+                      "C": "más capacidad", "D": "nada: buen ajuste"}
+
+_EXPLICACIONES_11_3 = {
+    "A": "la pérdida de entrenamiento llega casi a 0 mientras la de validación, tras su mínimo hacia la época 12, "
+         "SUBE: es sobreajuste. Se combate regularizando (dropout, L2, más datos) o parando en el mínimo "
+         "(parada temprana, capítulo 12).",
+    "B": "las dos pérdidas suben y bajan a saltos desde el principio y ni siquiera la de entrenamiento baja: el "
+         "descenso de gradiente rebota de un lado a otro del valle. Es el síntoma de una tasa de aprendizaje "
+         "demasiado grande (capítulo 04); ni más capacidad ni regularizar lo arreglan.",
+    "C": "las dos pérdidas se estancan juntas en ≈ 1,1, lejos de 0: es subajuste. Que la brecha sea pequeña no "
+         "basta; hace falta más capacidad (más neuronas o capas), y regularizar lo empeoraría.",
+    "D": "ambas pérdidas son bajas y cercanas: es un buen ajuste y no hay nada que corregir.",
+}
+
+
+def _verify_remedies(answer):
+    from ..checks import Pending, match_option
+
+    if not isinstance(answer, dict):
+        raise Incorrect(f"se esperaba un diccionario curva → remedio; recibí {type(answer).__name__}.")
+    pending = [k for k in REMEDIOS_CORRECTOS if answer.get(k) is None]
+    if len(pending) == len(REMEDIOS_CORRECTOS):
+        raise Pending("todavía no has elegido ningún remedio.")
+    if pending:
+        raise Pending(f"te falta elegir el remedio de: {', '.join(pending)}.")
+    for curva, correcto in REMEDIOS_CORRECTOS.items():
+        elegido = match_option(answer[curva], REMEDIOS)
+        if elegido is None:
+            raise Incorrect(f"curva {curva}: el remedio debe ser uno de {', '.join(map(repr, REMEDIOS))}; "
+                            f"recibí {answer[curva]!r}.")
+        if elegido != correcto:
+            raise Incorrect(f"curva {curva}: «{elegido}» no es el remedio; {_EXPLICACIONES_11_3[curva]}")
+
+
+def _cambia_11_3(curva, remedio):
+    return {**REMEDIOS_CORRECTOS, curva: remedio}
 
 
 EXERCISES = [
@@ -183,17 +190,20 @@ EXERCISES = [
     ),
     Exercise(
         id="11.3",
-        title="Sesgo² y varianza",
-        verify=_verify_bias_variance,
-        solution=bias_variance,
-        hint="ȳ = P.mean(axis=0); sesgo² = media de (ȳ − f)²; varianza = media de P.var(axis=0).",
+        title="Diagnosticar una curva y elegir el remedio",
+        verify=_verify_remedies,
+        solution=REMEDIOS_CORRECTOS,
+        hint="para cada curva mira tres cosas: ¿baja la pérdida de entrenamiento?, ¿a qué nivel se queda? y ¿sube la "
+             "de validación después de un mínimo?",
         mistakes=[
-            (lambda P, f: (np.mean(P.mean(0) - f), np.mean(P.var(0))), "ANTES de promediar"),
-            (lambda P, f: (np.mean((P - f) ** 2), np.mean(P.var(0))), "sesgo² + varianza"),
-            (lambda P, f: (bias_variance(P, f)[0], np.mean(P.var(axis=0, ddof=1))), "R − 1"),
-            (lambda P, f: (bias_variance(P, f)[0], np.mean(P.var(axis=1))), "axis=0"),
-            (lambda P, f: (bias_variance(P, f)[0], np.mean(P.std(axis=0))), "desviación típica"),
-            (lambda P, f: 0.5, "tupla de dos números"),
+            (_cambia_11_3("A", "más capacidad"), "SUBE: es sobreajuste"),
+            (_cambia_11_3("B", "más capacidad"), "tasa de aprendizaje demasiado grande"),
+            (_cambia_11_3("B", "regularizar o parar antes"), "rebota"),
+            (_cambia_11_3("C", "regularizar o parar antes"), "es subajuste"),
+            (_cambia_11_3("C", "nada: buen ajuste"), "la brecha sea pequeña no basta"),
+            (_cambia_11_3("D", "más capacidad"), "buen ajuste"),
+            (_cambia_11_3("A", "quizá"), "debe ser uno de"),
+            (["A"], "diccionario"),
         ],
     ),
 ]

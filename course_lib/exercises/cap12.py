@@ -1,41 +1,90 @@
 """Ejercicios del capítulo 12: regularización."""
 
+import re
+
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_close
+from ..checks import Exercise, Incorrect, call, expect_close, normalize_text
 
-# 12.1 — Dropout invertido con una máscara dada: a ⊙ m / (1 − p).
+# 12.1 — Elegir λ con la validación y dar la prueba UNA vez (regresión ridge, convención de Keras).
 
-
-def apply_dropout(a, mask, p):
-    return np.asarray(a, dtype=float) * mask / (1.0 - p)
+LAMBDAS_12_1 = (0.0, 0.001, 0.01, 0.1, 1.0, 10.0)
 
 
-def _dropout_case():
-    rng = np.random.default_rng(12)
-    a = rng.random((4, 6)) + 0.1
-    mask = rng.random((4, 6)) >= 0.3
-    return a, mask, 0.3
+def ridge(X, y, lam):
+    """w, b que minimizan (1/m)·Σ(y − Xw − b)² + λ·Σw² (el sesgo no se penaliza): fórmula cerrada."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    mu_x, mu_y = X.mean(axis=0), y.mean()
+    Xc = X - mu_x
+    w = np.linalg.solve(Xc.T @ Xc / len(X) + lam * np.eye(X.shape[1]), Xc.T @ (y - mu_y) / len(X))
+    return w, mu_y - mu_x @ w
 
 
-def _verify_dropout(function):
-    a, mask, p = _dropout_case()
-    got = call(function, a.copy(), mask.copy(), p)
+def _mse(X, y, w, b):
+    return float(np.mean((y - X @ w - b) ** 2))
+
+
+def choose_lambda(X_train, y_train, X_val, y_val, X_test, y_test, lambdas):
+    """Ajusta con cada λ en entrenamiento, elige la de menor ECM de VALIDACIÓN y solo entonces mide la prueba."""
+    ajustes = {lam: ridge(X_train, y_train, lam) for lam in lambdas}
+    elegida = min(lambdas, key=lambda lam: _mse(X_val, y_val, *ajustes[lam]))
+    return elegida, _mse(X_test, y_test, *ajustes[elegida])
+
+
+def _ridge_data():
+    """Pocos ejemplos (30) y muchas características (20), de las que solo 4 importan: λ importa."""
+    rng = np.random.default_rng(112)
+    w_true = np.zeros(20)
+    w_true[:4] = [2.0, -1.5, 1.0, 0.5]
+
+    def sample(m):
+        X = rng.normal(size=(m, 20))
+        return X, X @ w_true + 1.0 + rng.normal(0, 1.0, m)
+
+    return (*sample(30), *sample(30), *sample(2000))
+
+
+def _by_split(split):
+    """Error típico: elegir λ con otro conjunto (``split`` = 0 entrenamiento, 2 prueba)."""
+    def choose(X_train, y_train, X_val, y_val, X_test, y_test, lambdas):
+        pares = [(X_train, y_train), (X_val, y_val), (X_test, y_test)]
+        ajustes = {lam: ridge(X_train, y_train, lam) for lam in lambdas}
+        elegida = min(lambdas, key=lambda lam: _mse(*pares[split], *ajustes[lam]))
+        return elegida, _mse(X_test, y_test, *ajustes[elegida])
+    return choose
+
+
+def _reports_validation(*args):
+    X_train, y_train, X_val, y_val, X_test, y_test, lambdas = args
+    elegida, _ = choose_lambda(*args)
+    return elegida, _mse(X_val, y_val, *ridge(X_train, y_train, elegida))
+
+
+def _verify_choose_lambda(function):
+    datos = _ridge_data()
+    got = call(function, *(a.copy() for a in datos), LAMBDAS_12_1)
+    try:
+        lam, error = got
+    except (TypeError, ValueError):
+        raise Incorrect("ajustar_lambda debe devolver una tupla (λ elegida, ECM de prueba).") from None
+    elegida, error_prueba = choose_lambda(*datos, LAMBDAS_12_1)
+    por_prueba = _by_split(2)(*datos, LAMBDAS_12_1)[0]
+    por_entrenamiento = _by_split(0)(*datos, LAMBDAS_12_1)[0]
+    if not np.isclose(lam, elegida):
+        if np.isclose(lam, por_prueba):
+            raise Incorrect(f"elegiste λ = {lam} mirando la PRUEBA: así la prueba deja de ser una estimación honesta "
+                            "(sale optimista). λ se elige con la validación; la prueba se mide una vez, al final.")
+        if np.isclose(lam, por_entrenamiento):
+            raise Incorrect(f"elegiste λ = {lam} con el error de ENTRENAMIENTO, que siempre prefiere la λ más "
+                            "pequeña (menos penalización, mejor ajuste a lo ya visto). Elige con la validación.")
+        raise Incorrect(f"se esperaba λ = {elegida} (la de menor ECM de validación) y devolviste {lam}.")
     expect_close(
-        got,
-        apply_dropout(a, mask, p),
-        name="la salida del dropout",
-        mistakes=[
-            (a * mask, "falta escalar por 1/(1 − p): sin ese factor el valor esperado de la salida baja a (1 − p)·a "
-                       "y la red se comportaría distinto en inferencia."),
-            (a * mask / p, "hay que dividir entre la probabilidad de CONSERVAR, 1 − p, no entre p."),
-            (a * mask * (1 - p), "eso es multiplicar por (1 − p); el dropout invertido DIVIDE entre (1 − p) en "
-                                 "entrenamiento para no tener que tocar nada en inferencia."),
-            (a * ~mask / (1 - p), "la máscara vale True para las unidades que se CONSERVAN: anulaste las que había "
-                                  "que mantener."),
-            (a, "devolviste las activaciones sin cambios: eso es lo que hace el dropout en inferencia, no en "
-                "entrenamiento."),
-        ],
+        error,
+        error_prueba,
+        name="el ECM de prueba",
+        mistakes=[(_reports_validation(*datos, LAMBDAS_12_1)[1],
+                   "ese es el ECM de VALIDACIÓN del modelo elegido: es optimista, porque lo usaste para elegir. "
+                   "Da el de prueba.")],
     )
 
 
@@ -79,138 +128,116 @@ def _verify_l2(function):
     )
 
 
-# 12.3 — Normalización por lotes (entrenamiento): y = γ·(x − μ_B)/√(σ²_B + ε) + β.
+# 12.3 — Retropropagación de la normalización por lotes (entrenamiento).
 
 
-def batch_norm_forward(x, gamma, beta, eps):
-    x = np.asarray(x, dtype=float)
-    return gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta
+def batch_norm_backward(g, x, gamma, eps):
+    """(∂L/∂x, ∂L/∂γ, ∂L/∂β) de y = γ·x̂ + β, x̂ = (x − μ_B)/√(σ_B² + ε), con μ_B y σ_B² del lote.
+
+    ∂L/∂β = Σ g; ∂L/∂γ = Σ g·x̂; ∂L/∂x = γ/(N·√(σ² + ε)) · (N·g − Σ g − x̂·Σ g·x̂) (sumas sobre el lote).
+    """
+    x, g = np.asarray(x, dtype=float), np.asarray(g, dtype=float)
+    n = len(x)
+    inv_std = 1.0 / np.sqrt(x.var(axis=0) + eps)
+    x_hat = (x - x.mean(axis=0)) * inv_std
+    dgamma, dbeta = (g * x_hat).sum(axis=0), g.sum(axis=0)
+    dx = gamma * inv_std / n * (n * g - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
 
 
-def _bn_case():
-    rng = np.random.default_rng(3)
-    x = rng.normal(loc=[2.0, -1.0, 0.0, 5.0], scale=[1.0, 0.05, 3.0, 0.5], size=(6, 4))
-    return x, np.array([1.0, 2.0, 0.5, 1.5]), np.array([0.0, 1.0, -1.0, 0.5]), 1e-3
+def _bn_backward_case():
+    rng = np.random.default_rng(123)
+    x = rng.normal(loc=[1.0, -2.0, 0.5], scale=[2.0, 0.5, 1.0], size=(8, 3))
+    g = rng.normal(size=(8, 3))
+    return g, x, np.array([1.5, 0.5, -1.0]), 1e-3
 
 
-def _verify_batch_norm(function):
-    x, gamma, beta, eps = _bn_case()
-    got = call(function, x.copy(), gamma.copy(), beta.copy(), eps)
-    mu, var = x.mean(axis=0), x.var(axis=0)
-    expect_close(
-        got,
-        batch_norm_forward(x, gamma, beta, eps),
-        name="y",
-        mistakes=[
-            (gamma * (x - mu) / np.sqrt(x.var(axis=0, ddof=1) + eps) + beta,
-             "usaste la varianza corregida (ddof=1, divide entre N − 1); la del lote divide entre N (np.var por defecto)."),
-            (gamma * (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps) + beta,
-             "normalizaste cada EJEMPLO (axis=1); hay que normalizar cada característica con las estadísticas del "
-             "lote (axis=0)."),
-            ((x - mu) / np.sqrt(var + eps), "falta aplicar la escala γ y el desplazamiento β: y = γ·x̂ + β."),
-            (gamma * (x - mu) / np.sqrt(var) + beta, "falta ε dentro de la raíz: √(σ² + ε) evita dividir entre 0."),
-            (gamma * (x - mu) / (var + eps) + beta, "hay que dividir entre la DESVIACIÓN típica √(σ² + ε), no entre "
-                                                    "la varianza."),
-        ],
-    )
+def _bn_constant_stats(g, x, gamma, eps):
+    dx, dgamma, dbeta = batch_norm_backward(g, x, gamma, eps)
+    return g * gamma / np.sqrt(np.asarray(x).var(axis=0) + eps), dgamma, dbeta
 
 
-# 12.4 — Parada temprana: (época de parada, mejor época), desde 0.
+def _bn_no_xhat_term(g, x, gamma, eps):
+    dx, dgamma, dbeta = batch_norm_backward(g, x, gamma, eps)
+    n = len(x)
+    return gamma / np.sqrt(np.asarray(x).var(axis=0) + eps) / n * (n * g - g.sum(axis=0)), dgamma, dbeta
 
 
-def early_stopping(losses, patience):
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, loss in enumerate(losses):
-        if loss < best:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(losses) - 1, best_epoch
+def _verify_bn_backward(function):
+    g, x, gamma, eps = _bn_backward_case()
+    got = call(function, g.copy(), x.copy(), gamma.copy(), eps)
+    try:
+        dx, dgamma, dbeta = got
+    except (TypeError, ValueError):
+        raise Incorrect("retro_normalizacion debe devolver una tupla (dx, dgamma, dbeta).") from None
+    exp_dx, exp_dgamma, exp_dbeta = batch_norm_backward(g, x, gamma, eps)
+    expect_close(dbeta, exp_dbeta, name="∂L/∂β",
+                 mistakes=[(g.mean(axis=0), "∂L/∂β es la SUMA de g sobre el lote (β se suma a cada ejemplo), no la media.")])
+    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)
+    expect_close(dgamma, exp_dgamma, name="∂L/∂γ",
+                 mistakes=[(g.sum(axis=0), "γ multiplica a x̂: ∂L/∂γ = Σ g·x̂, no Σ g."),
+                           ((g * x).sum(axis=0), "γ multiplica a x̂ (la entrada ya normalizada), no a x: Σ g·x̂."),
+                           ((g * x_hat).mean(axis=0), "es una suma sobre el lote, no una media.")])
+    expect_close(dx, exp_dx, name="∂L/∂x",
+                 mistakes=[(_bn_constant_stats(g, x, gamma, eps)[0],
+                            "trataste μ_B y σ_B como constantes. Dependen de TODOS los ejemplos del lote, así que cada "
+                            "x_i influye también a través de ellas: faltan los términos −Σg y −x̂·Σ(g·x̂)."),
+                           (_bn_no_xhat_term(g, x, gamma, eps)[0],
+                            "tienes el término de la media (−Σg) pero falta el de la varianza, −x̂·Σ(g·x̂).")])
 
 
-_ES_CASES = [
-    ([1.0, 0.8, 0.7, 0.72, 0.71, 0.75, 0.9, 0.6], 3),
-    ([1.0, 0.9, 0.95, 0.85, 0.86, 0.87, 0.84, 0.9], 2),
-    ([0.5, 0.4, 0.3, 0.2], 2),
-    ([0.5, 0.5, 0.5, 0.5, 0.5], 3),
-]
+# 12.4 — Aumento de datos en otro dominio: señales de tráfico.
+
+AUMENTOS_SENALES = {
+    "a": "desplazar la imagen unos píxeles",
+    "b": "girarla ±10°",
+    "c": "voltearla horizontalmente (en espejo)",
+    "d": "cambiar el brillo y el contraste",
+    "e": "girarla 180°",
+    "f": "añadir un poco de ruido",
+}
+AUMENTOS_VALIDOS = {"a", "b", "d", "f"}
 
 
-def _es_last_epoch_restore(losses, patience):
-    stop, _ = early_stopping(losses, patience)
-    return stop, stop
+def _letters(answer):
+    if isinstance(answer, str):
+        return set(re.findall(r"[a-z]", normalize_text(answer)))
+    try:
+        return {str(x).strip().lower() for x in answer}
+    except TypeError:
+        raise Incorrect(f"se esperaba un texto como \"a, b\" o una lista de letras; recibí {type(answer).__name__}.") from None
 
 
-def _es_off_by_one(losses, patience):
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, loss in enumerate(losses):
-        if loss < best:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait > patience:
-                return epoch, best_epoch
-    return len(losses) - 1, best_epoch
-
-
-def _es_non_strict(losses, patience):
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, loss in enumerate(losses):
-        if loss <= best:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(losses) - 1, best_epoch
-
-
-def _es_one_based(losses, patience):
-    stop, best = early_stopping(losses, patience)
-    return stop + 1, best + 1
-
-
-def _verify_early_stopping(function):
-    for losses, patience in _ES_CASES:
-        got = call(function, list(losses), patience)
-        try:
-            stop, best = (int(v) for v in got)
-        except (TypeError, ValueError):
-            raise Incorrect("cuando_parar debe devolver una tupla de dos enteros (época_de_parada, mejor_época).") from None
-        exp_stop, exp_best = early_stopping(losses, patience)
-        if (stop, best) == (exp_stop, exp_best):
-            continue
-        context = f"con pérdidas {losses} y paciencia {patience}"
-        if (stop, best) == (exp_stop + 1, exp_best + 1):
-            raise Incorrect(f"{context} devolviste ({stop}, {best}): parece que cuentas las épocas desde 1; "
-                            "se piden desde 0, como los índices de la lista.")
-        if (stop, best) == _es_non_strict(losses, patience):
-            raise Incorrect(f"{context}: una pérdida IGUAL a la mejor no es una mejora; la comparación debe ser "
-                            "estricta (<).")
-        if stop == exp_stop and best == exp_stop:
-            raise Incorrect(f"{context}: la mejor época es la de menor pérdida ({exp_best}), no la de parada; "
-                            "restaurar los pesos de la última época es justo lo que se quiere evitar.")
-        if (stop, best) == _es_off_by_one(losses, patience):
-            raise Incorrect(f"{context} paraste en la época {stop} en vez de la {exp_stop}: se para en cuanto se "
-                            "acumulan «paciencia» épocas sin mejora (espera ≥ paciencia), no una más.")
-        raise Incorrect(f"{context} se esperaba ({exp_stop}, {exp_best}) y devolviste ({stop}, {best}).")
+def _verify_augmentations(answer):
+    chosen = _letters(answer)
+    unknown = chosen - set(AUMENTOS_SENALES)
+    if unknown:
+        raise Incorrect(f"las opciones son las letras a–f; no entiendo {', '.join(sorted(unknown))}.")
+    if "c" in chosen:
+        raise Incorrect("voltear en espejo cambia la clase de muchas señales: «giro obligatorio a la izquierda» se "
+                        "convierte en «a la derecha». Con fotos de animales sí valdría; aquí no.")
+    if "e" in chosen:
+        raise Incorrect("girar 180° cambia el sentido de las flechas (↑ pasa a ↓) y pone boca abajo el triángulo de "
+                        "«ceda el paso»: no conserva la etiqueta.")
+    missing = AUMENTOS_VALIDOS - chosen
+    if missing:
+        raise Incorrect(f"te faltan aumentos que conservan la etiqueta: {', '.join(AUMENTOS_SENALES[m] for m in sorted(missing))}. "
+                        "Una cámara ve las señales algo movidas, inclinadas, con otra luz y con ruido.")
 
 
 EXERCISES = [
     Exercise(
         id="12.1",
-        title="Dropout invertido",
-        verify=_verify_dropout,
-        solution=apply_dropout,
-        hint="multiplica por la máscara y divide entre la probabilidad de conservar, 1 − p.",
+        title="Elegir λ con la validación",
+        verify=_verify_choose_lambda,
+        solution=choose_lambda,
+        hint="ajusta con cada λ (ridge sobre el entrenamiento), calcula el ECM de validación de cada una, quédate con "
+             "la menor y solo entonces calcula el ECM de prueba de ESE modelo.",
         mistakes=[
-            (lambda a, m, p: a * m, "falta escalar por 1/(1 − p)"),
-            (lambda a, m, p: a * m / p, "no entre p"),
-            (lambda a, m, p: a * m * (1 - p), "DIVIDE entre (1 − p)"),
-            (lambda a, m, p: a * ~m / (1 - p), "las que había que mantener"),
-            (lambda a, m, p: a, "en inferencia"),
+            (_by_split(2), "mirando la PRUEBA"),
+            (_by_split(0), "ENTRENAMIENTO"),
+            (_reports_validation, "VALIDACIÓN del modelo elegido"),
+            (lambda *args: 0.1, "tupla"),
         ],
     ),
     Exercise(
@@ -229,32 +256,33 @@ EXERCISES = [
     ),
     Exercise(
         id="12.3",
-        title="Normalización por lotes (pasada hacia delante)",
-        verify=_verify_batch_norm,
-        solution=batch_norm_forward,
-        hint="μ = x.mean(axis=0), σ² = x.var(axis=0); x̂ = (x − μ)/√(σ² + ε); y = γ·x̂ + β.",
+        title="Retropropagación de la normalización por lotes",
+        verify=_verify_bn_backward,
+        solution=batch_norm_backward,
+        hint="∂L/∂β = Σg; ∂L/∂γ = Σ g·x̂; y como μ_B y σ_B dependen de todo el lote, "
+             "∂L/∂x = γ/(N·√(σ² + ε))·(N·g − Σg − x̂·Σ(g·x̂)), con las sumas sobre el lote (axis=0).",
         mistakes=[
-            (lambda x, g, b, e: g * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + e) + b, "ddof=1"),
-            (lambda x, g, b, e: g * (x - x.mean(1, keepdims=True)) / np.sqrt(x.var(1, keepdims=True) + e) + b,
-             "axis=0"),
-            (lambda x, g, b, e: (x - x.mean(0)) / np.sqrt(x.var(0) + e), "falta aplicar la escala γ"),
-            (lambda x, g, b, e: g * (x - x.mean(0)) / np.sqrt(x.var(0)) + b, "falta ε"),
-            (lambda x, g, b, e: g * (x - x.mean(0)) / (x.var(0) + e) + b, "DESVIACIÓN típica"),
+            (_bn_constant_stats, "como constantes"),
+            (_bn_no_xhat_term, "falta el de la varianza"),
+            (lambda g, x, gm, e: (batch_norm_backward(g, x, gm, e)[0], batch_norm_backward(g, x, gm, e)[1],
+                                  np.asarray(g).mean(axis=0)), "no la media"),
+            (lambda g, x, gm, e: (batch_norm_backward(g, x, gm, e)[0], np.asarray(g).sum(axis=0),
+                                  np.asarray(g).sum(axis=0)), "no Σ g"),
+            (lambda g, x, gm, e: 1.0, "tupla"),
         ],
     ),
     Exercise(
         id="12.4",
-        title="Parada temprana",
-        verify=_verify_early_stopping,
-        solution=early_stopping,
-        hint="guarda la mejor pérdida, su época y un contador de épocas sin mejora; para cuando el contador "
-             "llegue a la paciencia.",
+        title="Aumento de datos para señales de tráfico",
+        verify=_verify_augmentations,
+        solution="a, b, d, f",
+        hint="para cada transformación, pregúntate si una persona seguiría leyendo la MISMA señal.",
         mistakes=[
-            (_es_last_epoch_restore, "no la de parada"),
-            (_es_off_by_one, "no una más"),
-            (_es_non_strict, "estricta"),
-            (_es_one_based, "desde 1"),
-            (lambda losses, patience: 3, "tupla de dos enteros"),
+            ("a, b, c, d, f", "en espejo"),
+            ("a, b, d, e, f", "180°"),
+            ("a, d, f", "te faltan"),
+            ("a, b, d, f, z", "letras a–f"),
+            (3, "se esperaba un texto"),
         ],
     ),
 ]
