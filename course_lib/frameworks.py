@@ -68,6 +68,9 @@ def load_keras():
     if backend is None or not is_installed(backend):
         return None
     try:
-        return importlib.import_module("keras")
+        keras = importlib.import_module("keras")
     except ImportError:
         return None
+    if keras.backend.backend() == "torch":
+        load_torch()                                   # un solo hilo también para el motor de Keras
+    return keras
