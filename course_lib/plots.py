@@ -59,7 +59,7 @@ def draw_network(layer_sizes, ax=None, layer_labels=None, title=None):
     for left, right in zip(positions[:-1], positions[1:]):
         for x0, y0 in left:
             for x1, y1 in right:
-                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, zorder=1)
+                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, linestyle="-", zorder=1)
     for i, layer in enumerate(positions):
         color = CLASS_COLORS[0] if i == 0 else CLASS_COLORS[1] if i == len(sizes) - 1 else "#7f7f7f"
         xs, ys = zip(*layer)
