@@ -38,6 +38,10 @@ NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build" / "web"
 SOURCE = BUILD / "fuente"
 HTML = BUILD / "html"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+LIVE_LINE = ('<p class="course-demo-live"><em>Controles interactivos: la figura de arriba es su estado inicial. '
+             'Para moverlos, abre el cuaderno en Colab o Binder (botones del principio) o en JupyterLab '
+             'y ejecuta sus celdas.</em></p>')
 LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 # Una ejecución de cuaderno con un hilo de BLAS por proceso: dos procesos en dos núcleos.
 THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -140,9 +144,16 @@ def site_notebook(executed, name):
                 section = headings[-1][1].strip()
             if title_index is None and any(level == "#" for level, _ in headings):
                 title_index = index
-        elif cell.cell_type == "code" and _has_image(cell):
-            alt = _alt_text(chapter, section, cell.source)
-            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+        elif cell.cell_type == "code":
+            if _has_image(cell):
+                alt = _alt_text(chapter, section, cell.source)
+                cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            for output in cell.outputs:
+                data = output.get("data", {})
+                # Un widget sin imagen propia (interact de ipywidgets): en vez de su forma de texto
+                # («interactive(children=…)»), una línea que dice cómo usarlo.
+                if WIDGET in data and "text/html" not in data and "image/png" not in data:
+                    data["text/html"] = LIVE_LINE
     header = _buttons(name)
     picture = f"capitulo_{chapter}.png"
     if (ROOT / "images" / picture).exists():
@@ -180,6 +191,15 @@ def prepare_sources(executed):
     (SOURCE / "index.md").write_text(index_page(), encoding="utf-8")
 
 
+def spanish_theme_alt_text():
+    """El tema escribe «Abrir en Colab logo» como texto alternativo de sus iconos: en español."""
+    for page in HTML.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = re.sub(r'alt="Abrir en (\w+) logo"', r'alt="Logotipo de \1"', text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def folder_size(folder):
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
@@ -198,6 +218,7 @@ def main(argv=None):
     result = subprocess.run(command)
     if result.returncode:
         return result.returncode
+    spanish_theme_alt_text()
     (HTML / ".nojekyll").touch()  # GitHub Pages: servir también las carpetas que empiezan por _
     seconds = time.perf_counter() - start
     size = f"{folder_size(HTML) / 1e6:.1f}".replace(".", ",")
