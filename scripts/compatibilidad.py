@@ -6,11 +6,14 @@ verdad: crea un entorno aparte (build/compat), instala en él cada dependencia e
 mínima (``numpy>=1.26`` → ``numpy==1.26``; ipywidgets 7.7, la de Colab), y ejecuta allí las
 pruebas de course_lib y de las demostraciones y todos los cuadernos (nbval, dos procesos).
 
-    python scripts/compatibilidad.py           # crea el entorno si falta y ejecuta las pruebas
-    python scripts/compatibilidad.py --lista   # solo escribe las versiones mínimas
+    python scripts/compatibilidad.py             # crea el entorno si falta y ejecuta las pruebas
+    python scripts/compatibilidad.py --instalar  # solo crea el entorno (make test lo lanza en
+                                                 # segundo plano mientras corren las demás pruebas)
+    python scripts/compatibilidad.py --lista     # solo escribe las versiones mínimas
 """
 
 import argparse
+import fcntl
 import hashlib
 import os
 import re
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = ROOT / "build" / "compat"
 PYTHON = ENV / "bin" / "python"
 STAMP = ENV / ".instalado"
+LOCK = ROOT / "build" / "compat.lock"  # una sola instalación a la vez (la de segundo plano y esta)
 # De las pruebas: las mismas versiones fijadas que el entorno principal.
 TEST_TOOLS = ("pytest", "pytest-xdist", "nbval", "ipykernel")
 # Pruebas que no van aquí: el navegador y el sitio web prueban el entorno principal.
@@ -55,6 +59,13 @@ def pinned_test_tools():
 
 
 def install():
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # espera a una instalación que ya esté en marcha
+        _install()
+
+
+def _install():
     requirements = minimum_versions() + pinned_test_tools()
     fingerprint = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
@@ -87,12 +98,16 @@ def run_tests(extra):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lista", action="store_true", help="solo escribe las versiones mínimas")
+    parser.add_argument("--instalar", action="store_true", help="solo crea el entorno")
     args, extra = parser.parse_known_args(argv)
     if args.lista:
         print("\n".join(minimum_versions()))
         return 0
     start = time.perf_counter()
     install()
+    if args.instalar:
+        print(f"Entorno de compatibilidad listo en {time.perf_counter() - start:.0f} s", flush=True)
+        return 0
     code = run_tests(extra)
     print(f"Compatibilidad (versiones mínimas): {'bien' if code == 0 else 'FALLA'} en "
           f"{time.perf_counter() - start:.0f} s", flush=True)
