@@ -66,7 +66,7 @@ def execute(source):
 
     os.environ.update(THREADS)
     notebook = nbformat.read(source, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
+    NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(source.parent)}}).execute()
     notebook.metadata["curso"] = {"fuente_sha256": source_fingerprint(source)}
     EXECUTED_DIR.mkdir(parents=True, exist_ok=True)
@@ -133,6 +133,8 @@ def _alt_text(chapter, section, source):
 def site_notebook(executed, name):
     """La copia del cuaderno para el sitio: botones, texto alternativo y enlaces."""
     notebook = nbformat.read(executed, as_version=4)
+    # Sin el estado de los widgets: el sitio muestra su imagen fija y no carga ipywidgets de una CDN.
+    notebook.metadata.pop("widgets", None)
     chapter = name[:2]
     section = "introducción"
     title_index = None
