@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(VENV)/.curso-instalado
 TESTS  := $(VENV)/.pruebas-instaladas
+WEB    := $(VENV)/.web-instalada
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -14,7 +15,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean
+.PHONY: lab test install unit notebooks browser benchmarks clean web imagenes colab compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,17 +30,26 @@ $(TESTS): $(COURSE) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
+$(WEB): $(TESTS) requirements-web.txt
+	$(BIN)/python -m pip install --quiet -r requirements-web.txt
+	@touch $@
+
 install: $(COURSE)
 
 lab: $(COURSE)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_introduccion.ipynb
 
-test: $(TESTS)
+# Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
+# el sitio web con esas copias (sin ejecutar otra vez); las versiones mínimas de pyproject.toml.
+test: $(TESTS) $(WEB)
 	@bash scripts/install_browser.sh
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks
+	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
 
 unit: $(TESTS)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py
 
 notebooks: $(TESTS)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider notebooks
@@ -47,6 +57,23 @@ notebooks: $(TESTS)
 browser: $(TESTS)
 	@bash scripts/install_browser.sh
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
+
+# El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
+web: $(WEB)
+	$(TEST_ENV) $(BIN)/python scripts/construir_web.py
+
+# Las imágenes de images/ (se guardan en git).
+imagenes: $(COURSE)
+	$(BIN)/python scripts/imagenes.py
+
+# Tras cambiar la dirección del repositorio en pyproject.toml o añadir cuadernos: celda de Colab
+# en cada cuaderno e insignias del README.
+colab: $(COURSE)
+	$(BIN)/python scripts/colab.py
+
+# Las pruebas y los cuadernos con las versiones mínimas de pyproject.toml (entorno build/compat).
+compat: $(TESTS)
+	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
 
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py

@@ -20,10 +20,17 @@ COURSE_STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "image.cmap": "viridis",
+    # Paleta de Okabe e Ito (2008), distinguible con cualquier tipo de daltonismo, y cada curva
+    # con su propio trazo: dos curvas nunca se distinguen solo por el color.
+    "axes.prop_cycle": mpl.cycler(
+        color=["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"],
+        linestyle=["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2))],
+    ),
 }
 
-# Dos clases: azul y naranja, como en TensorFlow Playground; distinguibles con daltonismo.
-CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+# Clases: los colores del ciclo (azul y naranja primero, como en TensorFlow Playground).
+CLASS_COLORS = COURSE_STYLE["axes.prop_cycle"].by_key()["color"]
+CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]  # y cada clase con su marcador
 
 
 class _LinearScaleWithComma(mscale.LinearScale):
@@ -77,7 +84,7 @@ def draw_network(layer_sizes, ax=None, layer_labels=None, title=None):
     for left, right in zip(positions[:-1], positions[1:]):
         for x0, y0 in left:
             for x1, y1 in right:
-                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, zorder=1)
+                ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.8, linestyle="-", zorder=1)
     for i, layer in enumerate(positions):
         color = CLASS_COLORS[0] if i == 0 else CLASS_COLORS[1] if i == len(sizes) - 1 else "#7f7f7f"
         xs, ys = zip(*layer)
@@ -115,6 +122,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, m
     for k in np.unique(y):
         mask = y == k
         ax.scatter(X[mask, 0], X[mask, 1], s=25, color=CLASS_COLORS[int(k) % len(CLASS_COLORS)],
+                   marker=CLASS_MARKERS[int(k) % len(CLASS_MARKERS)],
                    edgecolor="white", linewidth=0.5, label=f"clase {int(k)}")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")

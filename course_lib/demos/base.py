@@ -237,10 +237,26 @@ class Demo:
             self._widget = widgets.VBox(header + rows + [self.message, self.image, self.status])
         return self._widget
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Lo que ve cada lector: los controles vivos donde hay núcleo (JupyterLab, Colab, VS Code,
+        Voilà eligen la vista del widget) y, en un visor estático (el sitio web, GitHub), una
+        imagen fija del estado inicial con una línea que dice cómo moverla."""
+        import base64
 
-        display(self.widget)
+        png = base64.b64encode(self.image.value).decode("ascii")
+        name = f"«{self.title}»" if self.title else "interactiva"
+        alt = f"Estado inicial de la demostración {name}"
+        live = ("Demostración interactiva: esta es una imagen fija de su estado inicial. Para mover "
+                "los controles, abre el cuaderno en Colab o Binder (botones de arriba) o en "
+                "JupyterLab y ejecuta sus celdas.")
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return {
+            "application/vnd.jupyter.widget-view+json": view,
+            "text/html": (f'<figure class="course-demo-still"><img src="data:image/png;base64,{png}" '
+                          f'alt="{html.escape(alt)}" style="max-width:100%"><figcaption>{html.escape(live)}</figcaption></figure>'),
+            "image/png": png,
+            "text/plain": f"{alt} — {live}",
+        }
 
 
 def slider_style():

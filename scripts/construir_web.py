@@ -1,0 +1,232 @@
+"""Construye el sitio web del curso (``make web``) en build/web/html.
+
+1. Cada cuaderno ``notebooks/NN_*.ipynb``, ya ejecutado: se reutiliza la copia que guardó nbval
+   en build/ejecutados (``make test``; ver conftest.py) si corresponde al cuaderno actual (misma
+   huella SHA-256); si no, se ejecuta aquí con nbclient (dos a la vez) y se guarda allí.
+2. Fuentes del sitio en build/web/fuente: los cuadernos ejecutados con los botones «Abrir en
+   Colab / Binder» bajo el título, texto alternativo en español para cada figura y los enlaces a
+   ficheros del repositorio que no son capítulos convertidos en enlaces a GitHub; ``index.md`` (el
+   índice del curso, notebooks/README.md) con la tabla de contenidos de TODOS los capítulos que
+   haya, y images/.
+3. ``sphinx-build -W`` (los avisos son errores) con la configuración de web/conf.py.
+
+    python scripts/construir_web.py            # usa las copias ejecutadas que sirvan
+    python scripts/construir_web.py --ejecutar # vuelve a ejecutar todos los cuadernos
+"""
+
+import argparse
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+from colab import binder_url, colab_url, repository_url  # noqa: E402
+from conftest import EXECUTED_DIR, source_fingerprint  # noqa: E402
+from imagenes import DESCRIPTIONS  # noqa: E402
+
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build" / "web"
+SOURCE = BUILD / "fuente"
+HTML = BUILD / "html"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+LIVE_LINE = ('<p class="course-demo-live"><em>Controles interactivos: la figura de arriba es su estado inicial. '
+             'Para moverlos, abre el cuaderno en Colab o Binder (botones del principio) o en JupyterLab '
+             'y ejecuta sus celdas.</em></p>')
+LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+# Una ejecución de cuaderno con un hilo de BLAS por proceso: dos procesos en dos núcleos.
+THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "torch"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def chapters():
+    """Todos los capítulos que existan (los nuevos aparecen solos en el sitio)."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _is_current(executed, source):
+    if not executed.exists():
+        return False
+    metadata = nbformat.read(executed, as_version=4).metadata.get("curso", {})
+    return metadata.get("fuente_sha256") == source_fingerprint(source)
+
+
+def execute(source):
+    """Ejecuta un cuaderno con nbclient (en su carpeta) y guarda la copia en build/ejecutados."""
+    from nbclient import NotebookClient
+
+    os.environ.update(THREADS)
+    notebook = nbformat.read(source, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(source.parent)}}).execute()
+    notebook.metadata["curso"] = {"fuente_sha256": source_fingerprint(source)}
+    EXECUTED_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, EXECUTED_DIR / source.name)
+    return source.name
+
+
+def executed_notebooks(force=False):
+    """La copia ejecutada de cada capítulo, ejecutando solo las que falten o estén desfasadas."""
+    missing = [p for p in chapters() if force or not _is_current(EXECUTED_DIR / p.name, p)]
+    reused = len(chapters()) - len(missing)
+    print(f"Cuadernos ejecutados reutilizados: {reused}; por ejecutar: {len(missing)}", flush=True)
+    if missing:
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            for name in pool.map(execute, missing):
+                print(f"  ejecutado {name}", flush=True)
+    return [EXECUTED_DIR / p.name for p in chapters()]
+
+
+def _rewrite_links(text, folder, index_name):
+    """Enlaces relativos: capítulos e imágenes se quedan; el índice apunta a la portada; el
+    resto de ficheros del repositorio (código, docs) se abre en GitHub."""
+    def replace(match):
+        target = match.group(2)
+        if re.match(r"^[a-z]+:|^#|^/", target):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        resolved = (folder / path).resolve()
+        relative = resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else None
+        if relative is None:
+            return match.group(0)
+        if relative == "notebooks/README.md":
+            new = index_name
+        elif re.fullmatch(r"notebooks/\d\d_[^/]+\.ipynb", relative) or relative.startswith("images/"):
+            return match.group(0)
+        else:
+            kind = "tree" if resolved.is_dir() else "blob"
+            new = f"{repository_url()}/{kind}/main/{relative}"
+        return f"{match.group(1)}{new}{'#' + anchor if anchor else ''}{match.group(3)}"
+
+    return LINK.sub(replace, text)
+
+
+def _buttons(notebook_name):
+    url = repository_url()
+    return (f'<div class="curso-botones">'
+            f'<a href="{html.escape(colab_url(url, notebook_name))}">Abrir en Colab</a>'
+            f'<a href="{html.escape(binder_url(url, notebook_name))}">Abrir en Binder</a></div>')
+
+
+def _has_image(cell):
+    return any("image/png" in out.get("data", {}) or "image/jpeg" in out.get("data", {})
+               for out in cell.get("outputs", []) if out.get("output_type") in ("display_data", "execute_result"))
+
+
+def _alt_text(chapter, section, source):
+    """Texto alternativo en español: capítulo, sección y, si la celda lo dice, qué dibuja."""
+    comment = next((line.lstrip("# ").strip() for line in source.splitlines()
+                    if line.startswith("#") and not line.startswith("#!") and len(line.strip()) > 3), "")
+    text = f"Figura del capítulo {chapter}, sección «{section}»"
+    return f"{text}: {comment}" if comment else text
+
+
+def site_notebook(executed, name):
+    """La copia del cuaderno para el sitio: botones, texto alternativo y enlaces."""
+    notebook = nbformat.read(executed, as_version=4)
+    # Sin el estado de los widgets: el sitio muestra su imagen fija y no carga ipywidgets de una CDN.
+    notebook.metadata.pop("widgets", None)
+    chapter = name[:2]
+    section = "introducción"
+    title_index = None
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            cell.source = _rewrite_links(cell.source, NOTEBOOKS, "../index.md")
+            headings = re.findall(r"^(#{1,3})\s+(.+)$", cell.source, flags=re.M)
+            if headings:
+                section = headings[-1][1].strip()
+            if title_index is None and any(level == "#" for level, _ in headings):
+                title_index = index
+        elif cell.cell_type == "code":
+            if _has_image(cell):
+                alt = _alt_text(chapter, section, cell.source)
+                cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            for output in cell.outputs:
+                data = output.get("data", {})
+                # Un widget sin imagen propia (interact de ipywidgets): en vez de su forma de texto
+                # («interactive(children=…)»), una línea que dice cómo usarlo.
+                if WIDGET in data and "text/html" not in data and "image/png" not in data:
+                    data["text/html"] = LIVE_LINE
+    header = _buttons(name)
+    picture = f"capitulo_{chapter}.png"
+    if (ROOT / "images" / picture).exists():
+        header += f"\n\n![{DESCRIPTIONS[picture]}](../images/{picture})"
+    notebook.cells.insert(0 if title_index is None else title_index + 1, nbformat.v4.new_markdown_cell(header))
+    return notebook
+
+
+def index_page():
+    """Portada: el índice del curso (notebooks/README.md), con el cartel y los botones."""
+    text = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
+    text = LINK.sub(lambda m: f"{m.group(1)}notebooks/{m.group(2)}{m.group(3)}"
+                    if re.fullmatch(r"\d\d_[^/#]+\.ipynb(#.*)?", m.group(2)) else m.group(0), text)
+    text = _rewrite_links(text, NOTEBOOKS, "index.md")
+    lines = text.splitlines()
+    title = lines[0] if lines and lines[0].startswith("# ") else "# Índice del curso"
+    body = "\n".join(lines[1:] if lines and lines[0].startswith("# ") else lines)
+    banner = ""
+    if (ROOT / "images" / "banner.png").exists():
+        banner = f"\n![{DESCRIPTIONS['banner.png']}](images/banner.png)\n"
+    toctree = "\n".join(f"notebooks/{p.stem}" for p in chapters())
+    return (f"# Fundamentos de aprendizaje profundo\n{banner}\n{_buttons('00_introduccion.ipynb')}\n\n"
+            f"## {title.lstrip('# ').strip()}\n{body}\n\n"
+            f"```{{toctree}}\n:hidden:\n:caption: Capítulos\n\n{toctree}\n```\n")
+
+
+def prepare_sources(executed):
+    if SOURCE.exists():
+        shutil.rmtree(SOURCE)
+    (SOURCE / "notebooks").mkdir(parents=True)
+    if (ROOT / "images").is_dir():
+        shutil.copytree(ROOT / "images", SOURCE / "images", ignore=shutil.ignore_patterns("*.md"))
+    for path in executed:
+        nbformat.write(site_notebook(path, path.name), SOURCE / "notebooks" / path.name)
+    (SOURCE / "index.md").write_text(index_page(), encoding="utf-8")
+
+
+def spanish_theme_alt_text():
+    """El tema escribe «Abrir en Colab logo» como texto alternativo de sus iconos: en español."""
+    for page in HTML.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = re.sub(r'alt="Abrir en (\w+) logo"', r'alt="Logotipo de \1"', text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def folder_size(folder):
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ejecutar", action="store_true", help="ejecuta todos los cuadernos de nuevo")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    executed = executed_notebooks(force=args.ejecutar)
+    prepare_sources(executed)
+    if HTML.exists():
+        shutil.rmtree(HTML)
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-j", "2",
+               "-c", str(ROOT / "web"), "-d", str(BUILD / "doctrees"), str(SOURCE), str(HTML)]
+    result = subprocess.run(command)
+    if result.returncode:
+        return result.returncode
+    spanish_theme_alt_text()
+    (HTML / ".nojekyll").touch()  # GitHub Pages: servir también las carpetas que empiezan por _
+    seconds = time.perf_counter() - start
+    size = f"{folder_size(HTML) / 1e6:.1f}".replace(".", ",")
+    print(f"Sitio en {HTML.relative_to(ROOT)}/index.html: {len(executed)} capítulos, {size} MB, {seconds:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Colab y Binder: la dirección del repositorio en un solo sitio (pyproject.toml), la primera celda
+de cada cuaderno (instala el curso solo en Colab) y la configuración de repo2docker."""
+
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import colab  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_cells_and_badges_follow_the_address_in_pyproject():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "colab.py"), "--comprobar"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, f"{result.stdout}\nRegenera con: python scripts/colab.py"
+
+
+def _first_cell(path):
+    cell = nbformat.read(path, as_version=4).cells[0]
+    assert cell.metadata.get("curso") == colab.CELL_MARK, f"{path.name}: regenera con python scripts/colab.py"
+    return cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=lambda p: p.stem)
+def test_the_first_cell_does_nothing_outside_colab(path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
+    before = (os.getcwd(), list(sys.path))
+    exec(compile(_first_cell(path), path.name, "exec"), {})
+    assert calls == [] and (os.getcwd(), sys.path) == before
+
+
+def test_in_colab_it_clones_the_repository_and_installs_the_course(monkeypatch):
+    calls, moves = [], []
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(subprocess, "run", lambda command, **k: calls.append(command))
+    monkeypatch.setattr(os, "chdir", moves.append)
+    monkeypatch.setattr(os.path, "isdir", lambda p: False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    exec(compile(_first_cell(NOTEBOOKS[0]), "celda", "exec"), {})
+    assert calls[0][:2] == ["git", "clone"] and colab.repository_url() in calls[0]
+    assert calls[1][1:] == ["-m", "pip", "install", "--quiet", "-e", "/content/curso"]
+    assert sys.path[0] == "/content/curso" and moves == ["/content/curso/notebooks"]
+
+
+def test_repo2docker_reads_the_binder_folder():
+    """repo2docker sin motor de contenedores: --no-build escribe el Dockerfile que construiría."""
+    pytest.importorskip("repo2docker", reason="repo2docker está en requirements-web.txt")
+    result = subprocess.run([sys.executable, "-m", "repo2docker", "--no-build", "--no-run", "--debug", str(ROOT)],
+                            capture_output=True, text=True, timeout=300)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "python=3.11" in log  # binder/runtime.txt
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in log
+    requirements = (ROOT / "binder" / "requirements.txt").read_text().split()
+    assert "../requirements.txt" in requirements and "." in requirements  # versiones fijadas + course_lib
