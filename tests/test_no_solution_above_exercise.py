@@ -1,4 +1,4 @@
-"""Ningún ejercicio tiene su solución escrita en el cuaderno por encima de él.
+"""Ningún ejercicio tiene su solución escrita en el cuaderno por encima de él, ni repite a otro.
 
 Regla mecánica (issue 12): las «líneas clave» de la solución de referencia de un ejercicio no
 aparecen en ninguna celda de código anterior al enunciado del ejercicio en su cuaderno.
@@ -19,6 +19,9 @@ aparecen en ninguna celda de código anterior al enunciado del ejercicio en su c
   en un ejercicio que pide algo nuevo; la mayor parte de la solución, no.
 - El ejercicio empieza en la primera celda que dice «Ejercicio NN.k» (o, si no, en la primera que
   llama a ``check("NN.k", …)``).
+
+La misma medida detecta ejercicios duplicados: dos soluciones que comparten al menos la mitad de
+las líneas clave de la más corta.
 
 Los cuadernos que todavía no existen (p. ej. los capítulos 13–15 antes de llegar) se saltan.
 """
@@ -51,6 +54,9 @@ _SKIPPED_TOKENS = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.END
 # Ejercicios que aún incumplen la regla y su responsable está rehaciendo (issue 12).
 # strict=True: en cuanto uno se arregla, la prueba falla para que se saque de aquí.
 KNOWN_VIOLATIONS = set()
+# Parejas de ejercicios que hoy se repiten y el responsable del segundo está rehaciendo (issue 12:
+# 10.1 repite 09.3; 08.3 repite 01.3). Cuando dejen de repetirse, la prueba pide sacarlas de aquí.
+KNOWN_DUPLICATES = {("01.3", "08.3"), ("09.3", "10.1")}
 
 
 def normalized_tokens(line):
@@ -148,3 +154,28 @@ def test_the_rule_sees_a_renamed_copy_and_ignores_trivial_lines():
     lines = key_lines(solution)
     assert lines == [" ".join(normalized_tokens("return np.mean(np.asarray(a) == np.asarray(b)) * k / k"))]
     assert content(normalized_tokens("for i in range(n):")) < MIN_CONTENT
+
+
+def _callable_exercises():
+    for chapter in CHAPTERS:
+        for exercise in chapter_exercises(chapter).values():
+            if callable(exercise.solution):
+                yield exercise
+
+
+def test_no_exercise_duplicates_another():
+    """Dos ejercicios no comparten la mayor parte de sus líneas clave (p. ej. 10.1 repitiendo 09.3)."""
+    exercises = list(_callable_exercises())
+    keys = {ex.id: set(key_lines(ex.solution)) for ex in exercises}
+    duplicated = []
+    for i, first in enumerate(exercises):
+        for second in exercises[i + 1:]:
+            a, b = keys[first.id], keys[second.id]
+            shared = a & b
+            if shared and 2 * len(shared) >= min(len(a), len(b)):
+                duplicated.append((first.id, second.id, sorted(shared)))
+    unexpected = [d for d in duplicated if (d[0], d[1]) not in KNOWN_DUPLICATES]
+    assert not unexpected, f"ejercicios que repiten a otro: {unexpected}"
+    present = {exercise.id for exercise in exercises}
+    stale = {pair for pair in KNOWN_DUPLICATES if set(pair) <= present} - {(d[0], d[1]) for d in duplicated}
+    assert not stale, f"ya no se repiten; sácalos de KNOWN_DUPLICATES: {sorted(stale)}"
