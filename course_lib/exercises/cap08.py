@@ -107,30 +107,56 @@ _ESPECIE = "especie de pingüino (3 clases, etiquetas 0, 1, 2)"
 _OBJETOS = "objetos presentes en una foto (varios a la vez)"
 
 
-# --- 08.3 — Parámetros de una red densa completa ------------------------------------------------------
+# --- 08.3 — Parámetros de una red con normalización por lotes ---------------------------------------
 
-def parametros_red(tamanos):
-    """Parámetros de una red densa con capas de tamaños [n_0, n_1, …, n_L]: Σ (n_{l−1} + 1)·n_l."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(tamanos[:-1], tamanos[1:]))
+def parametros_red_bn(tamanos):
+    """Red densa [n_0, …, n_L] con BatchNormalization tras cada capa OCULTA (no tras la salida).
+
+    Entrenables: Σ (n_{l−1} + 1)·n_l de las Dense más 2·n_l (γ, β) por cada capa oculta.
+    No entrenables: 2·n_l (media y varianza móviles) por cada capa oculta.
+    """
+    densas = sum((n_in + 1) * n_out for n_in, n_out in zip(tamanos[:-1], tamanos[1:]))
+    ocultas = sum(tamanos[1:-1])
+    return densas + 2 * ocultas, 2 * ocultas
 
 
-_REDES = [[4, 64, 128, 64, 3], [4, 5, 5, 3], [400, 120, 84, 10], [2, 1], [784, 256, 10]]
+_REDES = [[4, 64, 128, 64, 3], [4, 5, 5, 3], [400, 120, 84, 10], [2, 8, 1], [784, 256, 10]]
 
 
-def _verify_parametros_red(function):
+def _verify_parametros_red_bn(function):
     got = [call(function, list(t)) for t in _REDES]
-    pesos = [sum(a * b for a, b in zip(t[:-1], t[1:])) for t in _REDES]
+    for t, respuesta in zip(_REDES, got):
+        if not (isinstance(respuesta, (tuple, list)) and len(respuesta) == 2):
+            raise Incorrect(
+                f"para la red {t} se esperaba una pareja (entrenables, no_entrenables), por ejemplo "
+                f"(17603, 512); se recibió {respuesta!r}."
+            )
+    densas = [sum((a + 1) * b for a, b in zip(t[:-1], t[1:])) for t in _REDES]
+    ocultas = [sum(t[1:-1]) for t in _REDES]
+    todas = [sum(t[1:]) for t in _REDES]
     expect_close(
-        got,
-        [parametros_red(t) for t in _REDES],
-        name="el número de parámetros",
+        [r[0] for r in got],
+        [d + 2 * h for d, h in zip(densas, ocultas)],
+        name="los parámetros entrenables",
         mistakes=[
-            (pesos, "olvidaste los sesgos: cada capa aporta (n_entradas + 1)·n_neuronas."),
-            ([sum(t) for t in _REDES], "contaste neuronas, no parámetros: los parámetros son los pesos de las "
-                                       "conexiones más los sesgos."),
-            ([sum(t[1:]) for t in _REDES], "contaste solo los sesgos (uno por neurona): faltan los pesos."),
-            ([p + t[-1] for p, t in zip(pesos, _REDES)],
-             "revisa los sesgos: cada capa (no solo la última) tiene uno por neurona."),
+            (densas, "faltan γ y β: cada BatchNormalization tiene 2 parámetros entrenables por neurona."),
+            ([d + 4 * h for d, h in zip(densas, ocultas)],
+             "las medias y varianzas móviles no se entrenan (no las mueve el gradiente): van en el segundo número."),
+            ([d + 2 * n for d, n in zip(densas, todas)],
+             "la normalización va tras las capas ocultas, no tras la capa de salida."),
+            ([d + h for d, h in zip(densas, ocultas)], "BatchNormalization tiene dos parámetros entrenables por "
+                                                       "neurona (γ y β), no uno."),
+        ],
+    )
+    expect_close(
+        [r[1] for r in got],
+        [2 * h for h in ocultas],
+        name="los parámetros no entrenables",
+        mistakes=[
+            ([0 for _ in _REDES], "las medias y varianzas móviles (2 por neurona oculta) son parámetros no "
+                                  "entrenables: se guardan con el modelo aunque el gradiente no las mueva."),
+            ([2 * n for n in todas], "la normalización va tras las capas ocultas, no tras la capa de salida."),
+            ([4 * h for h in ocultas], "no entrenables son solo la media y la varianza móviles: γ y β sí se entrenan."),
         ],
     )
 
@@ -244,15 +270,20 @@ EXERCISES = [
     ),
     Exercise(
         id="08.3",
-        title="Parámetros de una red densa",
-        verify=_verify_parametros_red,
-        solution=parametros_red,
-        hint="recorre los pares de capas consecutivas (zip(tamanos[:-1], tamanos[1:])) y suma (n_in + 1)·n_out.",
+        title="Parámetros de una red con normalización por lotes",
+        verify=_verify_parametros_red_bn,
+        solution=parametros_red_bn,
+        hint="cuenta las Dense como siempre, (n_in + 1)·n_out, y suma lo de cada BatchNormalization tras las capas "
+             "ocultas: 2 entrenables (γ, β) y 2 no entrenables (medias y varianzas móviles) por neurona.",
         mistakes=[
-            (lambda t: sum(a * b for a, b in zip(t[:-1], t[1:])), "olvidaste los sesgos"),
-            (lambda t: sum(t), "contaste neuronas"),
-            (lambda t: sum(t[1:]), "solo los sesgos"),
-            (lambda t: sum(a * b for a, b in zip(t[:-1], t[1:])) + t[-1], "cada capa (no solo la última)"),
+            (lambda t: (sum((a + 1) * b for a, b in zip(t[:-1], t[1:])), 2 * sum(t[1:-1])), "faltan γ y β"),
+            (lambda t: (sum((a + 1) * b for a, b in zip(t[:-1], t[1:])) + 4 * sum(t[1:-1]), 2 * sum(t[1:-1])),
+             "no se entrenan"),
+            (lambda t: (sum((a + 1) * b for a, b in zip(t[:-1], t[1:])) + 2 * sum(t[1:-1]), 0),
+             "no entrenables"),
+            (lambda t: (sum((a + 1) * b for a, b in zip(t[:-1], t[1:])) + 2 * sum(t[1:]), 2 * sum(t[1:])),
+             "no tras la capa de salida"),
+            (lambda t: sum((a + 1) * b for a, b in zip(t[:-1], t[1:])), "pareja"),
         ],
     ),
     Exercise(
