@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_close
+from ..checks import Exercise, Incorrect, Pending, call, expect_close, match_option
 
 # --- 14.1 — Cada biblioteca en su grupo -----------------------------------------------------------
 
@@ -45,9 +45,10 @@ def _verify_grupos(answer):
     if faltan:
         raise Pending(f"te falta el grupo de: {', '.join(faltan)}.")
     for biblioteca, correcto in GRUPO_CORRECTO.items():
-        grupo = answer[biblioteca]
-        if grupo not in GRUPOS:
-            raise Incorrect(f"«{biblioteca}»: el grupo debe ser uno de {', '.join(map(repr, GRUPOS))}; recibí {grupo!r}.")
+        grupo = match_option(answer[biblioteca], GRUPOS)  # sin mayúsculas, espacios ni tildes que cuenten
+        if grupo is None:
+            raise Incorrect(f"«{biblioteca}»: el grupo debe ser uno de {', '.join(map(repr, GRUPOS))}; "
+                            f"recibí {answer[biblioteca]!r}.")
         if grupo == correcto:
             continue
         if grupo == "gradient boosting":

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_close
+from ..checks import Exercise, Incorrect, Pending, call, expect_close, match_option
 
 # --- 15.1 — Sensibilidad y especificidad -------------------------------------------------------------
 
@@ -161,9 +161,10 @@ def _verify_conjuntos(answer):
     if faltan:
         raise Pending(f"te falta: {', '.join(faltan)}.")
     for decision, correcto in CONJUNTO_CORRECTO.items():
-        elegido = answer[decision]
-        if elegido not in CONJUNTOS:
-            raise Incorrect(f"«{decision}»: responde con uno de {', '.join(map(repr, CONJUNTOS))}; recibí {elegido!r}.")
+        elegido = match_option(answer[decision], CONJUNTOS)  # sin mayúsculas, espacios ni tildes que cuenten
+        if elegido is None:
+            raise Incorrect(f"«{decision}»: responde con uno de {', '.join(map(repr, CONJUNTOS))}; "
+                            f"recibí {answer[decision]!r}.")
         if elegido == correcto:
             continue
         if (decision, elegido) in _POR_QUE_CONJUNTO:
