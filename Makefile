@@ -52,3 +52,8 @@ benchmarks: $(COURSE)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
+.PHONY: aula
+aula: $(COURSE)
+	$(BIN)/python -m course_lib.classroom.release build/aula --git
