@@ -19,6 +19,7 @@ Variables de entorno (todas opcionales):
 - ``CURSO_HUB_DIR``: estado del hub: base de datos, secreto de las cookies, carpetas (``.hub``).
 - ``CURSO_HUB_REPO``: repositorio git que reparte nbgitpuller (la edición de aula, ``build/aula``).
 - ``CURSO_AULA``: dónde está la edición de aula de ``course_lib`` que importan los núcleos.
+- ``CURSO_HUB_PYTHON``: el Python del entorno del curso (por defecto, el que ejecuta el hub).
 - ``CURSO_HUB_TOKEN``: ficha de la API para el servicio ``banco-de-pruebas`` (benchmarks/clase.py).
 """
 
@@ -49,21 +50,23 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 _proxy = REPO_ROOT / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"  # make hub lo instala (npm)
 if _proxy.exists():
     c.ConfigurableHTTPProxy.command = [str(_proxy)]
+# Páginas del hub en español (servidor detenido).
+c.JupyterHub.template_paths = [str(REPO_ROOT / "jupyterhub_plantillas")]
 # Al parar el hub se paran también los servidores de los estudiantes y el proxy.
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
 
 # --- Quién entra -------------------------------------------------------------------------------
 if PASSWORD or MODE == "prueba":
-    c.JupyterHub.authenticator_class = "dummy"
-    c.DummyAuthenticator.password = PASSWORD or "curso"
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = PASSWORD or "curso-de-prueba"
 else:
     c.JupyterHub.authenticator_class = "pam"
 c.Authenticator.allow_all = True
 c.Authenticator.admin_users = {"profesora"}
 
 # --- El servidor de cada estudiante ------------------------------------------------------------
-c.Spawner.cmd = [str(ENV_BIN / "jupyterhub-singleuser")]
+c.Spawner.cmd = [os.environ.get("CURSO_HUB_PYTHON", sys.executable), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/git-pull?" + urlencode({
     "repo": COURSE_REPO,
     "branch": "main",
@@ -77,7 +80,14 @@ c.Spawner.environment = {
     "MKL_NUM_THREADS": "1",
     "PATH": f"{ENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
 }
+# Un entorno del curso en otro sitio (CURSO_HUB_PYTHON) puede necesitar estas tres.
+for _name in ("LD_LIBRARY_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_PATH"):
+    if _name in os.environ:
+        c.Spawner.environment[_name] = os.environ[_name]
+# Disco lleno: un mensaje en español que dice qué se ha guardado y qué hacer.
+c.Spawner.args = ["--ServerApp.contents_manager_class=course_lib.classroom.contents.CourseContentsManager"]
 c.Spawner.start_timeout = 120
+c.Spawner.poll_interval = 10  # el hub nota en segundos que un servidor ha muerto
 c.Spawner.http_timeout = 120
 
 if MODE == "sistema":
@@ -95,7 +105,7 @@ else:
 
     c.Spawner.pre_spawn_hook = _private_home
     if os.geteuid() == 0:  # en un contenedor de pruebas: el servidor corre como root
-        c.Spawner.args = ["--allow-root"]
+        c.Spawner.args.append("--allow-root")
 
 # --- Servicio para medir la clase (benchmarks/clase.py) ------------------------------------------
 _token = os.environ.get("CURSO_HUB_TOKEN")
@@ -103,6 +113,6 @@ if _token:
     c.JupyterHub.services = [{"name": "banco-de-pruebas", "api_token": _token}]
     c.JupyterHub.load_roles = [{
         "name": "banco-de-pruebas",
-        "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users"],
+        "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users", "tokens"],
         "services": ["banco-de-pruebas"],
     }]

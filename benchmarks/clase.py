@@ -106,14 +106,14 @@ def alive(pid):
 class Hub:
     """Un JupyterHub del repositorio en una carpeta temporal, solo en 127.0.0.1."""
 
-    def __init__(self, workdir, course_repo, aula):
+    def __init__(self, workdir, course_repo, aula, mode="prueba", extra_env=None):
         self.workdir = Path(workdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_hex(16)
         self.env = {
             **os.environ,
-            "CURSO_HUB_MODO": "prueba",
+            "CURSO_HUB_MODO": mode,
             "CURSO_HUB_CLAVE": secrets.token_hex(8),
             "CURSO_HUB_PUERTO": str(self.port),
             "CURSO_HUB_DIR": str(self.workdir / "hub"),
@@ -121,6 +121,7 @@ class Hub:
             "CURSO_AULA": str(aula),
             "CURSO_HUB_TOKEN": self.token,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            **(extra_env or {}),
         }
         self.process = None
         self.log = None
@@ -220,7 +221,9 @@ class Kernel:
         start = time.perf_counter()
         await self.ws.write_message(json.dumps(message))
         error = None
-        while True:
+        self.output = ""
+        replied = idle = False
+        while not (replied and idle):  # la respuesta (shell) y el «idle» (iopub) pueden llegar en cualquier orden
             raw = await asyncio.wait_for(self.ws.read_message(), timeout)
             if raw is None:
                 raise RuntimeError(f"{self.user}: se cerró la conexión con el núcleo")
@@ -229,12 +232,19 @@ class Kernel:
             reply = json.loads(raw)
             if reply.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            if reply["msg_type"] == "error":
+            kind = reply["msg_type"]
+            if kind == "stream":
+                self.output += reply["content"]["text"]
+            elif kind == "error":
                 error = f"{reply['content']['ename']}: {reply['content']['evalue']}"
-            if reply["channel"] == "shell" and reply["msg_type"] == "execute_reply":
+            elif kind == "status" and reply["content"]["execution_state"] == "idle":
+                idle = True
+            elif kind == "execute_reply":
+                replied = True
+                elapsed = time.perf_counter() - start
                 if reply["content"]["status"] != "ok":
                     raise RuntimeError(f"{self.user}: una celda falló: {error}")
-                return time.perf_counter() - start
+        return elapsed
 
     def close(self):
         self.ws.close()
