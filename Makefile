@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(VENV)/.curso-instalado
 TESTS  := $(VENV)/.pruebas-instaladas
+DOCENTE := $(VENV)/.docente-instalado
+HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -27,12 +29,20 @@ $(TESTS): $(COURSE) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
+$(DOCENTE): $(COURSE) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docente]"
+	@touch $@
+
+# configurable-http-proxy (npm), en .hub/, versión fijada: el proxy de JupyterHub.
+$(HUB_PROXY):
+	npm install --no-audit --no-fund --silent --prefix .hub configurable-http-proxy@5.3.0
+
 install: $(COURSE)
 
 lab: $(COURSE)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_introduccion.ipynb
 
-test: $(TESTS)
+test: $(TESTS) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks
 
@@ -54,6 +64,19 @@ clean:
 	rm -rf $(VENV) build .pytest_cache
 
 # --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
-.PHONY: aula
+.PHONY: aula tareas hub benchmark-clase
 aula: $(COURSE)
 	$(BIN)/python -m course_lib.classroom.release build/aula --git
+
+tareas: $(DOCENTE)
+	rm -rf build/tareas
+	$(BIN)/python -m course_lib.classroom.assignments build/tareas
+	cd build/tareas && for tarea in source/cap*; do \
+		PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment $$(basename $$tarea) --force || exit 1; done
+	@echo "Tareas para el estudiante en build/tareas/release/ (las fuentes, con soluciones, en build/tareas/source/)."
+
+hub: $(DOCENTE) $(HUB_PROXY) aula
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f jupyterhub_config.py
+
+benchmark-clase: $(DOCENTE) $(HUB_PROXY)
+	$(TEST_ENV) $(BIN)/python benchmarks/clase.py

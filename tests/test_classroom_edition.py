@@ -118,3 +118,19 @@ def test_installed_classroom_edition_checks_without_solutions(classroom_release)
     assert lines[1] == "False"
     assert lines[2:] == [CORRECT, lines[3], PENDING, CORRECT]
     assert "sumaste el gradiente" in lines[3]
+
+
+@pytest.mark.parametrize("chapter", release.chapters())
+def test_every_assignment_source_passes_its_own_tests(chapter, monkeypatch):
+    """Cada tarea de nbgrader: sus celdas de solución (la referencia entre marcadores) superan sus pruebas."""
+    from course_lib.classroom import assignments
+
+    notebook = assignments.source_notebook(assignments.chapter_notebook(chapter))
+    graded = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    solutions = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    assert len(graded) == len(solutions) >= 1
+    assert all("### BEGIN SOLUTION" in "".join(c["source"]) for c in solutions)
+    namespace = {"display": lambda *args: None}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            exec(compile("".join(cell["source"]), f"tarea{chapter}", "exec"), namespace)  # falla si una prueba falla

@@ -63,6 +63,13 @@ def build(target):
     _copy_tree(ROOT / "notebooks", target / "notebooks")
     _copy_tree(ROOT / "data", target / "data")
     shutil.copy(ROOT / "LICENSE", target / "LICENSE")
+    # repo2docker (Binder, Zero to JupyterHub) construye la imagen con estos dos ficheros.
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    (target / "requirements.txt").write_text(
+        requirements + "# Para el servidor de cada estudiante en JupyterHub\njupyterhub==6.1.1\nnbgitpuller==1.3.0\n",
+        encoding="utf-8")
+    (target / "postBuild").write_text("#!/bin/bash\nset -e\npip install --no-deps -e .\n", encoding="utf-8")
+    (target / "postBuild").chmod(0o755)
     (target / "README.md").write_text(README, encoding="utf-8")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pyproject = re.sub(r'^version = "([^"]+)"', r'version = "\1+aula"', pyproject, count=1, flags=re.M)
