@@ -62,8 +62,8 @@ if PASSWORD or MODE == "prueba":
     c.SharedPasswordAuthenticator.user_password = PASSWORD or "curso-de-prueba"
 else:
     c.JupyterHub.authenticator_class = "pam"
+    c.Authenticator.admin_users = {"profesora"}  # un usuario del sistema con ese nombre administra el hub
 c.Authenticator.allow_all = True
-c.Authenticator.admin_users = {"profesora"}
 
 # --- El servidor de cada estudiante ------------------------------------------------------------
 c.Spawner.cmd = [os.environ.get("CURSO_HUB_PYTHON", sys.executable), "-m", "jupyterhub.singleuser"]
