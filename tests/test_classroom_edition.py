@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 
-import numpy as np
 import pytest
 
 from course_lib import checks
@@ -47,7 +46,7 @@ def test_only_object_valued_exercises_cannot_be_replayed():
     opaque = {ex.id: replayed(ex).verify.data for ex in EXERCISES if replayed(ex).verify.data["mode"] != "replay"}
     for data in opaque.values():
         assert "no se puede guardar como datos" in data["reason"]
-    assert len(opaque) <= 2, opaque
+    assert len(opaque) <= len(EXERCISES) // 5, opaque
 
 
 def test_unseen_wrong_answers_get_generic_diagnoses(monkeypatch):

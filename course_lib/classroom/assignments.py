@@ -190,7 +190,7 @@ def source_notebook(notebook_path):
             out.append(_cell("code", solution_cell(text, name, solution),
                              _nbgrader(f"respuesta_{exercise_id.replace('.', '_')}", solution=True)))
         elif cell["cell_type"] == "markdown":
-            out.append(_cell("markdown", text.replace("## Ejercicios", "## Ejercicios", 1)))
+            out.append(_cell("markdown", text))
         else:
             out.append(_cell("code", text, _nbgrader(f"celda_{i}", locked=True)))
     result = copy.deepcopy({k: v for k, v in notebook.items() if k != "cells"})

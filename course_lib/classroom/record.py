@@ -171,6 +171,8 @@ def _record(exercise):
     reference, status, message = _run(exercise, exercise.solution)
     if status != checks.CORRECT:
         raise RuntimeError(f"la solución de {exercise.id} no supera su propia comprobación: {message}")
+    if kind == "function" and not reference.calls:
+        raise Unsupported("la comprobación no llama a la función del estudiante con checks.call")
     try:
         ref_results = [encode(r) for r in reference.results]
     except Unstorable as exc:
