@@ -262,8 +262,11 @@ async def student(api, user, args, results):
     record["ready_s"] = time.perf_counter() - start
     progress(args, f"{user}: servidor listo en {record['ready_s']:.1f} s")
 
-    pull = await api.request("GET", f"/user/{user}/git-pull/api?" + urlencode(
-        {"repo": args.repo, "branch": "main", "targetpath": "curso"}))
+    link = {"repo": args.repo, "branch": "main", "targetpath": "curso"}
+    page = await api.request("GET", f"/user/{user}/git-pull?" + urlencode(link))  # el enlace de la clase
+    if b"git-pull" not in page.body:
+        raise RuntimeError(f"{user}: el enlace de nbgitpuller no abrió su página")
+    pull = await api.request("GET", f"/user/{user}/git-pull/api?" + urlencode(link))  # lo que pide esa página
     if b'"phase": "finished"' not in pull.body:
         raise RuntimeError(f"{user}: nbgitpuller no terminó: {pull.body[-300:]!r}")
     progress(args, f"{user}: curso copiado con nbgitpuller")
