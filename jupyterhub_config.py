@@ -14,6 +14,7 @@ Variables de entorno (todas opcionales):
   * ``sistema``: un usuario del sistema por estudiante (PAM, o ``CURSO_HUB_CLAVE`` para pruebas);
     su servidor corre con SU usuario y en SU carpeta personal, que debe ser 0700: el núcleo de
     Linux impide que un estudiante lea el trabajo de otro. Necesita arrancar el hub como root.
+- ``CURSO_HUB_GRUPO``: con PAM, el grupo del sistema cuyos miembros pueden entrar (``curso``).
 - ``CURSO_HUB_CLAVE``: contraseña común (solo para pruebas; en una clase real, PAM u OAuth).
 - ``CURSO_HUB_PUERTO``: puerto en 127.0.0.1 (8000).
 - ``CURSO_HUB_DIR``: estado del hub: base de datos, secreto de las cookies, carpetas (``.hub``).
@@ -60,10 +61,12 @@ c.JupyterHub.cleanup_proxy = True
 if PASSWORD or MODE == "prueba":
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = PASSWORD or "curso-de-prueba"
+    c.Authenticator.allow_all = True
 else:
+    # Usuarios del sistema con su contraseña; solo entran los del grupo de la clase.
     c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.allowed_groups = {os.environ.get("CURSO_HUB_GRUPO", "curso")}
     c.Authenticator.admin_users = {"profesora"}  # un usuario del sistema con ese nombre administra el hub
-c.Authenticator.allow_all = True
 
 # --- El servidor de cada estudiante ------------------------------------------------------------
 c.Spawner.cmd = [os.environ.get("CURSO_HUB_PYTHON", sys.executable), "-m", "jupyterhub.singleuser"]
