@@ -159,17 +159,26 @@ def readable_by_everyone(path):
     return all(p.stat().st_mode & 0o001 for p in path.parents) and path.stat().st_mode & 0o004
 
 
-def course_python_for_students(shared):
+def course_python_for_students(shared, mounts):
     """El Python del curso tal como pueden ejecutarlo los estudiantes (y las variables que necesita).
 
     Si el intérprete vive en una carpeta privada de root (pyenv en /root), se copia su biblioteca
-    estándar a ``shared`` y se crea allí un entorno que usa los paquetes del entorno del curso.
+    estándar a ``shared`` y se crea allí un entorno que usa los paquetes del entorno del curso; si
+    también esos paquetes están en una carpeta privada, se montan (``mount --bind``) en ``shared``.
     """
     real = Path(os.path.realpath(sys.executable))
-    site = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site = Path(sys.prefix) / "lib" / version / "site-packages"
     if readable_by_everyone(real) and readable_by_everyone(site):
         return {}
-    base, version = Path(sys.base_prefix), f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if not readable_by_everyone(site):
+        visible = shared / "site-packages"
+        visible.mkdir()
+        if subprocess.run(["mount", "--bind", str(site), str(visible)], capture_output=True).returncode:
+            pytest.skip("el entorno del curso está en una carpeta que los estudiantes no pueden leer")
+        mounts.append(visible)
+        site = visible
+    base = Path(sys.base_prefix)
     copy = shared / "python"
     (copy / "bin").mkdir(parents=True)
     shutil.copy2(real, copy / "bin" / version)
@@ -196,12 +205,13 @@ def test_students_are_isolated_and_saved_work_survives(tmp_path):
     shared = Path(tempfile.mkdtemp(prefix="aula-", dir="/tmp"))  # legible por los estudiantes
     hub = None
     full_dir = None
+    mounts = []
     try:
         aula = shared / "aula"
         release.build(aula)
         release.init_git(aula)
-        extra_env = course_python_for_students(shared)
         subprocess.run(["chmod", "-R", "a+rX", str(shared)], check=True)
+        extra_env = course_python_for_students(shared, mounts)  # lo que crea ya es legible (umask 022)
         home_a = make_user(alumna)
         home_b = make_user(alumno)
         assert oct(home_a.stat().st_mode & 0o777) == "0o700"
@@ -219,8 +229,8 @@ def test_students_are_isolated_and_saved_work_survives(tmp_path):
     finally:
         if hub is not None:
             assert hub.stop() == []
-        if full_dir is not None:
-            subprocess.run(["umount", str(full_dir)], capture_output=True)
+        for mounted_dir in ([full_dir] if full_dir is not None else []) + mounts:
+            subprocess.run(["umount", str(mounted_dir)], capture_output=True)
         drop_user(alumna)
         drop_user(alumno)
         shutil.rmtree(shared, ignore_errors=True)
