@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 COURSE := $(VENV)/.curso-instalado
 TESTS  := $(VENV)/.pruebas-instaladas
 WEB    := $(VENV)/.web-instalada
+DOCENTE := $(VENV)/.docente-instalado
+HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -34,6 +36,14 @@ $(WEB): $(TESTS) requirements-web.txt
 	$(BIN)/python -m pip install --quiet -r requirements-web.txt
 	@touch $@
 
+$(DOCENTE): $(COURSE) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docente]"
+	@touch $@
+
+# configurable-http-proxy (npm), en .hub/, versión fijada: el proxy de JupyterHub.
+$(HUB_PROXY):
+	npm install --no-audit --no-fund --silent --prefix .hub configurable-http-proxy@5.3.0
+
 install: $(COURSE)
 
 lab: $(COURSE)
@@ -41,7 +51,7 @@ lab: $(COURSE)
 
 # Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
 # el sitio web con esas copias (sin ejecutar otra vez); las versiones mínimas de pyproject.toml.
-test: $(TESTS) $(WEB)
+test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py
@@ -81,3 +91,21 @@ benchmarks: $(COURSE)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
+.PHONY: aula tareas hub benchmark-clase
+aula: $(COURSE)
+	$(BIN)/python -m course_lib.classroom.release build/aula --git
+
+tareas: $(DOCENTE)
+	rm -rf build/tareas
+	$(BIN)/python -m course_lib.classroom.assignments build/tareas
+	cd build/tareas && for tarea in source/cap*; do \
+		PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment $$(basename $$tarea) --force || exit 1; done
+	@echo "Tareas para el estudiante en build/tareas/release/ (las fuentes, con soluciones, en build/tareas/source/)."
+
+hub: $(DOCENTE) $(HUB_PROXY) aula
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f jupyterhub_config.py
+
+benchmark-clase: $(DOCENTE) $(HUB_PROXY)
+	$(TEST_ENV) $(BIN)/python benchmarks/clase.py

@@ -1,0 +1,407 @@
+"""Cuántos estudiantes a la vez aguanta una máquina: una clase simulada en un JupyterHub real.
+
+Arranca el JupyterHub del repositorio (``jupyterhub_config.py``) solo en 127.0.0.1, en una carpeta
+temporal, y para N = 1, 2, 4, 8, 16 estudiantes simultáneos hace lo que haría cada uno:
+
+1. entrar y arrancar su servidor (mide el **tiempo hasta tener el servidor listo**);
+2. traer el curso con nbgitpuller (la API ``/git-pull/api`` que usa el enlace de la clase);
+3. abrir un núcleo y ejecutar, celda a celda, un capítulo (mide el **tiempo del cuaderno**);
+4. mover los controles de una demostración a través del núcleo, como quien arrastra un
+   deslizador (mide el **p95 de la actualización**: del envío de la orden a la respuesta);
+5. medir la **memoria por estudiante**: PSS (memoria proporcional, que reparte las bibliotecas
+   compartidas) de su servidor y su núcleo.
+
+Imprime una tabla por N, para (parar los servidores, borrar los usuarios, parar el hub y el
+proxy) y comprueba que no queda ningún proceso suyo. Tiene límites: N ≤ 32 y un tiempo máximo
+por ronda; si se pasa, lo dice y termina.
+
+Uso::
+
+    python benchmarks/clase.py                       # N = 1, 2, 4, 8, 16; capítulo 04
+    python benchmarks/clase.py --alumnos 2 --capitulo 02 --actualizaciones 10   # versión rápida
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_STUDENTS = 32
+
+DEMO_CODE = """
+import numpy as _np
+from course_lib import demos as _demos
+from course_lib.demos.drive import random_value as _random_value
+_demo = _demos.{demo}()
+_rng = _np.random.default_rng(0)
+_names = [n for n, w in _demo.controls.items() if _random_value(w, _rng) is not None]
+"""
+UPDATE_CODE = "_n = _names[_rng.integers(len(_names))]; _demo.controls[_n].value = _random_value(_demo.controls[_n], _rng)"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- Procesos y memoria (Linux, /proc) -------------------------------------------------------------
+
+def children_of(pid):
+    """Todos los descendientes de un proceso (pid), leyendo /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [], [pid]
+    while frontier:
+        current = frontier.pop()
+        kids = [p for p, parent in parents.items() if parent == current]
+        found += kids
+        frontier += kids
+    return found
+
+
+def pss_mib(pid):
+    """Memoria proporcional (PSS) de un proceso en MiB; 0 si ya no existe."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3]
+    except (OSError, ProcessLookupError):
+        return False
+
+
+# --- El hub ---------------------------------------------------------------------------------------
+
+class Hub:
+    """Un JupyterHub del repositorio en una carpeta temporal, solo en 127.0.0.1."""
+
+    def __init__(self, workdir, course_repo, aula, mode="prueba", extra_env=None):
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = secrets.token_hex(16)
+        self.env = {
+            **os.environ,
+            "CURSO_HUB_MODO": mode,
+            "CURSO_HUB_CLAVE": secrets.token_hex(8),
+            "CURSO_HUB_PUERTO": str(self.port),
+            "CURSO_HUB_DIR": str(self.workdir / "hub"),
+            "CURSO_HUB_REPO": str(course_repo),
+            "CURSO_AULA": str(aula),
+            "CURSO_HUB_TOKEN": self.token,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            **(extra_env or {}),
+        }
+        self.process = None
+        self.log = None
+
+    def start(self, timeout=90):
+        self.log = open(self.workdir / "jupyterhub.log", "w")
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(ROOT / "jupyterhub_config.py"),
+             f"--JupyterHub.hub_port={free_port()}", f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}"],
+            cwd=self.workdir, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterHub terminó al arrancar; mira {self.workdir / 'jupyterhub.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    pass
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError("JupyterHub no respondió a tiempo")
+
+    def processes(self):
+        return children_of(self.process.pid) if self.process else []
+
+    def stop(self):
+        """Para el hub (y con él los servidores y el proxy); después, lo que quede, por su pid."""
+        if self.process is None:
+            return []
+        started = self.processes()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(p) for p in started):
+            time.sleep(0.2)
+        for pid in started:
+            if alive(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.log.close()
+        return [p for p in started if alive(p)]
+
+
+class Api:
+    """La API REST del hub y de los servidores, con la ficha del servicio de medida."""
+
+    def __init__(self, hub):
+        self.hub = hub
+        self.client = AsyncHTTPClient(max_clients=64)
+
+    async def request(self, method, path, body=None, timeout=300, raise_error=True, streaming=None):
+        headers = {"Authorization": f"token {self.hub.token}"}
+        request = HTTPRequest(
+            self.hub.url + path, method=method, headers=headers, request_timeout=timeout,
+            body=None if body is None and method not in ("POST", "PUT", "PATCH") else json.dumps(body or {}),
+            streaming_callback=streaming, follow_redirects=False,
+        )
+        response = await self.client.fetch(request, raise_error=raise_error)
+        return response
+
+
+# --- Un estudiante --------------------------------------------------------------------------------
+
+class Kernel:
+    """Un núcleo abierto por WebSocket, como lo abre JupyterLab."""
+
+    def __init__(self, api, user):
+        self.api, self.user, self.session = api, user, uuid.uuid4().hex
+
+    async def open(self):
+        response = await self.api.request("POST", f"/user/{self.user}/api/kernels", {"name": "python3"})
+        self.id = json.loads(response.body)["id"]
+        url = self.api.hub.url.replace("http", "ws") + f"/user/{self.user}/api/kernels/{self.id}/channels"
+        self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.api.hub.token}"}))
+
+    async def execute(self, code, timeout=240):
+        """Ejecuta código y espera su respuesta; devuelve los segundos. Lanza si el código falla."""
+        msg_id = uuid.uuid4().hex
+        message = {
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.user,
+                       "session": self.session, "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True},
+        }
+        start = time.perf_counter()
+        await self.ws.write_message(json.dumps(message))
+        error = None
+        self.output = ""
+        replied = idle = False
+        while not (replied and idle):  # la respuesta (shell) y el «idle» (iopub) pueden llegar en cualquier orden
+            raw = await asyncio.wait_for(self.ws.read_message(), timeout)
+            if raw is None:
+                raise RuntimeError(f"{self.user}: se cerró la conexión con el núcleo")
+            if isinstance(raw, bytes):
+                continue
+            reply = json.loads(raw)
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = reply["msg_type"]
+            if kind == "stream":
+                self.output += reply["content"]["text"]
+            elif kind == "error":
+                error = f"{reply['content']['ename']}: {reply['content']['evalue']}"
+            elif kind == "status" and reply["content"]["execution_state"] == "idle":
+                idle = True
+            elif kind == "execute_reply":
+                replied = True
+                elapsed = time.perf_counter() - start
+                if reply["content"]["status"] != "ok":
+                    raise RuntimeError(f"{self.user}: una celda falló: {error}")
+        return elapsed
+
+    def close(self):
+        self.ws.close()
+
+
+async def student(api, user, args, results):
+    record = {"user": user}
+    start = time.perf_counter()
+    await api.request("POST", f"/hub/api/users/{user}/server")
+    while True:  # el servidor está listo cuando el hub lo dice
+        info = json.loads((await api.request("GET", f"/hub/api/users/{user}")).body)
+        if info.get("servers", {}).get("", {}).get("ready"):
+            break
+        await asyncio.sleep(0.25)
+    record["ready_s"] = time.perf_counter() - start
+    progress(args, f"{user}: servidor listo en {record['ready_s']:.1f} s")
+
+    link = {"repo": args.repo, "branch": "main", "targetpath": "curso"}
+    page = await api.request("GET", f"/user/{user}/git-pull?" + urlencode(link))  # el enlace de la clase
+    if b"git-pull" not in page.body:
+        raise RuntimeError(f"{user}: el enlace de nbgitpuller no abrió su página")
+    pull = await api.request("GET", f"/user/{user}/git-pull/api?" + urlencode(link))  # lo que pide esa página
+    if b'"phase": "finished"' not in pull.body:
+        raise RuntimeError(f"{user}: nbgitpuller no terminó: {pull.body[-300:]!r}")
+    progress(args, f"{user}: curso copiado con nbgitpuller")
+    path = f"curso/notebooks/{args.notebook}"
+    notebook = json.loads((await api.request("GET", f"/user/{user}/api/contents/{quote(path)}")).body)["content"]
+
+    kernel = Kernel(api, user)
+    await kernel.open()
+    try:
+        await kernel.execute(f"import os; os.chdir(os.path.expanduser('~/curso/notebooks'))")
+        start = time.perf_counter()
+        for cell in notebook["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and source.strip():
+                await kernel.execute(source)
+        record["notebook_s"] = time.perf_counter() - start
+        progress(args, f"{user}: cuaderno ejecutado en {record['notebook_s']:.1f} s")
+        await kernel.execute(DEMO_CODE.format(demo=args.demo))
+        record["updates_s"] = [await kernel.execute(UPDATE_CODE) for _ in range(args.updates)]
+        record["kernel"] = kernel.id
+    finally:
+        kernel.close()
+    results.append(record)
+
+
+def progress(args, text):
+    if args.verbose:
+        print(f"  · {text}", file=sys.stderr, flush=True)
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q / 100 * len(values) + 0.5) - 1))]
+
+
+async def one_round(api, hub, n, args):
+    users = [f"estudiante{i:02d}" for i in range(n)]
+    for user in users:
+        await api.request("POST", f"/hub/api/users/{user}")
+    results = []
+    baseline = {p: pss_mib(p) for p in hub.processes()}
+    try:
+        await asyncio.wait_for(asyncio.gather(*(student(api, u, args, results) for u in users)), args.time_limit)
+        memory = sum(pss_mib(p) for p in hub.processes() if p not in baseline) / n
+    finally:
+        for user in users:
+            await api.request("DELETE", f"/hub/api/users/{user}/server", raise_error=False)
+        for _ in range(120):  # esperar a que se paren
+            infos = [json.loads((await api.request("GET", f"/hub/api/users/{u}", raise_error=False)).body or b"{}")
+                     for u in users]
+            if not any(i.get("servers") for i in infos):
+                break
+            await asyncio.sleep(0.5)
+        for user in users:
+            await api.request("DELETE", f"/hub/api/users/{user}", raise_error=False)
+    updates = [u for r in results for u in r["updates_s"]]
+    return {
+        "n": n,
+        "ready_s": statistics.median(r["ready_s"] for r in results),
+        "ready_max_s": max(r["ready_s"] for r in results),
+        "notebook_s": statistics.median(r["notebook_s"] for r in results),
+        "notebook_max_s": max(r["notebook_s"] for r in results),
+        "update_p50_ms": 1000 * statistics.median(updates),
+        "update_p95_ms": 1000 * percentile(updates, 95),
+        "memory_mib": memory,
+    }
+
+
+def fmt(value, digits=1):
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+async def main_async(args):
+    from course_lib.classroom import release
+
+    with tempfile.TemporaryDirectory(prefix="clase-") as workdir:
+        workdir = Path(workdir)
+        aula = workdir / "aula"
+        release.build(aula)
+        release.init_git(aula)
+        args.repo = str(aula)
+        hub = Hub(workdir, aula, aula)
+        rows, leftovers = [], []
+        try:
+            hub.start()
+            api = Api(hub)
+            print(f"Clase simulada: capítulo {args.notebook}, demostración {args.demo}, "
+                  f"{args.updates} movimientos por estudiante; {os.cpu_count()} núcleos.", flush=True)
+            print(f"{'N':>3} | {'servidor listo (s)':>19} | {'cuaderno (s)':>14} | {'demo p50 / p95 (ms)':>20} | "
+                  f"{'memoria/estudiante (MiB)':>24}", flush=True)
+            for n in args.students:
+                try:
+                    row = await one_round(api, hub, n, args)
+                except asyncio.TimeoutError:
+                    print(f"{n:>3} | la ronda pasó de {args.time_limit} s: la máquina no da para más; paro aquí.")
+                    print("Últimas líneas del registro del hub:\n" + "".join(
+                        (workdir / "jupyterhub.log").read_text().splitlines(True)[-15:]))
+                    break
+                rows.append(row)
+                print(f"{n:>3} | {fmt(row['ready_s']):>8} (máx {fmt(row['ready_max_s']):>5}) | "
+                      f"{fmt(row['notebook_s']):>5} (máx {fmt(row['notebook_max_s']):>5}) | "
+                      f"{fmt(row['update_p50_ms'], 0):>8} / {fmt(row['update_p95_ms'], 0):>6} | "
+                      f"{fmt(row['memory_mib'], 0):>24}", flush=True)
+        finally:
+            leftovers = hub.stop()
+        print(f"Procesos que quedan vivos: {len(leftovers)}.")
+        if args.json:
+            Path(args.json).write_text(json.dumps({"rows": rows, "leftovers": leftovers}, indent=1))
+        return 1 if leftovers else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Mide una clase simulada en JupyterHub.")
+    parser.add_argument("--alumnos", dest="students", type=int, nargs="+", default=[1, 2, 4, 8, 16])
+    parser.add_argument("--capitulo", default="04", help="capítulo cuyo cuaderno ejecuta cada estudiante")
+    parser.add_argument("--demo", default=None, help="demostración que mueven (por defecto, la del capítulo)")
+    parser.add_argument("--actualizaciones", dest="updates", type=int, default=30)
+    parser.add_argument("--limite", dest="time_limit", type=float, default=600, help="segundos por ronda")
+    parser.add_argument("--detalle", dest="verbose", action="store_true", help="contar cada paso")
+    parser.add_argument("--json", help="guardar también las cifras en este fichero")
+    args = parser.parse_args(argv)
+    if max(args.students) > MAX_STUDENTS:
+        parser.error(f"como mucho {MAX_STUDENTS} estudiantes simulados")
+    found = sorted((ROOT / "notebooks").glob(f"{args.capitulo}_*.ipynb"))
+    if not found:
+        parser.error(f"no hay cuaderno del capítulo {args.capitulo}")
+    args.notebook = found[0].name
+    if args.demo is None:
+        args.demo = DEFAULT_DEMOS.get(args.capitulo, "gradient_descent")
+    return asyncio.run(main_async(args))
+
+
+DEFAULT_DEMOS = {"01": "neuron", "02": "activations", "03": "losses", "04": "gradient_descent",
+                 "06": "optimizers", "09": "convolution", "10": "pooling", "11": "capacity",
+                 "12": "regularization", "08": "playground"}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Tareas de nbgrader generadas desde los ejercicios (``make tareas``).
+
+Para cada capítulo con ejercicios se escribe un cuaderno fuente de nbgrader,
+``<curso>/source/capNN/capNN.ipynb``, con la celda de preparación del capítulo (sus ``import``) y
+su sección de ejercicios:
+
+- cada celda de respuesta es una **celda de solución**: el código del estudiante tal como está en
+  el cuaderno y, entre ``### BEGIN SOLUTION`` y ``### END SOLUTION``, la solución de referencia
+  copiada de ``course_lib/exercises/capNN.py`` (la única fuente de verdad);
+- cada celda ``check(...)`` es una **celda de prueba calificada** (1 punto) que llama a
+  ``course_lib.checks.check`` y falla si la respuesta no es correcta, con el mismo diagnóstico en
+  español que el cuaderno.
+
+``nbgrader generate_assignment capNN`` quita las soluciones y deja la versión del estudiante.
+"""
+
+import argparse
+import ast
+import copy
+import inspect
+import json
+import re
+import textwrap
+import types
+from pathlib import Path
+
+import numpy as np
+
+from .. import checks
+from .release import ROOT, chapters
+
+CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
+STUB = "# Escribe aquí tu solución"
+POINTS = 1
+
+NBGRADER_CONFIG = '''"""Configuración de nbgrader para las tareas del curso (generada por make tareas)."""
+
+c = get_config()  # noqa: F821  (nbgrader define get_config al leer este fichero)
+
+c.CourseDirectory.course_id = "fundamentos-aprendizaje-profundo"
+# Lo que ve el estudiante en lugar de la solución (nbgrader lo sangra como el marcador).
+c.ClearSolutions.code_stub = {{"python": "{stub}"}}
+c.ClearSolutions.text_stub = "Escribe aquí tu respuesta."
+# Cada celda se ejecuta con un límite de tiempo: un bucle infinito no bloquea la calificación.
+c.ExecutePreprocessor.timeout = 120
+c.Execute.timeout = 120
+'''
+
+INTRO = """# Tarea {chapter} · {title}
+
+Esta tarea reúne los ejercicios del cuaderno `{notebook}`. Escribe tu respuesta en cada celda que
+lo indica y ejecuta la celda de comprobación que la sigue: te dice en español si es correcta y, si
+no, qué falla. Cada comprobación vale {points} punto. Las celdas de comprobación están bloqueadas:
+al calificar se ejecutan tal como están aquí.
+
+Guarda a menudo (Ctrl+S). Si el núcleo se reinicia, vuelve a ejecutar la primera celda de código.
+"""
+
+
+def _nbgrader(grade_id, *, solution=False, grade=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def _cell(cell_type, source, nbgrader=None):
+    cell = {"cell_type": cell_type, "metadata": {}, "source": source}
+    if cell_type == "code":
+        cell.update(execution_count=None, outputs=[])
+    if nbgrader:
+        cell["metadata"]["nbgrader"] = nbgrader
+    return cell
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _literal(value):
+    """Código Python que vale ``value`` (para las soluciones que son un valor)."""
+    if isinstance(value, np.ndarray):
+        return f"np.array({value.tolist()!r})"
+    if isinstance(value, np.generic):
+        return repr(value.item())
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        items = ", ".join(_literal(v) for v in value)
+        return f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
+    return repr(value)
+
+
+def _global_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def reference_source(function, seen=None):
+    """El código de una solución y de lo que usa de su módulo (funciones auxiliares, constantes, import)."""
+    seen = set() if seen is None else seen
+    seen.add(function.__name__)
+    pieces = []
+    for name in sorted(_global_names(function.__code__)):
+        if name in seen or name not in function.__globals__:
+            continue
+        value = function.__globals__[name]
+        seen.add(name)
+        if isinstance(value, types.ModuleType):
+            alias = "" if value.__name__ == name else f" as {name}"
+            pieces.append(f"import {value.__name__}{alias}")
+        elif isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
+            pieces.append(reference_source(value, seen))
+        elif isinstance(value, (int, float, str, tuple, list, dict, np.ndarray, np.generic)):
+            pieces.append(f"{name} = {_literal(value)}")
+    pieces.append(textwrap.dedent(inspect.getsource(function)).rstrip())
+    return "\n".join(pieces)
+
+
+def solution_cell(source, name, solution):
+    """La celda de respuesta con la solución de referencia entre los marcadores de nbgrader."""
+    lines = [line for line in source.splitlines() if line.strip() != STUB]
+    tree = ast.parse("\n".join(lines))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            body = node.body
+            first = body[1] if len(body) > 1 and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) else body[0]
+            indent = " " * first.col_offset
+            params = [a.arg for a in node.args.posonlyargs + node.args.args]
+            params += [f"*{node.args.vararg.arg}"] if node.args.vararg else []
+            params += [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
+            params += [f"**{node.args.kwarg.arg}"] if node.args.kwarg else []
+            call = f"return {solution.__name__}({', '.join(params)})"
+            region = ["### BEGIN SOLUTION", *reference_source(solution).splitlines(), call, "### END SOLUTION"]
+            at = first.lineno - 1
+            break
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            indent = ""
+            region = ["### BEGIN SOLUTION", f"{name} = {_literal(solution)}", "### END SOLUTION"]
+            at = node.end_lineno
+            break
+    else:
+        raise ValueError(f"no encuentro la definición de {name!r} en la celda de respuesta:\n{source}")
+    region = [indent + line if line else line for line in region]
+    return "\n".join(lines[:at] + region + lines[at:])
+
+
+def test_cell(exercise_id, name):
+    return (
+        "from course_lib.checks import check\n\n"
+        f'resultado = check("{exercise_id}", {name})\n'
+        "display(resultado)\n"
+        f'assert resultado.passed, f"Ejercicio {exercise_id} — {{resultado.status}}: {{resultado.message}}"'
+    )
+
+
+def source_notebook(notebook_path):
+    """El cuaderno fuente de nbgrader del capítulo (como diccionario nbformat)."""
+    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    chapter = Path(notebook_path).name[:2]
+    title = _source(cells[0]).splitlines()[0].lstrip("# ").split("·", 1)[-1].strip()
+    check_at = {i: CHECK_CALL.search(_source(c)) for i, c in enumerate(cells) if c["cell_type"] == "code"}
+    check_at = {i: m for i, m in check_at.items() if m}
+    headings = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "## Ejercicios" in _source(c)]
+    last = max(check_at)
+    start = headings[-1] if headings and headings[-1] < last else min(check_at) - 2
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    out = [
+        _cell("markdown", INTRO.format(chapter=chapter, title=title, notebook=Path(notebook_path).name, points=POINTS)),
+        _cell("code", _source(setup), _nbgrader("preparacion", locked=True)),
+    ]
+    answers = {i - 1 for i in check_at if i - 1 >= start}
+    for i in range(start, last + 1):
+        cell = cells[i]
+        text = _source(cell)
+        if i in check_at:
+            exercise_id, name = check_at[i].groups()
+            gid = exercise_id.replace(".", "_")
+            out.append(_cell("code", test_cell(exercise_id, name),
+                             _nbgrader(f"comprobacion_{gid}", grade=True, locked=True, points=POINTS)))
+        elif i in answers:
+            exercise_id, name = check_at[i + 1].groups()
+            solution = checks.get_exercise(exercise_id).solution
+            out.append(_cell("code", solution_cell(text, name, solution),
+                             _nbgrader(f"respuesta_{exercise_id.replace('.', '_')}", solution=True)))
+        elif cell["cell_type"] == "markdown":
+            out.append(_cell("markdown", text))
+        else:
+            out.append(_cell("code", text, _nbgrader(f"celda_{i}", locked=True)))
+    result = copy.deepcopy({k: v for k, v in notebook.items() if k != "cells"})
+    result["cells"] = out
+    return result
+
+
+def chapter_notebook(chapter):
+    found = sorted((ROOT / "notebooks").glob(f"{chapter}_*.ipynb"))
+    if not found:
+        raise FileNotFoundError(f"no hay cuaderno para el capítulo {chapter}")
+    return found[0]
+
+
+def build(course_dir, selected=None):
+    """Escribe ``nbgrader_config.py`` y ``source/capNN/capNN.ipynb`` en ``course_dir``."""
+    course_dir = Path(course_dir)
+    course_dir.mkdir(parents=True, exist_ok=True)
+    (course_dir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(stub=STUB), encoding="utf-8")
+    written = []
+    for chapter in selected or chapters():
+        target = course_dir / "source" / f"cap{chapter}" / f"cap{chapter}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = source_notebook(chapter_notebook(chapter))
+        target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(f"cap{chapter}")
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Construye las tareas de nbgrader de cada capítulo.")
+    parser.add_argument("course_dir", nargs="?", default=str(ROOT / "build" / "tareas"))
+    parser.add_argument("--chapters", nargs="*", help="capítulos (por defecto, todos los que tienen ejercicios)")
+    args = parser.parse_args(argv)
+    for name in build(args.course_dir, args.chapters):
+        print(f"{args.course_dir}/source/{name}/{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Edición de aula: las comprobaciones se repiten con datos y ninguna solución llega al estudiante."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from course_lib import checks
+from course_lib.checks import CORRECT, INCORRECT, PENDING
+from course_lib.classroom import release
+from course_lib.classroom.record import record_exercise
+from course_lib.classroom.replay import WITHHELD, exercise_from_data
+from course_lib.exercises import all_exercises
+
+EXERCISES = all_exercises()
+
+
+def replayed(exercise):
+    """El ejercicio tal como lo ve la edición de aula (grabado, pasado por JSON y repetido)."""
+    return exercise_from_data(json.loads(json.dumps(record_exercise(exercise))))
+
+
+def check_with(exercise, answer, monkeypatch):
+    monkeypatch.setattr(checks, "get_exercise", lambda _id: exercise)
+    return checks.check(exercise.id, answer)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda ex: ex.id)
+def test_replayed_check_agrees_with_the_original(exercise, monkeypatch):
+    copy = replayed(exercise)
+    if copy.verify.data["mode"] != "replay":
+        pytest.skip(copy.verify.data["reason"])
+    assert check_with(copy, exercise.solution, monkeypatch).status == CORRECT
+    assert check_with(copy, None, monkeypatch).status == PENDING
+    for wrong, fragment in exercise.mistakes:
+        feedback = check_with(copy, wrong, monkeypatch)
+        assert feedback.status == INCORRECT, (exercise.id, fragment, feedback)
+        assert fragment in feedback.message, (exercise.id, fragment, feedback.message)
+
+
+def test_only_object_valued_exercises_cannot_be_replayed():
+    opaque = {ex.id: replayed(ex).verify.data for ex in EXERCISES if replayed(ex).verify.data["mode"] != "replay"}
+    for data in opaque.values():
+        assert "no se puede guardar como datos" in data["reason"]
+    assert len(opaque) <= len(EXERCISES) // 5, opaque
+
+
+def test_unseen_wrong_answers_get_generic_diagnoses(monkeypatch):
+    step, stopping, scenarios = (replayed(checks.get_exercise(i)) for i in ("04.1", "12.4", "00.3"))
+    feedback = check_with(step, lambda theta, grad, eta: 2 * (theta - eta * grad), monkeypatch)
+    assert feedback.status == INCORRECT and "factor constante 2" in feedback.message
+    feedback = check_with(step, lambda theta, grad, eta: (theta - eta * grad).T[None], monkeypatch)
+    assert feedback.status == INCORRECT and "forma" in feedback.message
+    feedback = check_with(stopping, lambda losses, patience: (0, 0), monkeypatch)
+    assert feedback.status == INCORRECT and "prueba 1 de 4" in feedback.message
+    assert check_with(scenarios, {"a": "supervisado", "b": None, "c": None, "d": None}, monkeypatch).status == PENDING
+
+
+def test_state_shared_between_calls_is_replayed(monkeypatch):
+    """Adam guarda m, v y t en un diccionario que la comprobación pasa una y otra vez."""
+    adam = replayed(checks.get_exercise("06.3"))
+    calls = adam.verify.data["calls"]
+    assert any(call["aliases"] for call in calls)
+
+
+@pytest.fixture(scope="module")
+def classroom_release(tmp_path_factory):
+    root = tmp_path_factory.mktemp("aula") / "aula"
+    release.build(root)
+    installed = tmp_path_factory.mktemp("instalada")
+    source = tmp_path_factory.mktemp("copia") / "aula"  # pip construye dentro del árbol: mejor en una copia
+    shutil.copytree(root, source)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(installed),
+                    str(source)], check=True, capture_output=True)
+    return root, installed
+
+
+def test_no_solution_reaches_the_release(classroom_release):
+    root, installed = classroom_release
+    bodies = release.solution_bodies()
+    assert len(bodies) >= 25
+    allowed = set(release.content_leaks(root))
+    assert sorted(set(release.find_leaks(root, bodies)) - allowed) == []
+    # Lo instalado: ni los ejercicios ni los datos contienen el cuerpo de una solución.
+    package = installed / "course_lib"
+    assert (package / "classroom" / "data" / "cap04.json").exists()
+    assert release.find_leaks(package / "exercises", bodies) == []
+    assert release.find_leaks(package / "classroom", bodies) == []
+    installed_leaks = {(ex, os.path.relpath(path, installed)) for ex, path in release.find_leaks(package, bodies)}
+    assert installed_leaks <= {(ex, os.path.relpath(path, root)) for ex, path in allowed}
+
+
+def test_installed_classroom_edition_checks_without_solutions(classroom_release):
+    _, installed = classroom_release
+    script = textwrap.dedent(f"""
+        import inspect
+        import numpy as np
+        from course_lib import checks
+        assert checks.__file__.startswith(r"{installed}")
+        print(checks.show_solution("04.1"))
+        solution = checks.get_exercise("04.2").solution
+        print(callable(solution))
+        print(checks.check("04.1", lambda theta, grad, eta: theta - eta * grad).status)
+        print(checks.check("04.1", lambda theta, grad, eta: theta + eta * grad).message)
+        print(checks.check("04.2", None).status)
+        print(checks.check("02.2", "b").status)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=installed, capture_output=True, text=True,
+                         check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == WITHHELD
+    assert lines[1] == "False"
+    assert lines[2:] == [CORRECT, lines[3], PENDING, CORRECT]
+    assert "sumaste el gradiente" in lines[3]
+
+
+@pytest.mark.parametrize("chapter", release.chapters())
+def test_every_assignment_source_passes_its_own_tests(chapter, monkeypatch):
+    """Cada tarea de nbgrader: sus celdas de solución (la referencia entre marcadores) superan sus pruebas."""
+    from course_lib.classroom import assignments
+
+    notebook = assignments.source_notebook(assignments.chapter_notebook(chapter))
+    graded = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    solutions = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    assert len(graded) == len(solutions) >= 1
+    assert all("### BEGIN SOLUTION" in "".join(c["source"]) for c in solutions)
+    namespace = {"display": lambda *args: None}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            exec(compile("".join(cell["source"]), f"tarea{chapter}", "exec"), namespace)  # falla si una prueba falla
