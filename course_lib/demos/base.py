@@ -24,9 +24,11 @@ Los números que lee el estudiante van con coma decimal y signo menos tipográfi
 ``number()`` para los textos y ``decimal_comma_ticks()`` para las marcas de los ejes.
 """
 
+import contextlib
 import html
 import io
 import time
+import warnings
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -168,7 +170,7 @@ class Demo:
         start = time.perf_counter()
         problem = ""
         try:
-            with mpl.rc_context(PROJECTOR_STYLE):
+            with mpl.rc_context(PROJECTOR_STYLE), self._no_warnings_to_students():
                 self.update()
         except DemoMessage as exc:
             problem = str(exc)
@@ -195,6 +197,15 @@ class Demo:
             f"{html.escape(caption)}</div>"
         )
         self.last_update_seconds = time.perf_counter() - start
+
+    @contextlib.contextmanager
+    def _no_warnings_to_students(self):
+        """Ningún aviso (de NumPy, de matplotlib…) llega al estudiante: se guarda en ``failures``,
+        donde las pruebas lo ven y fallan."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        self.failures.extend(item.category(str(item.message)) for item in caught)
 
     def draw(self):
         """Dibuja con Agg: el fondo solo si hace falta y, encima, los artistas animados."""
