@@ -6,13 +6,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(VENV)/.curso-instalado
 TESTS  := $(VENV)/.pruebas-instaladas
+CLASE  := $(VENV)/.clase-instalada
+# JupyterLab del curso en español (ajustes propios, sin tocar los globales del usuario): jupyter/README.md
+LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/jupyter/ajustes
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Dos procesos de prueba en dos núcleos: cada uno con un solo hilo de BLAS, sin competir.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab test install unit notebooks browser benchmarks clean
+.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +26,27 @@ $(COURSE): $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(TESTS): $(COURSE) requirements-test.txt
+# Para dar clase: Voilà (sala de demostraciones), RISE (diapositivas) y el paquete de idioma español.
+$(CLASE): $(COURSE) requirements-clase.txt
+	$(BIN)/python -m pip install --quiet -r requirements-clase.txt
+	@touch $@
+
+$(TESTS): $(CLASE) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
 install: $(COURSE)
 
-lab: $(COURSE)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_introduccion.ipynb
+lab: $(CLASE)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
+
+# La sala de demostraciones para el proyector: una página de Voilà sin código, por capítulos.
+clase: $(CLASE)
+	$(BIN)/voila --theme=light --VoilaConfiguration.show_tracebacks=False clase/sala_de_demostraciones.ipynb
+
+# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura.
+diapositivas: $(COURSE)
+	$(BIN)/python scripts/diapositivas.py notebooks/[0-9][0-9]_*.ipynb
 
 test: $(TESTS)
 	@bash scripts/install_browser.sh
