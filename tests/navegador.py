@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -57,7 +58,7 @@ def write_all_demos_notebook(folder, names):
 @contextmanager
 def server(command, ready_url, workdir, env=None, timeout=90):
     """Arranca ``command``, espera a que ``ready_url`` responda y lo detiene al salir."""
-    log_path = Path(workdir) / f"servidor-{int(time.time() * 1000)}.log"
+    log_path = Path(tempfile.mkdtemp(prefix="curso-servidor-")) / "servidor.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
                                    env=dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", **(env or {})))

@@ -131,7 +131,8 @@ class LossesDemo(Demo):
             return
         owner = change["owner"]
         if owner is self.controls["notes_example"] and change["new"]:
-            self._apply_notes_example()
+            self._apply_notes_example()  # ya actualiza la figura: una sola vez por clic
+            return
         elif owner in (self.controls["probability"], self.controls["split"]) and self.controls["notes_example"].value:
             if not self._is_notes_example():
                 self._set_silently(notes_example=False)
