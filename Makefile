@@ -6,9 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(VENV)/.curso-instalado
 TESTS  := $(VENV)/.pruebas-instaladas
+CLASE  := $(VENV)/.clase-instalada
 WEB    := $(VENV)/.web-instalada
 DOCENTE := $(VENV)/.docente-instalado
 HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
+# JupyterLab del curso en español (ajustes propios, sin tocar los globales del usuario): jupyter/README.md
+LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/jupyter/ajustes
 # JupyterLab se niega a arrancar como root sin --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -17,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean web imagenes colab compat
+.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +31,12 @@ $(COURSE): $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(TESTS): $(COURSE) requirements-test.txt
+# Para dar clase: Voilà (sala de demostraciones), RISE (diapositivas) y el paquete de idioma español.
+$(CLASE): $(COURSE) requirements-clase.txt
+	$(BIN)/python -m pip install --quiet -r requirements-clase.txt
+	@touch $@
+
+$(TESTS): $(CLASE) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
@@ -46,8 +54,16 @@ $(HUB_PROXY):
 
 install: $(COURSE)
 
-lab: $(COURSE)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_introduccion.ipynb
+lab: $(CLASE)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
+
+# La sala de demostraciones para el proyector: una página de Voilà sin código, por capítulos.
+clase: $(CLASE)
+	$(BIN)/voila --theme=light --VoilaConfiguration.show_tracebacks=False clase/sala_de_demostraciones.ipynb
+
+# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura.
+diapositivas: $(COURSE)
+	$(BIN)/python scripts/diapositivas.py notebooks/[0-9][0-9]_*.ipynb
 
 # Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
 # el sitio web con esas copias (sin ejecutar otra vez); las versiones mínimas de pyproject.toml.
@@ -58,7 +74,7 @@ test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
 
-unit: $(TESTS)
+unit: $(TESTS) $(DOCENTE) $(HUB_PROXY)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py
 
 notebooks: $(TESTS)

@@ -1,5 +1,8 @@
 """Utilidades comunes de las pruebas."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from course_lib.nn import config
@@ -14,3 +17,7 @@ def float64():
     config.set_seed(2024)
     yield
     config.set_floatx(previous)
+
+
+# tests/navegador.py (servidores y Chromium) se importa como «navegador» en las pruebas en navegador.
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,4 +1,4 @@
-"""Las diez demostraciones: se crean, responden a cualquier combinación de controles sin lanzar
+"""Todas las demostraciones: se crean, responden a cualquier combinación de controles sin lanzar
 excepciones y la figura cambia al mover los controles (sin navegador)."""
 
 import ipywidgets as widgets
@@ -7,6 +7,9 @@ from matplotlib.figure import Figure
 
 from course_lib import demos
 from course_lib.demos.drive import random_changes
+
+# Ningún aviso (de NumPy, de matplotlib…) puede llegar a un estudiante: aquí cualquier aviso falla.
+pytestmark = pytest.mark.filterwarnings("error")
 
 
 @pytest.fixture(params=demos.DEMO_NAMES)

@@ -17,14 +17,16 @@ from .optimizers import optimizers
 from .playground import playground
 from .pooling import pooling
 from .regularization import regularization
+from .scaling import scaling
 
-# Los nombres públicos del paquete: las diez funciones que crean las demostraciones.
+# Los nombres públicos del paquete: las funciones que crean las demostraciones.
 DEMO_NAMES = [
     "neuron",
     "activations",
     "losses",
     "gradient_descent",
     "optimizers",
+    "scaling",
     "convolution",
     "pooling",
     "capacity",

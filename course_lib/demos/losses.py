@@ -77,7 +77,8 @@ def gradient_curves(p, split=0.5, wrt="prediction"):
         return {"mse": 2 * (p - 1) / 3, "categorical": -1 / p, "binary": -1 / p}
     y_pred = np.stack([prediction_vector(value, split) for value in np.atleast_1d(p)])
     softmax = engine_activations.get("softmax")
-    z = np.log(y_pred)  # unos logits cuyo softmax es ŷ (softmax no cambia al sumar una constante)
+    with np.errstate(divide="ignore"):  # r = 0 o r = 1 dejan una ŷₖ = 0: su logit es −∞ (e^−∞ = 0)
+        z = np.log(y_pred)  # unos logits cuyo softmax es ŷ (softmax no cambia al sumar una constante)
     mse_logits = softmax.backward(2 * (y_pred - Y_TRUE) / 3, z, y_pred)[:, 0]
     return {"mse": mse_logits.reshape(p.shape), "categorical": p - 1, "binary": p - 1}
 
@@ -130,7 +131,8 @@ class LossesDemo(Demo):
             return
         owner = change["owner"]
         if owner is self.controls["notes_example"] and change["new"]:
-            self._apply_notes_example()
+            self._apply_notes_example()  # ya actualiza la figura: una sola vez por clic
+            return
         elif owner in (self.controls["probability"], self.controls["split"]) and self.controls["notes_example"].value:
             if not self._is_notes_example():
                 self._set_silently(notes_example=False)

@@ -4,7 +4,9 @@ Se elige un conjunto de datos en 2-D, las características de entrada (X1, X2, X
 sin X1, sin X2), la arquitectura (0 a 6 capas ocultas de 1 a 8 neuronas), la activación, la tasa
 de aprendizaje η, la regularización y el tamaño del lote, y se entrena con el motor del curso:
 ``Sequential``, ``Dense``, la pérdida y el optimizador ``SGD``, paso a paso. El mapa de calor
-muestra la salida de la red sobre todo el plano, como en Playground.
+muestra la salida de la red sobre todo el plano, como en Playground, y a su izquierda la red
+dibujada (``network_view``): cada neurona como un mapa pequeño de su salida sobre el plano y cada
+peso como una línea (grosor |w|, color el signo). «Mapa grande» amplía una neurona oculta.
 
 Como en Playground: cambiar la tasa de aprendizaje conserva la red; cualquier otro cambio la
 reinicia con pesos aleatorios nuevos (salvo «mostrar datos de prueba» y «discretizar salida», que
@@ -35,6 +37,7 @@ from ..data import make_classification_2d, make_regression_2d
 from ..nn import initializers
 from ..nn.validation import unknown_name_error
 from .base import Demo, DemoMessage, slider_style
+from .network_view import MAP_SIDE, NetworkView, scaled_maps
 from .rastertext import RasterText
 
 # Listas de valores de TensorFlow Playground
@@ -179,6 +182,33 @@ class PlaygroundTrainer:
                 return 1.0 / (1.0 + np.exp(-z))
         return z
 
+    def layer_outputs(self, x):
+        """Salida de cada capa (tras su activación) en los puntos x (n, 2); la última es la de la red."""
+        a = feature_matrix(x, self.features)
+        outputs = []
+        with np.errstate(all="ignore"):
+            for layer in self.model.layers:
+                a = layer.forward(a, training=False)
+                outputs.append(np.asarray(a, dtype=float))
+        return outputs
+
+    def neuron_maps(self, x, side):
+        """Mapas en [−1, 1] de cada neurona sobre la rejilla x (side², 2): entradas, capas ocultas y
+        salida (ŷ en clasificación). Las activaciones acotadas conservan su escala; las demás, cada
+        neurona la suya (``network_view.scaled_maps``)."""
+        bounds = {"tanh": (-1, 1), "sigmoid": (0, 1)}
+        columns = [scaled_maps(feature_matrix(x, self.features), (-1, 1))]
+        outputs = self.layer_outputs(x)
+        for a in outputs[:-1]:
+            columns.append(scaled_maps(a, bounds.get(ACTIVATIONS[self.activation])))
+        z = outputs[-1]
+        if self.problem == "clasificación":
+            with np.errstate(all="ignore"):
+                columns.append(scaled_maps(1 / (1 + np.exp(-z)), (0, 1)))
+        else:
+            columns.append(scaled_maps(z, (-1, 1)))
+        return [column.T.reshape(-1, side, side) for column in columns]
+
     def losses(self):
         """(J de entrenamiento, J de prueba), sin la penalización de la regularización."""
         with np.errstate(all="ignore"):
@@ -265,7 +295,8 @@ PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("playground", ["#f59322", "#
 BACKGROUND_CMAP = LinearSegmentedColormap.from_list("playground_light", ["#f8c489", "#f3f4f4", "#83b8dd"])
 GRID_SIDE = 60
 LOSS_TOP = 1.18  # alto del eje de la pérdida normalizada (1 = pérdida máxima de la historia)
-DISPLAY_ONLY = ("show_test", "discretize")
+DISPLAY_ONLY = ("show_test", "discretize", "neuron")
+OUTPUT_CHOICE = ("la salida de la red", "salida")
 FEATURE_CONTROLS = {"x1": "X1", "x2": "X2", "x1_sq": "X1²", "x2_sq": "X2²", "x1x2": "X1·X2",
                     "sin_x1": "sin X1", "sin_x2": "sin X2"}
 
@@ -278,6 +309,7 @@ class PlaygroundDemo(Demo):
     """Controles de Playground, mapa de calor de la salida y curva de pérdida."""
 
     title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
+    figsize = (13, 4.8)
 
     def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
                  features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,
@@ -315,6 +347,8 @@ class PlaygroundDemo(Demo):
                                           style=style, layout=narrow),
             "discretize": widgets.Checkbox(value=discretize, description="discretizar salida", indent=False,
                                            style=style, layout=narrow),
+            "neuron": widgets.Dropdown(options=[OUTPUT_CHOICE], value="salida", description="Mapa grande:",
+                                       style=style),
             "play": widgets.Play(value=0, min=0, max=1_000_000, step=1, interval=100,
                                  description="Entrenar", layout=narrow),
         })
@@ -340,7 +374,7 @@ class PlaygroundDemo(Demo):
             [widgets.HTML("<b>Entradas:</b>&nbsp;")] + [c[name] for name in FEATURE_CONTROLS],
             [c["hidden_layers"], c["neurons"], c["activation"]],
             [c["learning_rate"], c["regularization"], c["regularization_rate"]],
-            [c["show_test"], c["discretize"]],
+            [c["show_test"], c["discretize"], c["neuron"]],
         ]
 
     # --- eventos ---------------------------------------------------------------------------------
@@ -373,7 +407,9 @@ class PlaygroundDemo(Demo):
 
     # --- figura ----------------------------------------------------------------------------------
     def setup(self, figure):
-        self.ax_map, self.ax_loss = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+        self.ax_net, self.ax_map, self.ax_loss = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1.1]})
+        self.ax_net.set_title("Red: cada neurona sobre el plano", fontsize=13)
+        self.network = NetworkView(self.ax_net)
         ax = self.ax_map
         self.heat = ax.imshow(np.zeros((GRID_SIDE, GRID_SIDE)), extent=(-6, 6, -6, 6), origin="lower",
                               cmap=BACKGROUND_CMAP, vmin=0, vmax=1, interpolation="bilinear")
@@ -391,6 +427,9 @@ class PlaygroundDemo(Demo):
         grid = np.linspace(-6, 6, GRID_SIDE)
         g1, g2 = np.meshgrid(grid, grid)
         self.grid_points = np.column_stack([g1.ravel(), g2.ravel()])
+        small = np.linspace(-6, 6, MAP_SIDE)
+        s1, s2 = np.meshgrid(small, small)
+        self.small_grid = np.column_stack([s1.ravel(), s2.ravel()])
 
         ax = self.ax_loss
         self.train_curve, = ax.plot([], [], color="#333333", label="entrenamiento")
@@ -405,12 +444,12 @@ class PlaygroundDemo(Demo):
         self.loss_top = RasterText(ax, [0.01, 1.0 / LOSS_TOP, 0.4, 0.07], fontsize=12, ha="left", color="#555555")
         ax.legend(loc="upper right", ncol=2, fontsize=11, borderaxespad=0.2, handlelength=1.5)
         ax.set_title(" ")
-        self.loss_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
+        self.loss_title = RasterText(ax, [-0.25, 1.01, 1.3, 0.1], fontsize=13)
         self._loss_kind = None
         ax.text(0.0, -0.02, "0", transform=ax.transAxes, ha="left", va="top", fontsize=12)
         self.epoch_span = RasterText(ax, [0.7, -0.075, 0.3, 0.06], fontsize=12, ha="right")
-        self.info = RasterText(ax, [0.02, 0.03, 0.42, 0.14], fontsize=13, ha="left", background=(1, 1, 1, 0.85))
-        self.animate(self.heat, self.train_points, self.test_points, self.train_curve, self.test_curve,
+        self.info = RasterText(ax, [0.02, 0.03, 0.6, 0.14], fontsize=13, ha="left", background=(1, 1, 1, 0.85))
+        self.animate(*self.network.artists, self.heat, self.train_points, self.test_points, self.train_curve, self.test_curve,
                      *(text.artist for text in (self.heat_title, self.info, self.loss_title, self.epoch_span,
                                                 self.loss_top)))
 
@@ -430,6 +469,21 @@ class PlaygroundDemo(Demo):
             batch_size=v["batch_size"], features=features, hidden=(v["neurons"],) * v["hidden_layers"],
             activation=v["activation"], learning_rate=v["learning_rate"], regularization=v["regularization"],
             regularization_rate=v["regularization_rate"], seed=self._seed)
+        self._neuron_choices()
+
+    def _neuron_choices(self):
+        """Las neuronas ocultas de la red actual como opciones de «Mapa grande» (sin reiniciar nada)."""
+        options = [OUTPUT_CHOICE] + [(f"capa {layer + 1}, neurona {unit + 1}", f"{layer}:{unit}")
+                                     for layer, units in enumerate(self.trainer.hidden) for unit in range(units)]
+        control = self.controls["neuron"]
+        if list(control.options) != options:
+            previous = control.value
+            self._applying = True
+            try:
+                control.options = options
+                control.value = previous if previous in dict(options).values() else "salida"
+            finally:
+                self._applying = False
 
     def update(self):
         changed, self._changed = self._changed, None
@@ -463,10 +517,21 @@ class PlaygroundDemo(Demo):
         trainer = self.trainer
         classification = trainer.problem == "clasificación"
         discretize = self.controls["discretize"].value
-        # Mapa de calor de ŷ sobre el plano
+        # La red: un mapa pequeño por neurona y una línea por peso
+        selected = self.controls["neuron"].value
+        chosen = None if selected == "salida" else tuple(int(k) for k in selected.split(":"))
+        self.network.show(trainer.neuron_maps(self.small_grid, MAP_SIDE),
+                          [layer.params["W"] for layer in trainer.model.layers],
+                          selected=(chosen[0] + 1, chosen[1]) if chosen else (len(trainer.hidden) + 1, 0))
+        # Mapa de calor grande: ŷ sobre el plano, o la neurona elegida (ampliada, con su escala)
         output = trainer.predict(self.grid_points).reshape(GRID_SIDE, GRID_SIDE)
         output = np.nan_to_num(output, nan=0.5 if classification else 0.0)
         low, high = (0.0, 1.0) if classification else (-1.0, 1.0)
+        if chosen:
+            bounds = {"tanh": (-1, 1), "sigmoid": (0, 1)}.get(ACTIVATIONS[trainer.activation])
+            activation = trainer.layer_outputs(self.grid_points)[chosen[0]][:, chosen[1]]
+            output = scaled_maps(activation[:, None], bounds)[:, 0].reshape(GRID_SIDE, GRID_SIDE)
+            low, high = -1.0, 1.0
         if discretize:
             threshold = 0.5 if classification else 0.0
             output = np.where(output > threshold, high, low)
@@ -497,7 +562,8 @@ class PlaygroundDemo(Demo):
         self.loss_top.set_text(f"máx. {_fmt(y_scale)}")
         self.loss_title.set_text(f"Red {trainer.architecture()}: {trainer.count_params()} parámetros")
         loss_train, loss_test = train[-1], test[-1]
-        self.heat_title.set_text(f"Época {trainer.epoch}")
+        where = f"capa {chosen[0] + 1}, neurona {chosen[1] + 1}" if chosen else "salida"
+        self.heat_title.set_text(f"Época {trainer.epoch} · {where}")
         self.info.set_text(f"entrenamiento: {_fmt(loss_train)}\nprueba: {_fmt(loss_test)}")
         kind = "entropía cruzada binaria" if classification else "error cuadrático medio"
         if kind != self._loss_kind:  # solo al pasar de clasificación a regresión o al revés

@@ -1,0 +1,102 @@
+"""La sala de demostraciones: todas las demostraciones del curso en una página, por capítulos.
+
+``make clase`` la abre con Voilà (``clase/sala_de_demostraciones.ipynb`` solo llama a
+``demo_room()``), sin código a la vista, pensada para un proyector de 1280×720. Cada capítulo tiene
+un botón y una línea de qué probar; la demostración se crea al elegir su capítulo (crearlas
+todas al cargar la página tardaría medio minuto).
+
+Añadir una demostración a la sala es añadir **una línea** a ``ROOM``.
+"""
+
+import html
+
+import ipywidgets as widgets
+
+#: (capítulo, título corto, función de ``course_lib.demos``, qué probar), en el orden del curso.
+ROOM = [
+    ("01", "La neurona", "neuron",
+     "Prueba a girar la frontera con w₁ y w₂, a desplazarla con b y a elegir «XOR»: ninguna recta lo separa."),
+    ("02", "Activaciones", "activations",
+     "Prueba a llevar z a los extremos con la sigmoide y mira cómo se desvanece su derivada; compárala con ReLU."),
+    ("03", "Pérdidas", "losses",
+     "Prueba a bajar p hacia 0: la entropía cruzada se dispara y su gradiente no se apaga; el del ECM, sí."),
+    ("04", "Descenso del gradiente", "gradient_descent",
+     "Prueba a subir la tasa de aprendizaje η hasta que el camino oscile y después diverja."),
+    ("06", "Optimizadores", "optimizers",
+     "Prueba la función de Rosenbrock y compara cuánto avanza cada optimizador por su valle curvo."),
+    ("07", "Escalado de datos", "scaling",
+     "Prueba a quitar el escalado: ninguna η sirve; estandarizando converge en unos pocos pasos."),
+    ("08", "Laboratorio", "playground",
+     "Prueba el ejemplo «xor con 2 neuronas: falla», pulsa ▶ para entrenar y después añade neuronas."),
+    ("09", "Convolución", "convolution",
+     "Prueba el filtro de bordes verticales sobre la foto y cambia el relleno p y el paso s."),
+    ("10", "Agrupación", "pooling",
+     "Prueba a cambiar la ventana f y el paso s, y compara la agrupación máxima con la media."),
+    ("11", "Subajuste y sobreajuste", "capacity",
+     "Prueba a subir el grado del polinomio con pocos puntos: el error de validación se dispara."),
+    ("12", "Regularización", "regularization",
+     "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
+]
+
+PAGE_STYLE = """<style>
+.course-room { max-width: 1260px; margin: 0 auto; }
+.course-room .widget-image { align-self: center; width: auto; max-width: 100%; height: auto; }
+.course-room-hint { font-size: 18px; margin: 4px 0 8px 0; }
+.course-room-chapters .widget-toggle-button { font-size: 14px; margin: 2px; }
+</style>"""
+
+
+class DemoRoom:
+    """Un botón por capítulo (se pliegan en filas) y debajo su demostración, que se crea la
+    primera vez que se elige. ``room.demos`` guarda las creadas (función → demostración),
+    ``room.selector`` es la fila de botones y ``room.page`` lo que se muestra debajo.
+    """
+
+    def __init__(self, entries=None, first=0):
+        from course_lib import demos as demo_module
+
+        self._module = demo_module
+        self.entries = list(ROOM if entries is None else entries)
+        self.demos = {}
+        self._pages = {}
+        self.selector = widgets.ToggleButtons(
+            options=[(f"{chapter} · {short}", index) for index, (chapter, short, _, _) in enumerate(self.entries)],
+            value=first, style={"button_width": "auto"}, layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        self.selector.add_class("course-room-chapters")
+        self.page = widgets.VBox()
+        self.selector.observe(self._on_select, names="value")
+        self.widget = widgets.VBox([widgets.HTML(PAGE_STYLE), self.selector, self.page])
+        self.widget.add_class("course-room")
+        self._open(first)
+
+    def _on_select(self, change):
+        if change["new"] is not None:
+            self._open(change["new"])
+
+    def _open(self, index):
+        if index not in self._pages:
+            self.page.children = [widgets.HTML("<p class='course-room-hint'>Creando la demostración…</p>")]
+            self._pages[index] = self._build(index)
+        self.page.children = self._pages[index]
+
+    def _build(self, index):
+        chapter, _, name, hint = self.entries[index]
+        try:
+            demo = getattr(self._module, name)()
+        except Exception as exc:  # en clase nunca se ve una traza
+            return [widgets.HTML(
+                f"<p style='color:#b00020'>⚠ No se pudo crear la demostración del capítulo {chapter} "
+                f"({html.escape(type(exc).__name__)}: {html.escape(str(exc))}).</p>")]
+        self.demos[name] = demo
+        return [widgets.HTML(f"<p class='course-room-hint'>{html.escape(hint)}</p>"), demo.widget]
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def demo_room(**options):
+    """La sala de demostraciones (un botón por capítulo). Ver ``DemoRoom``."""
+    return DemoRoom(**options)
