@@ -322,6 +322,30 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
     raise Incorrect(f"{name} no coincide con lo esperado (diferencia máxima {_number(error, '.3g')}).")
 
 
+def expect_choices(answer, correct, options, explain, key_name="pregunta"):
+    """Varias preguntas de opción múltiple a la vez: ``answer`` es un diccionario pregunta → opción.
+
+    ``correct`` da la opción buena de cada pregunta; cada respuesta se compara como en
+    :func:`expect_choice` (sin mayúsculas, espacios ni tildes que cuenten). Si alguna falta, el
+    ejercicio sigue «pendiente». ``explain(pregunta, elegida, correcta)`` devuelve el diagnóstico
+    en español de la primera elección equivocada.
+    """
+    if not isinstance(answer, dict):
+        raise Incorrect(f"se esperaba un diccionario {key_name} → opción; recibí {type(answer).__name__}.")
+    missing = [str(key) for key in correct if answer.get(key) is None]
+    if len(missing) == len(correct):
+        raise Pending("todavía no has respondido ninguna.")
+    if missing:
+        raise Pending(f"te falta responder: {', '.join(missing)}.")
+    for key, right in correct.items():
+        chosen = match_option(answer[key], options)
+        if chosen is None:
+            raise Incorrect(f"«{key}»: responde con una de {', '.join(map(repr, options))}; "
+                            f"recibí {answer[key]!r}.")
+        if chosen != right:
+            raise Incorrect(f"«{key}»: {explain(key, chosen, right)}")
+
+
 def expect_choice(answer, correct, options, explanations=None):
     """Comprueba una pregunta de opción múltiple; ``explanations`` dice por qué falla cada opción.
 

@@ -29,6 +29,8 @@ import numpy as np
 from .. import checks
 from .release import ROOT, chapters
 
+COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
+
 CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
 STUB = "# Escribe aquí tu solución"
 POINTS = 1
@@ -162,7 +164,8 @@ def test_cell(exercise_id, name):
 def source_notebook(notebook_path):
     """El cuaderno fuente de nbgrader del capítulo (como diccionario nbformat)."""
     notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
-    cells = notebook["cells"]
+    # La celda que instala el curso en Colab (scripts/colab.py) no pinta nada en una tarea.
+    cells = [c for c in notebook["cells"] if c.get("metadata", {}).get("curso") != COLAB_CELL_MARK]
     chapter = Path(notebook_path).name[:2]
     title = _source(cells[0]).splitlines()[0].lstrip("# ").split("·", 1)[-1].strip()
     check_at = {i: CHECK_CALL.search(_source(c)) for i, c in enumerate(cells) if c["cell_type"] == "code"}

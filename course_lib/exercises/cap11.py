@@ -140,22 +140,11 @@ _EXPLICACIONES_11_3 = {
 
 
 def _verify_remedies(answer):
-    from ..checks import Pending, match_option
+    from ..checks import expect_choices
 
-    if not isinstance(answer, dict):
-        raise Incorrect(f"se esperaba un diccionario curva → remedio; recibí {type(answer).__name__}.")
-    pending = [k for k in REMEDIOS_CORRECTOS if answer.get(k) is None]
-    if len(pending) == len(REMEDIOS_CORRECTOS):
-        raise Pending("todavía no has elegido ningún remedio.")
-    if pending:
-        raise Pending(f"te falta elegir el remedio de: {', '.join(pending)}.")
-    for curva, correcto in REMEDIOS_CORRECTOS.items():
-        elegido = match_option(answer[curva], REMEDIOS)
-        if elegido is None:
-            raise Incorrect(f"curva {curva}: el remedio debe ser uno de {', '.join(map(repr, REMEDIOS))}; "
-                            f"recibí {answer[curva]!r}.")
-        if elegido != correcto:
-            raise Incorrect(f"curva {curva}: «{elegido}» no es el remedio; {_EXPLICACIONES_11_3[curva]}")
+    expect_choices(answer, REMEDIOS_CORRECTOS, REMEDIOS, key_name="curva",
+                   explain=lambda curva, elegido, correcto: f"«{elegido}» no es el remedio; "
+                                                            f"{_EXPLICACIONES_11_3[curva]}")
 
 
 def _cambia_11_3(curva, remedio):
@@ -202,7 +191,7 @@ EXERCISES = [
             (_cambia_11_3("C", "regularizar o parar antes"), "es subajuste"),
             (_cambia_11_3("C", "nada: buen ajuste"), "la brecha sea pequeña no basta"),
             (_cambia_11_3("D", "más capacidad"), "buen ajuste"),
-            (_cambia_11_3("A", "quizá"), "debe ser uno de"),
+            (_cambia_11_3("A", "quizá"), "responde con una de"),
             (["A"], "diccionario"),
         ],
     ),

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_close, match_option
+from ..checks import Exercise, Incorrect, call, expect_choices, expect_close
 
 # --- 14.1 — Cada biblioteca en su grupo -----------------------------------------------------------
 
@@ -36,25 +36,15 @@ _POR_QUE = {
 }
 
 
+def _explica_grupo(biblioteca, grupo, correcto):
+    if grupo == "gradient boosting":
+        return (f"el gradient boosting son sumas de árboles de decisión (XGBoost, LightGBM, CatBoost) y esta "
+                f"biblioteca no entrena árboles. {_POR_QUE[biblioteca]}")
+    return f"no es de «{grupo}». {_POR_QUE[biblioteca]}"
+
+
 def _verify_grupos(answer):
-    if not isinstance(answer, dict):
-        raise Incorrect(f"se esperaba un diccionario biblioteca → grupo; recibí {type(answer).__name__}.")
-    faltan = [b for b in GRUPO_CORRECTO if answer.get(b) is None]
-    if len(faltan) == len(GRUPO_CORRECTO):
-        raise Pending("todavía no has clasificado ninguna biblioteca.")
-    if faltan:
-        raise Pending(f"te falta el grupo de: {', '.join(faltan)}.")
-    for biblioteca, correcto in GRUPO_CORRECTO.items():
-        grupo = match_option(answer[biblioteca], GRUPOS)  # sin mayúsculas, espacios ni tildes que cuenten
-        if grupo is None:
-            raise Incorrect(f"«{biblioteca}»: el grupo debe ser uno de {', '.join(map(repr, GRUPOS))}; "
-                            f"recibí {answer[biblioteca]!r}.")
-        if grupo == correcto:
-            continue
-        if grupo == "gradient boosting":
-            raise Incorrect(f"«{biblioteca}»: el gradient boosting son sumas de árboles de decisión (XGBoost, "
-                            f"LightGBM, CatBoost) y esta biblioteca no entrena árboles. {_POR_QUE[biblioteca]}")
-        raise Incorrect(f"«{biblioteca}» no es de «{grupo}». {_POR_QUE[biblioteca]}")
+    expect_choices(answer, GRUPO_CORRECTO, GRUPOS, _explica_grupo, key_name="biblioteca")
 
 
 def _cambia_grupo(biblioteca, grupo):
@@ -151,7 +141,7 @@ EXERCISES = [
             (_cambia_grupo(_SPACY, "aprendizaje profundo"), "lenguaje natural"),
             (_cambia_grupo(_POLARS, "informes y estadística"), "como pandas"),
             (_cambia_grupo(_DBSCAN, "gradient boosting"), "no entrena árboles"),
-            (_cambia_grupo(_PATHLIB, "gráfica"), "el grupo debe ser uno de"),
+            (_cambia_grupo(_PATHLIB, "gráfica"), "responde con una de"),
             ("sistema", "diccionario"),
         ],
     ),

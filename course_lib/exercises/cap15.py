@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_close, match_option
+from ..checks import Exercise, Incorrect, call, expect_choices, expect_close
 
 # --- 15.1 — Sensibilidad y especificidad -------------------------------------------------------------
 
@@ -152,27 +152,17 @@ _POR_QUE_CONJUNTO = {
 }
 
 
+def _explica_conjunto(decision, elegido, correcto):
+    if (decision, elegido) in _POR_QUE_CONJUNTO:
+        return _POR_QUE_CONJUNTO[decision, elegido]
+    if elegido == "prueba":
+        return ("la prueba no decide nada; solo se usa una vez, al final, para estimar el rendimiento. Si decide "
+                "algo, deja de ser una estimación honesta.")
+    return f"aquí toca el conjunto de {correcto}."
+
+
 def _verify_conjuntos(answer):
-    if not isinstance(answer, dict):
-        raise Incorrect(f"se esperaba un diccionario decisión → conjunto; recibí {type(answer).__name__}.")
-    faltan = [d for d in CONJUNTO_CORRECTO if answer.get(d) is None]
-    if len(faltan) == len(CONJUNTO_CORRECTO):
-        raise Pending("todavía no has respondido ninguna.")
-    if faltan:
-        raise Pending(f"te falta: {', '.join(faltan)}.")
-    for decision, correcto in CONJUNTO_CORRECTO.items():
-        elegido = match_option(answer[decision], CONJUNTOS)  # sin mayúsculas, espacios ni tildes que cuenten
-        if elegido is None:
-            raise Incorrect(f"«{decision}»: responde con uno de {', '.join(map(repr, CONJUNTOS))}; "
-                            f"recibí {answer[decision]!r}.")
-        if elegido == correcto:
-            continue
-        if (decision, elegido) in _POR_QUE_CONJUNTO:
-            raise Incorrect(f"«{decision}»: {_POR_QUE_CONJUNTO[decision, elegido]}")
-        if elegido == "prueba":
-            raise Incorrect(f"«{decision}»: la prueba no decide nada; solo se usa una vez, al final, para estimar el "
-                            "rendimiento. Si decide algo, deja de ser una estimación honesta.")
-        raise Incorrect(f"«{decision}»: aquí toca el conjunto de {correcto}.")
+    expect_choices(answer, CONJUNTO_CORRECTO, CONJUNTOS, _explica_conjunto, key_name="decisión")
 
 
 def _cambia_conjunto(decision, conjunto):
@@ -224,7 +214,7 @@ EXERCISES = [
             (_cambia_conjunto("dar la cifra de sensibilidad del informe final", "validación"), "optimista"),
             (_cambia_conjunto("decidir cuándo para la parada temprana", "entrenamiento"), "vigila la de validación"),
             (_cambia_conjunto("ajustar los pesos de la red", "validación"), "ya no puede medir"),
-            (_cambia_conjunto("elegir el umbral de decisión", "test"), "responde con uno de"),
+            (_cambia_conjunto("elegir el umbral de decisión", "test"), "responde con una de"),
         ],
     ),
 ]
