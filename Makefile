@@ -32,8 +32,14 @@ $(COURSE): $(BIN)/python requirements.txt pyproject.toml
 	@touch $@
 
 # Para dar clase: Voilà (sala de demostraciones), RISE (diapositivas) y el paquete de idioma español.
-$(CLASE): $(COURSE) requirements-clase.txt
+# curso-widgets-en-rise (jupyter/labextensions, un solo archivo JavaScript sin compilar) hace que
+# los widgets funcionen dentro de las diapositivas de jupyterlab-rise 0.43.1 con ipywidgets 8.
+RISE_WIDGETS := jupyter/labextensions/curso-widgets-en-rise
+$(CLASE): $(COURSE) requirements-clase.txt $(RISE_WIDGETS)/package.json $(RISE_WIDGETS)/static/remoteEntry.js
 	$(BIN)/python -m pip install --quiet -r requirements-clase.txt
+	rm -rf $(VENV)/share/jupyter/labextensions/curso-widgets-en-rise
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	cp -R $(RISE_WIDGETS) $(VENV)/share/jupyter/labextensions/
 	@touch $@
 
 $(TESTS): $(CLASE) requirements-test.txt

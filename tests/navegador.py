@@ -143,3 +143,20 @@ def move_slider_and_wait(page, output, presses=3, timeout_ms=120_000):
     element = output.element_handle()
     page.wait_for_function(UPDATED, arg=[element, before_updates], timeout=timeout_ms)
     page.wait_for_function(IMAGE_CHANGED, arg=[element, before_src], timeout=timeout_ms)
+
+
+def drag_slider_and_wait(page, output, pixels=-60, timeout_ms=120_000):
+    """Arrastra con el ratón el primer deslizador de la demostración de ``output`` y espera a que la
+    demostración se actualice y la imagen mostrada cambie (en RISE las flechas cambian de
+    diapositiva, así que allí el deslizador se mueve como lo mueve quien presenta: con el ratón)."""
+    before_src = output.locator(".widget-image").first.get_attribute("src")
+    before_updates = updates(output)
+    box = output.locator(".widget-slider .noUi-handle").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + pixels, y, steps=5)
+    page.mouse.up()
+    element = output.element_handle()
+    page.wait_for_function(UPDATED, arg=[element, before_updates], timeout=timeout_ms)
+    page.wait_for_function(IMAGE_CHANGED, arg=[element, before_src], timeout=timeout_ms)

@@ -6,7 +6,8 @@ Chromium sin pantalla (Playwright).
   figura cambia, sin ninguna salida de error. El laboratorio entrena con «Play».
 - La sala de demostraciones (``make clase``, Voilà): cada capítulo abre su demostración y esta
   responde al teclado, sin trazas.
-- Un cuaderno del curso abierto como diapositivas RISE llega a la diapositiva de su demostración.
+- Un cuaderno del curso abierto como diapositivas RISE llega a la diapositiva de su demostración,
+  la ejecuta y la demostración responde al deslizador.
 
 Las capturas quedan en ``build/capturas/`` (ignorada por git). Servidores y navegador:
 tests/navegador.py (los mismos que usa benchmarks/navegador.py).
@@ -135,40 +136,41 @@ def test_the_demo_room_opens_every_chapter_and_each_demo_answers(browser):
         page.close()
 
 
-def _open_as_rise_slides_at_the_demo(browser, jupyterlab):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(f"{jupyterlab}/rise/{RISE_NOTEBOOK}?token={navegador.TOKEN}", timeout=TIMEOUT_MS)
-    page.wait_for_selector(".reveal .slides section", timeout=TIMEOUT_MS)
-    slide = page.evaluate(
-        """() => [...document.querySelectorAll('.reveal .slides section')]
-                 .filter(s => !s.querySelector('section') && s.textContent.includes('demos.scaling()'))
-                 .map(s => s.id)[0]""")
-    assert slide, "ninguna diapositiva tiene la demostración"
-    page.evaluate("id => { location.hash = '#/' + id; }", slide)
-    page.wait_for_selector(f"#{slide}.present", timeout=TIMEOUT_MS)
-    assert "Prueba a" in page.locator(f"#{slide}").inner_text()
-    cell = page.locator(f"#{slide} .jp-CodeCell").filter(has_text="demos.scaling()").first
-    cell.locator(".cm-content").click()
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_selector(f"#{slide} .jp-OutputArea-output", timeout=TIMEOUT_MS)
-    page.screenshot(path=str(SCREENSHOTS / "rise_diapositiva_de_la_demo.png"))
-    return page, slide
-
-
-RISE_WIDGETS_BUG = (
-    "jupyterlab-rise 0.43.1 (la última) trae su propio núcleo de JupyterLab 4.3 y no comparte "
-    "@jupyterlab/console, que exige el gestor de widgets de ipywidgets 8.1.9: en las diapositivas los "
-    "widgets salen como texto (jupyterlab-contrib/rise#119 y #126).")
-
-
 def test_a_notebook_as_rise_slides_reaches_its_demo_slide_and_the_demo_answers(browser, jupyterlab):
-    page, slide = _open_as_rise_slides_at_the_demo(browser, jupyterlab)
+    """Como en clase: se abre el cuaderno en RISE, se va a la diapositiva de la demo, se ejecuta su
+    celda con Ctrl+Intro (Mayús+Intro pasaría a la diapositiva siguiente) y se arrastra un
+    deslizador con el ratón (en la presentación las flechas del teclado cambian de diapositiva).
+    Los widgets se pintan gracias a jupyter/labextensions/curso-widgets-en-rise."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
     try:
+        page.goto(f"{jupyterlab}/rise/{RISE_NOTEBOOK}?token={navegador.TOKEN}", timeout=TIMEOUT_MS)
+        page.wait_for_selector(".reveal .slides section", timeout=TIMEOUT_MS)
+        slide = page.evaluate(
+            """() => [...document.querySelectorAll('.reveal .slides section')]
+                     .filter(s => !s.querySelector('section') && s.textContent.includes('demos.scaling()'))
+                     .map(s => s.id)[0]""")
+        assert slide, "ninguna diapositiva tiene la demostración"
+        page.evaluate("id => { location.hash = '#/' + id; }", slide)
+        page.wait_for_selector(f"#{slide}.present", timeout=TIMEOUT_MS)
+        assert "Prueba a" in page.locator(f"#{slide}").inner_text()
+        cell = page.locator(f"#{slide} .jp-CodeCell").filter(has_text="demos.scaling()").first
+        cell.locator(".cm-content").click()
+        page.keyboard.press("Control+Enter")
         output = page.locator(f"#{slide} .jp-OutputArea-output").last
-        if output.locator(".course-demo-status").count() == 0 and "VBox(" in output.inner_text():
-            pytest.xfail(RISE_WIDGETS_BUG)  # se llegó a la diapositiva; el widget no se pinta (fallo de RISE)
-        output.locator(".course-demo-status").wait_for(timeout=TIMEOUT_MS)
-        navegador.move_slider_and_wait(page, output)
+        output.wait_for(timeout=TIMEOUT_MS)
+        # O se pinta la demo, o sale su texto «VBox(…)» (el gestor de widgets no cargó en RISE).
+        page.wait_for_function(
+            "out => out.querySelector('.course-demo-status') || out.innerText.includes('VBox(')",
+            arg=output.element_handle(), timeout=TIMEOUT_MS)
+        page.screenshot(path=str(SCREENSHOTS / "rise_diapositiva_de_la_demo.png"))
+        console_errors = [m for m in messages if "Shared module @jupyterlab/console doesn't exist" in m]
+        assert output.locator(".course-demo-status").count() == 1, (
+            f"la demo salió como texto en RISE: ¿falta curso-widgets-en-rise? {console_errors}")
+        assert not console_errors, console_errors
+        navegador.drag_slider_and_wait(page, output)
+        assert page.locator(f"#{slide}.present").count() == 1, "la presentación cambió de diapositiva"
         page.screenshot(path=str(SCREENSHOTS / "rise_demo_responde.png"))
     finally:
         page.close()
