@@ -17,6 +17,7 @@ su sección de ejercicios:
 import argparse
 import ast
 import copy
+import importlib.util
 import inspect
 import json
 import re
@@ -102,11 +103,34 @@ def _global_names(code):
     return names
 
 
-def reference_source(function, seen=None):
-    """El código de una solución y de lo que usa de su módulo (funciones auxiliares, constantes, import)."""
-    seen = set() if seen is None else seen
-    seen.add(function.__name__)
-    pieces = []
+def _absolute_imports(source, package):
+    """El código con cada ``from .. import x`` cambiado por su forma absoluta (``from course_lib import x``).
+
+    En una celda de un cuaderno no hay paquete, así que un import relativo fallaría.
+    """
+    lines = source.splitlines()
+    for node in sorted(ast.walk(ast.parse(source)), key=lambda n: -getattr(n, "lineno", 0)):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            module = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+            names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in node.names)
+            indent = " " * node.col_offset
+            lines[node.lineno - 1:node.end_lineno] = [f"{indent}from {module} import {names}"]
+    return "\n".join(lines)
+
+
+def reference_source(function):
+    """El código de una solución y de lo que usa de su módulo (import, constantes, funciones auxiliares).
+
+    Primero todos los import, luego las constantes y al final las funciones: una constante puede
+    usar un módulo (``np.array(...)``) y, dentro de la función del estudiante, un nombre que se
+    asigna después de usarse sería una variable local sin valor.
+    """
+    imports, constants, functions = [], [], []
+    _collect(function, {function.__name__}, imports, constants, functions)
+    return "\n".join(imports + constants + functions)
+
+
+def _collect(function, seen, imports, constants, functions):
     for name in sorted(_global_names(function.__code__)):
         if name in seen or name not in function.__globals__:
             continue
@@ -114,13 +138,16 @@ def reference_source(function, seen=None):
         seen.add(name)
         if isinstance(value, types.ModuleType):
             alias = "" if value.__name__ == name else f" as {name}"
-            pieces.append(f"import {value.__name__}{alias}")
+            imports.append(f"import {value.__name__}{alias}")
         elif isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
-            pieces.append(reference_source(value, seen))
+            _collect(value, seen, imports, constants, functions)
         elif isinstance(value, (int, float, str, tuple, list, dict, np.ndarray, np.generic)):
-            pieces.append(f"{name} = {_literal(value)}")
-    pieces.append(textwrap.dedent(inspect.getsource(function)).rstrip())
-    return "\n".join(pieces)
+            constants.append(f"{name} = {_literal(value)}")
+            if isinstance(value, (np.ndarray, np.generic)) and "np" not in seen:
+                seen.add("np")
+                imports.append("import numpy as np")
+    package = function.__module__.rpartition(".")[0]
+    functions.append(_absolute_imports(textwrap.dedent(inspect.getsource(function)).rstrip(), package))
 
 
 def solution_cell(source, name, solution):
