@@ -50,14 +50,32 @@ def test_only_object_valued_exercises_cannot_be_replayed():
 
 
 def test_unseen_wrong_answers_get_generic_diagnoses(monkeypatch):
-    step, stopping, scenarios = (replayed(checks.get_exercise(i)) for i in ("04.1", "12.4", "00.3"))
+    step, folds, scenarios = (replayed(checks.get_exercise(i)) for i in ("04.1", "11.2", "00.3"))
     feedback = check_with(step, lambda theta, grad, eta: 2 * (theta - eta * grad), monkeypatch)
     assert feedback.status == INCORRECT and "factor constante 2" in feedback.message
     feedback = check_with(step, lambda theta, grad, eta: (theta - eta * grad).T[None], monkeypatch)
     assert feedback.status == INCORRECT and "forma" in feedback.message
-    feedback = check_with(stopping, lambda losses, patience: (0, 0), monkeypatch)
-    assert feedback.status == INCORRECT and "prueba 1 de 4" in feedback.message
+    # 11.2 compara los pliegues con su propio código: lo grabado solo son los resultados esperados.
+    assert folds.verify.data["uncovered"]
+    feedback = check_with(folds, lambda m, k: [(list(range(m)), [])] * k, monkeypatch)
+    assert feedback.status == INCORRECT and f"prueba 1 de {len(folds.verify.data['calls'])}" in feedback.message
     assert check_with(scenarios, {"a": "supervisado", "b": None, "c": None, "d": None}, monkeypatch).status == PENDING
+
+
+def test_unseen_wrong_choice_gets_its_explanation(monkeypatch):
+    """expect_choices explica cada elección con una función: se graba como tabla (pregunta, elegida, correcta)."""
+    from course_lib.exercises import cap14
+
+    groups = checks.get_exercise("14.1")
+    copy = replayed(groups)
+    answer = dict(groups.solution)
+    plotly = next(key for key in answer if key.startswith("Plotly"))
+    answer[plotly] = "sistema"
+    assert answer not in [wrong for wrong, _ in groups.mistakes]  # un error que no está entre los típicos
+    original = check_with(groups, answer, monkeypatch)
+    feedback = check_with(copy, answer, monkeypatch)
+    assert feedback.status == INCORRECT and feedback.message == original.message
+    assert cap14._POR_QUE[plotly] in feedback.message
 
 
 def test_state_shared_between_calls_is_replayed(monkeypatch):
