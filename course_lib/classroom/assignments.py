@@ -17,18 +17,15 @@ su sección de ejercicios:
 import argparse
 import ast
 import copy
-import importlib.util
-import inspect
 import json
 import re
-import textwrap
-import types
 from pathlib import Path
 
 import numpy as np
 
 from .. import checks
 from .release import ROOT, chapters
+from .source import literal, reference_source
 
 COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
 
@@ -81,75 +78,6 @@ def _source(cell):
     return "".join(cell["source"])
 
 
-def _literal(value):
-    """Código Python que vale ``value`` (para las soluciones que son un valor)."""
-    if isinstance(value, np.ndarray):
-        return f"np.array({value.tolist()!r})"
-    if isinstance(value, np.generic):
-        return repr(value.item())
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        items = ", ".join(_literal(v) for v in value)
-        return f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
-    return repr(value)
-
-
-def _global_names(code):
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _global_names(const)
-    return names
-
-
-def _absolute_imports(source, package):
-    """El código con cada ``from .. import x`` cambiado por su forma absoluta (``from course_lib import x``).
-
-    En una celda de un cuaderno no hay paquete, así que un import relativo fallaría.
-    """
-    lines = source.splitlines()
-    for node in sorted(ast.walk(ast.parse(source)), key=lambda n: -getattr(n, "lineno", 0)):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            module = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
-            names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in node.names)
-            indent = " " * node.col_offset
-            lines[node.lineno - 1:node.end_lineno] = [f"{indent}from {module} import {names}"]
-    return "\n".join(lines)
-
-
-def reference_source(function):
-    """El código de una solución y de lo que usa de su módulo (import, constantes, funciones auxiliares).
-
-    Primero todos los import, luego las constantes y al final las funciones: una constante puede
-    usar un módulo (``np.array(...)``) y, dentro de la función del estudiante, un nombre que se
-    asigna después de usarse sería una variable local sin valor.
-    """
-    imports, constants, functions = [], [], []
-    _collect(function, {function.__name__}, imports, constants, functions)
-    return "\n".join(imports + constants + functions)
-
-
-def _collect(function, seen, imports, constants, functions):
-    for name in sorted(_global_names(function.__code__)):
-        if name in seen or name not in function.__globals__:
-            continue
-        value = function.__globals__[name]
-        seen.add(name)
-        if isinstance(value, types.ModuleType):
-            alias = "" if value.__name__ == name else f" as {name}"
-            imports.append(f"import {value.__name__}{alias}")
-        elif isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
-            _collect(value, seen, imports, constants, functions)
-        elif isinstance(value, (int, float, str, tuple, list, dict, np.ndarray, np.generic)):
-            constants.append(f"{name} = {_literal(value)}")
-            if isinstance(value, (np.ndarray, np.generic)) and "np" not in seen:
-                seen.add("np")
-                imports.append("import numpy as np")
-    package = function.__module__.rpartition(".")[0]
-    functions.append(_absolute_imports(textwrap.dedent(inspect.getsource(function)).rstrip(), package))
-
-
 def solution_cell(source, name, solution):
     """La celda de respuesta con la solución de referencia entre los marcadores de nbgrader."""
     lines = [line for line in source.splitlines() if line.strip() != STUB]
@@ -170,7 +98,7 @@ def solution_cell(source, name, solution):
             break
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             indent = ""
-            region = ["### BEGIN SOLUTION", f"{name} = {_literal(solution)}", "### END SOLUTION"]
+            region = ["### BEGIN SOLUTION", f"{name} = {literal(solution)}", "### END SOLUTION"]
             at = node.end_lineno
             break
     else:
@@ -223,6 +151,8 @@ def source_notebook(notebook_path):
             out.append(_cell("markdown", text))
         else:
             out.append(_cell("code", text, _nbgrader(f"celda_{i}", locked=True)))
+    for n, cell in enumerate(out):  # nbformat 4.5 pide un id único en cada celda
+        cell["id"] = cell["metadata"].get("nbgrader", {}).get("grade_id", f"texto_{n}").replace("_", "-")
     result = copy.deepcopy({k: v for k, v in notebook.items() if k != "cells"})
     result["cells"] = out
     return result
