@@ -126,6 +126,11 @@ def test_installed_classroom_edition_checks_without_solutions(classroom_release)
         print(checks.check("04.1", lambda theta, grad, eta: theta + eta * grad).message)
         print(checks.check("04.2", None).status)
         print(checks.check("02.2", "b").status)
+        # 08.4 y 10.2 (un modelo entrenado) no se repiten con datos: su comprobación, sin solución, va tal cual.
+        from course_lib import nn
+        print(checks.check("08.4", lambda: nn.Sequential([nn.Dense(3, activation="softmax", input_shape=(4,))])).message)
+        print(checks.check("10.2", lambda: nn.Sequential([nn.Flatten(input_shape=(28, 28, 1)),
+                                                          nn.Dense(10, activation="softmax")])).message)
     """)
     env = {**os.environ, "PYTHONPATH": str(installed)}
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=installed, capture_output=True, text=True,
@@ -133,8 +138,25 @@ def test_installed_classroom_edition_checks_without_solutions(classroom_release)
     lines = out.stdout.splitlines()
     assert lines[0] == WITHHELD
     assert lines[1] == "False"
-    assert lines[2:] == [CORRECT, lines[3], PENDING, CORRECT]
+    assert lines[2:] == [CORRECT, lines[3], PENDING, CORRECT, lines[6], lines[7]]
     assert "sumaste el gradiente" in lines[3]
+    assert "regresión logística" in lines[6] and "ninguna Conv2D" in lines[7]
+    shipped = (installed / "course_lib" / "exercises" / "cap10.py").read_text(encoding="utf-8")
+    assert "def _verify_cnn_design" in shipped and "def design_cnn" not in shipped
+
+
+def test_a_shipped_check_trains_the_students_model(classroom_release):
+    """Como lo instala la clase (pip install -e ., con data/ al lado): el 08.4 entrena el modelo y lo da por bueno."""
+    root, _ = classroom_release
+    script = textwrap.dedent(f"""
+        from course_lib import checks, nn
+        assert checks.__file__.startswith(r"{root}")
+        print(checks.check("08.4", lambda: nn.Sequential([
+            nn.Dense(16, activation="relu", input_shape=(4,)), nn.Dense(3, activation="softmax")])).status)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [CORRECT]
 
 
 @pytest.mark.parametrize("chapter", release.chapters())
