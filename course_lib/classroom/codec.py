@@ -27,8 +27,14 @@ class Table:
 
     @classmethod
     def of(cls, function, domain):
-        """La tabla de ``function`` en cada tupla de argumentos de ``domain``."""
-        return cls([(args, function(*args)) for args in domain])
+        """La tabla de ``function`` en cada tupla de argumentos de ``domain`` (sin las que lanzan)."""
+        rows = []
+        for args in domain:
+            try:
+                rows.append((args, function(*args)))
+            except Exception:  # noqa: BLE001 — la función original también fallaría con esos argumentos
+                continue
+        return cls(rows)
 
     def __call__(self, *args):
         for known, result in self.rows:
