@@ -103,6 +103,9 @@ def test_no_solution_reaches_the_release(classroom_release):
     assert len(bodies) >= 25
     allowed = set(release.content_leaks(root))
     assert sorted(set(release.find_leaks(root, bodies)) - allowed) == []
+    # Ni la celda de Colab, que instalaría la edición de autoestudio (con las soluciones).
+    notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    assert notebooks and not any(release.COLAB_CELL_MARK in path.read_text(encoding="utf-8") for path in notebooks)
     # Lo instalado: ni los ejercicios ni los datos contienen el cuerpo de una solución.
     package = installed / "course_lib"
     assert (package / "classroom" / "data" / "cap04.json").exists()

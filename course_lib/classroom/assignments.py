@@ -24,10 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import checks
-from .release import ROOT, chapters
+from .release import COLAB_CELL_MARK, ROOT, chapters
 from .source import literal, reference_source
 
-COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
 
 CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
 STUB = "# Escribe aquí tu solución"

@@ -29,6 +29,7 @@ from . import source
 from .record import record_chapter
 
 ROOT = Path(__file__).resolve().parents[2]
+COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
 STUB = '''"""Ejercicios del capítulo {chapter} (edición de aula: se comprueban con datos, sin soluciones)."""
 
 from ..classroom.replay import load_chapter
@@ -98,6 +99,18 @@ def _copy_tree(source, target):
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
 
 
+def _drop_colab_cell(path):
+    """Quita la celda que, en Colab, instalaría la edición de autoestudio (con soluciones) del repositorio.
+
+    La edición de aula se usa en el JupyterHub de la clase, que ya la tiene instalada.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in notebook["cells"] if c.get("metadata", {}).get("curso") != COLAB_CELL_MARK]
+    if len(cells) != len(notebook["cells"]):
+        notebook["cells"] = cells
+        path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def build(target):
     """Escribe la edición de aula en ``target`` (se borra antes si existe). Devuelve un resumen."""
     target = Path(target)
@@ -106,6 +119,8 @@ def build(target):
     target.mkdir(parents=True)
     _copy_tree(ROOT / "course_lib", target / "course_lib")
     _copy_tree(ROOT / "notebooks", target / "notebooks")
+    for notebook in (target / "notebooks").glob("*.ipynb"):
+        _drop_colab_cell(notebook)
     _copy_tree(ROOT / "data", target / "data")
     shutil.copy(ROOT / "LICENSE", target / "LICENSE")
     # repo2docker (Binder, Zero to JupyterHub) construye la imagen con estos dos ficheros.
