@@ -176,3 +176,16 @@ def test_every_assignment_source_passes_its_own_tests(chapter, monkeypatch):
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             exec(compile("".join(cell["source"]), f"tarea{chapter}", "exec"), namespace)  # falla si una prueba falla
+
+
+def test_only_checks_that_use_no_solution_are_shipped_as_code():
+    """08.4 y 10.2 (entrenan el modelo del estudiante) van como código; una comprobación que usa su solución, no."""
+    data = {"exercises": [{"id": i, "mode": "opaque", "reason": "prueba"} for i in ("08.4", "10.2", "14.3")]}
+    code = release.ship_checks(data)
+    modes = {item["id"]: item["mode"] for item in data["exercises"]}
+    assert modes == {"08.4": "code", "10.2": "code", "14.3": "opaque"}  # 14.3 calcula lo esperado con la solución
+    assert "def _verify_modelo" in code and "def _verify_cnn_design" in code
+    assert "def construir_modelo" not in code and "def design_cnn" not in code
+    namespace = {}
+    exec(compile(code, "capitulo_de_aula", "exec"), namespace)  # funciona fuera del paquete (import absolutos)
+    assert callable(namespace["_verify_cnn_design"])
