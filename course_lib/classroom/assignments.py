@@ -21,7 +21,6 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 
 from .. import checks
 from .release import COLAB_CELL_MARK, ROOT, chapters
