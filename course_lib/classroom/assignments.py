@@ -21,11 +21,9 @@ import json
 import re
 from pathlib import Path
 
-
 from .. import checks
 from .release import COLAB_CELL_MARK, ROOT, chapters
 from .source import literal, reference_source
-
 
 CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
 STUB = "# Escribe aquí tu solución"
