@@ -12,5 +12,7 @@ construye, a partir de la MISMA fuente de verdad, una edición sin soluciones:
 - :mod:`.replay`: en la edición de aula, repite esa comprobación con la respuesta del estudiante a
   partir de lo grabado, con los mismos diagnósticos en español;
 - :mod:`.release`: construye la edición de aula (paquete instalable y cuadernos);
+- :mod:`.source`: el código de una función con lo que usa de su módulo (la solución en una tarea
+  de nbgrader; las comprobaciones que no usan ninguna solución, en la edición de aula);
 - :mod:`.assignments`: construye las tareas de nbgrader de cada capítulo.
 """

@@ -17,19 +17,13 @@ su sección de ejercicios:
 import argparse
 import ast
 import copy
-import inspect
 import json
 import re
-import textwrap
-import types
 from pathlib import Path
 
-import numpy as np
-
 from .. import checks
-from .release import ROOT, chapters
-
-COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
+from .release import COLAB_CELL_MARK, ROOT, chapters
+from .source import literal, reference_source
 
 CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
 STUB = "# Escribe aquí tu solución"
@@ -80,49 +74,6 @@ def _source(cell):
     return "".join(cell["source"])
 
 
-def _literal(value):
-    """Código Python que vale ``value`` (para las soluciones que son un valor)."""
-    if isinstance(value, np.ndarray):
-        return f"np.array({value.tolist()!r})"
-    if isinstance(value, np.generic):
-        return repr(value.item())
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        items = ", ".join(_literal(v) for v in value)
-        return f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
-    return repr(value)
-
-
-def _global_names(code):
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _global_names(const)
-    return names
-
-
-def reference_source(function, seen=None):
-    """El código de una solución y de lo que usa de su módulo (funciones auxiliares, constantes, import)."""
-    seen = set() if seen is None else seen
-    seen.add(function.__name__)
-    pieces = []
-    for name in sorted(_global_names(function.__code__)):
-        if name in seen or name not in function.__globals__:
-            continue
-        value = function.__globals__[name]
-        seen.add(name)
-        if isinstance(value, types.ModuleType):
-            alias = "" if value.__name__ == name else f" as {name}"
-            pieces.append(f"import {value.__name__}{alias}")
-        elif isinstance(value, types.FunctionType) and value.__module__ == function.__module__:
-            pieces.append(reference_source(value, seen))
-        elif isinstance(value, (int, float, str, tuple, list, dict, np.ndarray, np.generic)):
-            pieces.append(f"{name} = {_literal(value)}")
-    pieces.append(textwrap.dedent(inspect.getsource(function)).rstrip())
-    return "\n".join(pieces)
-
-
 def solution_cell(source, name, solution):
     """La celda de respuesta con la solución de referencia entre los marcadores de nbgrader."""
     lines = [line for line in source.splitlines() if line.strip() != STUB]
@@ -143,7 +94,7 @@ def solution_cell(source, name, solution):
             break
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             indent = ""
-            region = ["### BEGIN SOLUTION", f"{name} = {_literal(solution)}", "### END SOLUTION"]
+            region = ["### BEGIN SOLUTION", f"{name} = {literal(solution)}", "### END SOLUTION"]
             at = node.end_lineno
             break
     else:
@@ -196,6 +147,8 @@ def source_notebook(notebook_path):
             out.append(_cell("markdown", text))
         else:
             out.append(_cell("code", text, _nbgrader(f"celda_{i}", locked=True)))
+    for n, cell in enumerate(out):  # nbformat 4.5 pide un id único en cada celda
+        cell["id"] = cell["metadata"].get("nbgrader", {}).get("grade_id", f"texto_{n}").replace("_", "-")
     result = copy.deepcopy({k: v for k, v in notebook.items() if k != "cells"})
     result["cells"] = out
     return result

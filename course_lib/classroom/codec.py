@@ -3,7 +3,7 @@
 JSON no distingue tuplas de listas ni guarda arrays, así que cada valor que no es un número, un
 texto, ``None`` o una lista se guarda con una etiqueta: ``{"__nd__": ...}`` (array),
 ``{"__tuple__": [...]}``, ``{"__dict__": [[clave, valor], ...]}``, ``{"__np__": ...}`` (escalar
-de NumPy, para no perder si era entero o real). Lo que no se puede guardar así (un modelo, una
+de NumPy, para no perder si era entero o real), ``{"__table__": ...}`` (una :class:`Table`). Lo que no se puede guardar así (un modelo, una
 función) lanza :class:`Unstorable`.
 """
 
@@ -12,6 +12,35 @@ import numpy as np
 
 class Unstorable(TypeError):
     """El valor no se puede guardar como datos (por ejemplo, un objeto o una función)."""
+
+
+class Table:
+    """Una función de dominio finito guardada como tabla: argumentos → resultado.
+
+    Así se guardan los argumentos que son funciones de un comparador cuando se sabe con qué
+    argumentos puede llamarlas (por ejemplo, ``explain`` de ``checks.expect_choices``: una
+    pregunta, la opción elegida y la correcta). Se llama como la función original.
+    """
+
+    def __init__(self, rows):
+        self.rows = [(tuple(args), result) for args, result in rows]
+
+    @classmethod
+    def of(cls, function, domain):
+        """La tabla de ``function`` en cada tupla de argumentos de ``domain`` (sin las que lanzan)."""
+        rows = []
+        for args in domain:
+            try:
+                rows.append((args, function(*args)))
+            except Exception:  # noqa: BLE001 — la función original también fallaría con esos argumentos
+                continue
+        return cls(rows)
+
+    def __call__(self, *args):
+        for known, result in self.rows:
+            if same(known, args, strict=True):
+                return result
+        raise LookupError(f"la tabla grabada no tiene resultado para {args!r}.")
 
 
 def encode(value):
@@ -32,6 +61,8 @@ def encode(value):
         return {"__dict__": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, (set, frozenset)):
         return {"__set__": [encode(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, Table):
+        return {"__table__": [[encode(list(args)), encode(result)] for args, result in value.rows]}
     raise Unstorable(f"un valor de tipo {type(value).__name__}")
 
 
@@ -51,6 +82,8 @@ def decode(data):
         return {_hashable(decode(k)): decode(v) for k, v in data["__dict__"]}
     if "__set__" in data:
         return {decode(v) for v in data["__set__"]}
+    if "__table__" in data:
+        return Table([(decode(args), decode(result)) for args, result in data["__table__"]])
     raise ValueError(f"etiqueta desconocida en los datos de la edición de aula: {sorted(data)}")
 
 

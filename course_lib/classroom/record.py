@@ -17,11 +17,12 @@ El mecanismo es genérico: no sabe nada de ningún ejercicio concreto.
 
 import contextlib
 import importlib
+import inspect
 
 import numpy as np
 
 from .. import checks
-from .codec import Unstorable, encode, same
+from .codec import Table, Unstorable, encode, same
 
 FORMAT_VERSION = 1
 
@@ -42,6 +43,42 @@ def _walk(value, path, depth=2):
         for key, item in value.items():
             if isinstance(key, (str, int)):
                 yield from _walk(item, path + [key], depth - 1)
+
+
+_MISSING = object()
+
+
+def _at(value, keys):
+    """``value[k0][k1]…`` o ``_MISSING`` si ese camino no existe."""
+    for key in keys:
+        try:
+            value = value[key]
+        except (TypeError, KeyError, IndexError):
+            return _MISSING
+    return value
+
+
+# Argumentos de los comparadores de course_lib.checks que son funciones y con qué argumentos las llama
+# el comparador: se guardan como una tabla (codec.Table) con sus resultados en ese dominio finito.
+TABULATED = {
+    "expect_choices": {
+        # explain(pregunta, elegida, correcta) para cada opción equivocada de cada pregunta
+        "explain": lambda a: [(key, option, right) for key, right in a["correct"].items()
+                              for option in a["options"] if option != right],
+    },
+}
+
+
+def _tabulated(name, original, got, args, kwargs):
+    """Los argumentos de una comparación con sus funciones de dominio finito cambiadas por tablas."""
+    if name not in TABULATED:
+        return args, kwargs
+    bound = inspect.signature(original).bind(got, *args, **kwargs)
+    for parameter, domain in TABULATED[name].items():
+        function = bound.arguments.get(parameter)
+        if callable(function) and not isinstance(function, Table):
+            bound.arguments[parameter] = Table.of(function, domain(bound.arguments))
+    return bound.args[1:], bound.kwargs
 
 
 class _Recorder:
@@ -73,7 +110,7 @@ class _Recorder:
         self.calls.append(entry)
         self.steps.append({"op": "call", "index": index})
         try:
-            result = checks.call(function, *args, **kwargs)
+            result = _CALL(function, *args, **kwargs)
         except (checks.Pending, checks.Incorrect):
             raise
         except Exception as exc:  # la comprobación original puede capturarla y dar un diagnóstico
@@ -85,6 +122,7 @@ class _Recorder:
     # --- comparaciones -------------------------------------------------------------------------
     def comparator(self, name, original):
         def compare(got, *args, **kwargs):
+            args, kwargs = _tabulated(name, original, got, args, kwargs)
             try:
                 data = {"args": encode(list(args)), "kwargs": encode(dict(kwargs))}
             except Unstorable as exc:
@@ -105,15 +143,28 @@ class _Recorder:
                     return {**base, "keys": keys}
         return None
 
+    def _sequence(self, got):
+        """``got`` es una lista con un valor de cada una de las últimas llamadas, en orden.
+
+        El valor puede ser el resultado entero o una parte suya con el mismo camino en todas
+        (``[r[0] for r in resultados]``): se prueba con cada camino del primero de esos resultados.
+        """
+        if not isinstance(got, (list, tuple)) or not 0 < len(got) <= len(self.results):
+            return None
+        first = len(self.results) - len(got)
+        tail = self.results[first:]
+        for keys, _ in _walk(tail[0], []):
+            parts = [_at(result, keys) for result in tail]
+            if all(p is not _MISSING and (p is g or same(p, g, strict=True)) for p, g in zip(parts, got)):
+                return {"from": "sequence",
+                        "items": [{"from": "result", "index": first + i, "keys": keys} for i in range(len(got))]}
+        return None
+
     def locate(self, got):
         """De dónde sale ``got``: un resultado (o un elemento suyo), la respuesta, o una lista de ellos."""
         found = self._find(got, lambda item, g: item is g)
-        if found is None and isinstance(got, (list, tuple)) and 0 < len(got) <= len(self.results):
-            tail = self.results[len(self.results) - len(got):]
-            if all(a is b or same(a, b) for a, b in zip(got, tail)):
-                first = len(self.results) - len(got)
-                return {"from": "sequence",
-                        "items": [{"from": "result", "index": first + i, "keys": []} for i in range(len(got))]}
+        if found is None:
+            found = self._sequence(got)
         if found is None:
             found = self._find(got, lambda item, g: same(item, g))
         if found is None:
@@ -121,22 +172,29 @@ class _Recorder:
         return found
 
 
+_CALL = checks.call
+
+
 @contextlib.contextmanager
 def _patched(module, recorder):
-    """Sustituye en el módulo del ejercicio ``call`` y los ``expect_*`` por los del grabador."""
-    saved = {}
-    for name, value in vars(module).items():
-        if value is checks.call:
-            saved[name] = value
-        elif callable(value) and getattr(value, "__module__", None) == checks.__name__ and name.startswith("expect_"):
-            saved[name] = value
+    """Sustituye ``call`` y los ``expect_*`` por los del grabador en el módulo del ejercicio y en checks.
+
+    En checks también, para las comprobaciones que los importan al ejecutarse
+    (``from ..checks import expect_choices`` dentro de la función).
+    """
+    saved = []
+    for target in (module, checks):
+        for name, value in vars(target).items():
+            if value is _CALL or (callable(value) and getattr(value, "__module__", None) == checks.__name__
+                                  and name.startswith("expect_")):
+                saved.append((target, name, value))
     try:
-        for name, value in saved.items():
-            setattr(module, name, recorder.call if value is checks.call else recorder.comparator(value.__name__, value))
+        for target, name, value in saved:
+            setattr(target, name, recorder.call if value is _CALL else recorder.comparator(value.__name__, value))
         yield
     finally:
-        for name, value in saved.items():
-            setattr(module, name, value)
+        for target, name, value in saved:
+            setattr(target, name, value)
 
 
 def _run(exercise, answer):

@@ -23,15 +23,31 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .. import checks
 from ..exercises import all_exercises
+from . import source
 from .record import record_chapter
 
 ROOT = Path(__file__).resolve().parents[2]
+COLAB_CELL_MARK = "instalar-en-colab"  # metadata["curso"] de la celda de Colab (scripts/colab.py)
 STUB = '''"""Ejercicios del capítulo {chapter} (edición de aula: se comprueban con datos, sin soluciones)."""
 
 from ..classroom.replay import load_chapter
 
 EXERCISES = load_chapter(__name__)
+'''
+STUB_WITH_CHECKS = '''"""Ejercicios del capítulo {chapter} (edición de aula: se comprueban con datos, sin soluciones).
+
+Las comprobaciones de {ids} no comparan con una solución (revisan una regla, como entrenar el modelo
+del estudiante y medir su exactitud): van aquí tal cual, sin ninguna solución.
+"""
+
+from ..classroom.replay import load_chapter
+
+{code}
+
+
+EXERCISES = load_chapter(__name__, globals())
 '''
 README = """# Fundamentos de aprendizaje profundo — edición de aula
 
@@ -44,6 +60,36 @@ Instalación: `pip install -e .` (o ábrela en el JupyterHub de tu clase).
 """
 
 
+def _forbidden():
+    """Los objetos que una comprobación copiada no puede usar: soluciones y errores típicos."""
+    objects = []
+    for exercise in all_exercises():
+        objects.append(exercise.solution)
+        objects += [wrong for wrong, _ in exercise.mistakes]
+    return {id(o) for o in objects if o is not None and not isinstance(o, (bool, int, float, str))}
+
+
+def ship_checks(data):
+    """Lleva a la edición las comprobaciones que no se pueden repetir con datos pero no usan ninguna solución.
+
+    Cambia su ``mode`` a ``"code"`` (con el nombre de la función) y devuelve su código, o ``""``.
+    """
+    collector = source.Collector(_forbidden())
+    for item in data["exercises"]:
+        if item["mode"] == "replay":
+            continue
+        verify = checks.get_exercise(item["id"]).verify
+        trial = source.Collector(collector.forbidden)
+        trial.seen = set(collector.seen)
+        try:
+            trial.add(verify)
+        except source.Forbidden:
+            continue  # se queda «se comprueba al calificar»
+        collector.add(verify)
+        item["mode"], item["check"] = "code", verify.__name__
+    return collector.source() if collector.functions else ""
+
+
 def chapters():
     """Los capítulos que tienen ejercicios (``["00", "01", …]``)."""
     return sorted({ex.id.split(".")[0] for ex in all_exercises()})
@@ -51,6 +97,18 @@ def chapters():
 
 def _copy_tree(source, target):
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
+
+
+def _drop_colab_cell(path):
+    """Quita la celda que, en Colab, instalaría la edición de autoestudio (con soluciones) del repositorio.
+
+    La edición de aula se usa en el JupyterHub de la clase, que ya la tiene instalada.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in notebook["cells"] if c.get("metadata", {}).get("curso") != COLAB_CELL_MARK]
+    if len(cells) != len(notebook["cells"]):
+        notebook["cells"] = cells
+        path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def build(target):
@@ -61,6 +119,8 @@ def build(target):
     target.mkdir(parents=True)
     _copy_tree(ROOT / "course_lib", target / "course_lib")
     _copy_tree(ROOT / "notebooks", target / "notebooks")
+    for notebook in (target / "notebooks").glob("*.ipynb"):
+        _drop_colab_cell(notebook)
     _copy_tree(ROOT / "data", target / "data")
     shutil.copy(ROOT / "LICENSE", target / "LICENSE")
     # repo2docker (Binder, Zero to JupyterHub) construye la imagen con estos dos ficheros.
@@ -85,9 +145,12 @@ def build(target):
         module.unlink()
     for chapter in chapters():
         data = record_chapter(chapter)
-        opaque += [(ex["id"], ex["reason"]) for ex in data["exercises"] if ex["mode"] != "replay"]
+        code = ship_checks(data)
+        opaque += [(ex["id"], ex["reason"], ex["mode"]) for ex in data["exercises"] if ex["mode"] != "replay"]
         (data_dir / f"cap{chapter}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        (exercises_dir / f"cap{chapter}.py").write_text(STUB.format(chapter=chapter), encoding="utf-8")
+        ids = ", ".join(ex["id"] for ex in data["exercises"] if ex["mode"] == "code")
+        stub = STUB_WITH_CHECKS.format(chapter=chapter, ids=ids, code=code) if code else STUB.format(chapter=chapter)
+        (exercises_dir / f"cap{chapter}.py").write_text(stub, encoding="utf-8")
     return {"chapters": chapters(), "opaque": opaque}
 
 
@@ -179,8 +242,12 @@ def main(argv=None):
     print(f"Edición de aula en {args.target}: capítulos {', '.join(summary['chapters'])}, sin soluciones.")
     for exercise_id, path in content_leaks(args.target):
         print(f"  Aviso: la solución de {exercise_id} ya está en el material del curso: {path}")
-    for exercise_id, reason in summary["opaque"]:
-        print(f"  {exercise_id}: se comprueba solo al calificar ({reason}).")
+    for exercise_id, reason, mode in summary["opaque"]:
+        if mode == "code":
+            print(f"  {exercise_id}: no se puede repetir con datos ({reason}); su comprobación, que no usa la "
+                  "solución, va en la edición tal cual.")
+        else:
+            print(f"  {exercise_id}: se comprueba solo al calificar ({reason}).")
 
 
 if __name__ == "__main__":

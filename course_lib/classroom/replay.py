@@ -171,19 +171,27 @@ class ReplayedCheck:
         return False
 
 
-def exercise_from_data(data):
-    """Un :class:`course_lib.checks.Exercise` que comprueba con datos grabados y no tiene solución."""
+def exercise_from_data(data, namespace=None):
+    """Un :class:`course_lib.checks.Exercise` que comprueba con datos grabados y no tiene solución.
+
+    Si ``data["mode"]`` es ``"code"``, la comprobación es la función ``data["check"]`` de
+    ``namespace`` (el módulo del capítulo en la edición de aula, que la trae sin la solución).
+    """
+    verify = namespace[data["check"]] if data["mode"] == "code" else ReplayedCheck(data)
     return checks.Exercise(
         id=data["id"],
         title=data["title"],
-        verify=ReplayedCheck(data),
+        verify=verify,
         solution=Withheld(),
         hint=data["hint"],
     )
 
 
-def load_chapter(module_name):
-    """Los ejercicios de un capítulo de la edición de aula (``EXERCISES`` de ``capNN.py``)."""
+def load_chapter(module_name, namespace=None):
+    """Los ejercicios de un capítulo de la edición de aula (``EXERCISES`` de ``capNN.py``).
+
+    ``namespace``: las variables del módulo, si trae comprobaciones como código (``mode`` ``"code"``).
+    """
     chapter = module_name.rsplit(".", 1)[-1].removeprefix("cap")
     data = json.loads((DATA_DIR / f"cap{chapter}.json").read_text(encoding="utf-8"))
-    return [exercise_from_data(item) for item in data["exercises"]]
+    return [exercise_from_data(item, namespace) for item in data["exercises"]]
