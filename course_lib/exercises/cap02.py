@@ -96,53 +96,65 @@ def _verify_leaky_relu_derivative(function):
         )
 
 
-# 02.4 — Softmax numéricamente estable, por filas.
+# 02.4 — Log-softmax estable: log softmax(z)ₖ = zₖ − m − log Σⱼ e^(zⱼ − m), con m = máxⱼ zⱼ.
+# La idea del cuaderno (restar el máximo) aplicada a un caso nuevo: el logaritmo del softmax, que es
+# lo que usa la entropía cruzada (capítulo 03) y lo que devuelve ``log_softmax`` en PyTorch.
 
-SOFTMAX_MODERATE = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 1.0], [2.0, 2.0, -1.0]])
-SOFTMAX_LARGE = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -999.0]])
-
-
-def softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+LOG_SOFTMAX_MODERATE = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 1.0], [2.0, 2.0, -1.0]])
+LOG_SOFTMAX_LARGE = np.array([[1000.0, 1001.0, 1002.0], [0.0, -1000.0, 5.0]])
 
 
-def _verify_softmax(function):
-    for z, large in ((SOFTMAX_MODERATE, False), (SOFTMAX_LARGE, True)):
-        got = as_array(call(function, z.copy()), "softmax(z)")
-        if large and got.shape == z.shape and not np.all(np.isfinite(got)):
-            raise Incorrect(
-                "con z = [1000, 1001, 1002] tu softmax da NaN o infinitos: e^1000 desborda. Resta el máximo "
-                "de cada fila antes de exponenciar: softmax(z) = softmax(z − máx z)."
-            )
+def log_softmax(z):
+    m = z.max(axis=1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
+
+def _log_of_softmax(z):
+    with np.errstate(all="ignore"):
         e = np.exp(z - z.max(axis=1, keepdims=True))
-        with np.errstate(all="ignore"):
-            wrong_axis = np.exp(z - z.max(axis=0, keepdims=True))
-            wrong_axis = wrong_axis / wrong_axis.sum(axis=0, keepdims=True)
-            no_exp = z / z.sum(axis=1, keepdims=True)
+        return np.log(e / e.sum(axis=1, keepdims=True))
+
+
+def _log_softmax_without_max(z):
+    with np.errstate(all="ignore"):
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def _log_softmax_wrong_axis(z):
+    m = z.max(axis=0, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=0, keepdims=True))
+
+
+def _verify_log_softmax(function):
+    for z, large in ((LOG_SOFTMAX_MODERATE, False), (LOG_SOFTMAX_LARGE, True)):
+        got = as_array(call(function, z.copy()), "log_softmax(z)")
+        if large and got.shape == z.shape and not np.all(np.isfinite(got)):
+            if np.all(np.isfinite(got[0])):
+                raise Incorrect(
+                    "con z = [0, −1000, 5] sale −∞: calculaste log(softmax(z)), y el softmax de −1000 es tan "
+                    "pequeño que se redondea a 0 (log 0 = −∞). No pases por el softmax: "
+                    "log softmax(z)ₖ = zₖ − m − log Σⱼ e^(zⱼ − m), con m el máximo de la fila."
+                )
+            raise Incorrect(
+                "con z = [1000, 1001, 1002] sale NaN o infinito: e^1000 desborda. Resta el máximo de cada fila "
+                "antes de exponenciar: log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m)."
+            )
+        m = z.max(axis=1, keepdims=True)
+        e = np.exp(z - m)
         expect_close(
             got,
-            e / e.sum(axis=1, keepdims=True),
-            name="softmax(z)",
+            log_softmax(z),
+            name="log_softmax(z)",
             mistakes=[
-                (wrong_axis, "normalizaste por columnas (axis=0): cada FILA es un ejemplo y sus K probabilidades "
-                 "deben sumar 1 (usa axis=1 y keepdims=True)."),
-                (no_exp, "falta exponenciar: softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ); dividir z entre su suma puede dar "
-                 "negativos."),
-                (e, "falta dividir entre la suma de cada fila: las probabilidades deben sumar 1."),
+                (_log_softmax_wrong_axis(z), "normalizaste por columnas (axis=0): cada FILA es un ejemplo; usa "
+                                             "axis=1 y keepdims=True."),
+                (e / e.sum(axis=1, keepdims=True), "devolviste el softmax, no su logaritmo."),
+                (z - m - e.sum(axis=1, keepdims=True), "falta el logaritmo de la suma: "
+                                                       "log softmax(z)ₖ = zₖ − m − log Σⱼ e^(zⱼ − m)."),
+                (z - np.log(e.sum(axis=1, keepdims=True)), "restaste el máximo dentro de la exponencial pero "
+                 "no fuera: log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m), así que también hay que restar m."),
             ],
         )
-
-
-def _softmax_naive(z):
-    with np.errstate(all="ignore"):
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
-
-
-def _softmax_wrong_axis(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
 
 
 EXERCISES += [
@@ -173,15 +185,17 @@ EXERCISES += [
     ),
     Exercise(
         id="02.4",
-        title="Softmax estable",
-        verify=_verify_softmax,
-        solution=softmax,
-        hint="resta a cada fila su máximo (z.max(axis=1, keepdims=True)), exponencia y divide entre la suma de la fila.",
+        title="Log-softmax estable",
+        verify=_verify_log_softmax,
+        solution=log_softmax,
+        hint="no calcules log(softmax(z)): usa log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m), con m = z.max(axis=1, "
+             "keepdims=True), y resta eso a z.",
         mistakes=[
-            (_softmax_naive, "desborda"),
-            (_softmax_wrong_axis, "por columnas"),
-            (lambda z: z / z.sum(axis=1, keepdims=True), "falta exponenciar"),
-            (lambda z: np.exp(z - z.max(axis=1, keepdims=True)), "falta dividir"),
+            (_log_of_softmax, "log 0 = −∞"),
+            (_log_softmax_without_max, "desborda"),
+            (_log_softmax_wrong_axis, "por columnas"),
+            (lambda z: np.exp(z - z.max(axis=1, keepdims=True))
+             / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True), "no su logaritmo"),
         ],
     ),
 ]
