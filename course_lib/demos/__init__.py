@@ -17,8 +17,9 @@ from .optimizers import optimizers
 from .playground import playground
 from .pooling import pooling
 from .regularization import regularization
+from .rnn_gradient import rnn_gradient
 
-# Los nombres públicos del paquete: las diez funciones que crean las demostraciones.
+# Los nombres públicos del paquete: las funciones que crean las demostraciones.
 DEMO_NAMES = [
     "neuron",
     "activations",
@@ -30,6 +31,7 @@ DEMO_NAMES = [
     "capacity",
     "regularization",
     "playground",
+    "rnn_gradient",
 ]
 
 __all__ = DEMO_NAMES
