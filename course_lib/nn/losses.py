@@ -210,7 +210,8 @@ class CategoricalCrossentropy(Loss):
     Con probabilidades (``from_logits=False``, p. ej. tras softmax), ŷ recortada a [ε, 1 − ε]:
         L = −Σₖ yₖ log ŷₖ          dL/dŷₖ = −yₖ / ŷₖ   (0 donde el recorte actúa)
     Con logits z (``from_logits=True``), con log-sum-exp estable:
-        L = log Σⱼ e^(zⱼ) − Σₖ yₖ zₖ   dL/dz = softmax(z) − y
+        L = −Σₖ yₖ log softmax(z)ₖ = (Σₖ yₖ)·log Σⱼ e^(zⱼ) − Σₖ yₖ zₖ
+        dL/dz = (Σₖ yₖ)·softmax(z) − y   (= softmax(z) − y cuando la fila de y suma 1)
     J es la media de L sobre los m ejemplos del lote.
     (Keras, además, divide cada fila de ŷ por su suma; tras softmax esa suma ya es 1.)
     """
@@ -241,7 +242,8 @@ class CategoricalCrossentropy(Loss):
     def grad(self, y_true, y_pred):
         m = y_pred.shape[0]
         if self.from_logits:
-            g = np.exp(_log_softmax(y_pred.astype(np.float64))) - y_true
+            # (Σₖ yₖ)·softmax − y: la derivada exacta de la pérdida también si la fila de y no suma 1.
+            g = np.exp(_log_softmax(y_pred.astype(np.float64))) * y_true.sum(axis=1, keepdims=True) - y_true
         else:
             p = y_pred.astype(np.float64)
             inside = (p > EPSILON) & (p < 1 - EPSILON)

@@ -8,6 +8,15 @@ se traslade tal cual. Notación: θ es un parámetro (un peso W o un sesgo b, da
 Uso: ``optimizer.step(layers)`` aplica una actualización a cada parámetro de esas capas
 a partir de ``layer.grads``. El estado de cada parámetro (velocidad, acumulador, m, v)
 se guarda en un diccionario con clave (capa, nombre del parámetro).
+
+Recorte de gradientes (*gradient clipping*), con los argumentos y la semántica de Keras 3, antes
+de la regla de cada optimizador (solo se admite uno de los tres):
+
+- ``clipnorm=c``: cada gradiente por separado (cada W, cada b) se reescala si su norma es mayor
+  que c:  g ← g·c / max(‖g‖₂, c).
+- ``global_clipnorm=c``: todos los gradientes juntos, como un solo vector:
+  g ← g·c / max(‖(g₁, g₂, …)‖₂, c)  (lo que hace ``torch.nn.utils.clip_grad_norm_``).
+- ``clipvalue=c``: cada componente se recorta a [−c, c].
 """
 
 import numpy as np
@@ -18,8 +27,22 @@ from .validation import CourseError, check_number, describe, unknown_name_error
 class Optimizer:
     """Base común: tasa de aprendizaje, contador de pasos y estado por parámetro."""
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, clipnorm=None, clipvalue=None, global_clipnorm=None):
         self.learning_rate = _check_learning_rate(learning_rate)
+        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+        given = [name for name, value in clips.items() if value is not None]
+        if len(given) > 1:
+            raise CourseError(
+                f"{type(self).__name__}: solo se puede usar una forma de recorte de gradientes a la vez, "
+                f"pero se recibieron {' y '.join(given)}. Elige una: clipnorm (cada gradiente por "
+                "separado), global_clipnorm (todos juntos) o clipvalue (cada componente)."
+            )
+        for name, value in clips.items():
+            if value is not None:
+                check_number(value, f"{type(self).__name__}: {name}", low=0.0, low_inclusive=False)
+        self.clipnorm = None if clipnorm is None else float(clipnorm)
+        self.clipvalue = None if clipvalue is None else float(clipvalue)
+        self.global_clipnorm = None if global_clipnorm is None else float(global_clipnorm)
         self.iterations = 0  # pasos ya dados (como optimizer.iterations en Keras)
         self._slots = {}  # (id(capa), nombre del parámetro, ranura) -> array
 
@@ -33,6 +56,7 @@ class Optimizer:
     def step(self, layers):
         """Una actualización de todos los parámetros (pesos y sesgos) de ``layers``."""
         self.learning_rate = _check_learning_rate(self.learning_rate)  # por si se cambió a mano
+        entries = []
         for layer in layers:
             for key, theta in layer.params.items():
                 grad = layer.grads.get(key)
@@ -46,8 +70,24 @@ class Optimizer:
                         f"{type(self).__name__}: el gradiente de {key!r} tiene forma {grad.shape}, "
                         f"pero el parámetro tiene forma {theta.shape}; deben coincidir."
                     )
-                self.update(layer, key, theta, grad.astype(theta.dtype, copy=False))
+                entries.append((layer, key, theta, grad.astype(theta.dtype, copy=False)))
+        grads = self.clip_gradients([g for *_, g in entries])
+        for (layer, key, theta, _), g in zip(entries, grads):
+            self.update(layer, key, theta, g)
         self.iterations += 1
+
+    def clip_gradients(self, grads):
+        """Recorta la lista de gradientes según clipnorm, global_clipnorm o clipvalue (como Keras 3)."""
+        if self.clipnorm is not None:
+            return [(g * (self.clipnorm / max(float(np.sqrt(np.sum(g * g))), self.clipnorm))).astype(g.dtype, copy=False)
+                    for g in grads]
+        if self.global_clipnorm is not None:
+            norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+            scale = self.global_clipnorm / max(norm, self.global_clipnorm)
+            return [(g * scale).astype(g.dtype, copy=False) for g in grads]
+        if self.clipvalue is not None:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
 
     def update(self, layer, key, theta, g):
         """Actualiza ``theta`` en su sitio (in place) con el gradiente ``g``."""
@@ -61,11 +101,16 @@ class Optimizer:
     def get_config(self):
         config = {"class_name": type(self).__name__}
         config.update({k: getattr(self, k) for k in self._config_keys})
+        config.update({k: getattr(self, k) for k in _CLIP_KEYS if getattr(self, k) is not None})
         return config
 
     def __repr__(self):
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._config_keys)
+        keys = list(self._config_keys) + [k for k in _CLIP_KEYS if getattr(self, k) is not None]
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in keys)
         return f"{type(self).__name__}({args})"
+
+
+_CLIP_KEYS = ("clipnorm", "global_clipnorm", "clipvalue")
 
 
 def _check_learning_rate(value):
@@ -94,8 +139,9 @@ class SGD(Optimizer):
 
     _config_keys = ("learning_rate", "momentum", "nesterov")
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm)
         self.momentum = _check_fraction(momentum, "momentum")
         self.nesterov = bool(nesterov)
 
@@ -123,8 +169,9 @@ class Adagrad(Optimizer):
 
     _config_keys = ("learning_rate", "initial_accumulator_value", "epsilon")
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm)
         self.initial_accumulator_value = check_number(initial_accumulator_value, "initial_accumulator_value", low=0.0)
         self.epsilon = check_number(epsilon, "epsilon", low=0.0)
 
@@ -144,8 +191,9 @@ class RMSprop(Optimizer):
 
     _config_keys = ("learning_rate", "rho", "momentum", "epsilon")
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm)
         self.rho = _check_fraction(rho, "rho")
         self.momentum = _check_fraction(momentum, "momentum")
         self.epsilon = check_number(epsilon, "epsilon", low=0.0)
@@ -178,8 +226,9 @@ class Adam(Optimizer):
 
     _config_keys = ("learning_rate", "beta_1", "beta_2", "epsilon")
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm)
         self.beta_1 = _check_fraction(beta_1, "beta_1")
         self.beta_2 = _check_fraction(beta_2, "beta_2")
         self.epsilon = check_number(epsilon, "epsilon", low=0.0)

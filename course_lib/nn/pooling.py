@@ -86,13 +86,15 @@ def _max_along(x, axis, size, stride, n_out):
     for u, index in _axis_windows(axis, size, stride, n_out):
         candidate = x[index]
         if best is None:
-            best, where_best = candidate.copy(), np.zeros(candidate.shape, dtype=np.int8)
+            # int8 basta para ventanas de hasta 127 posiciones; las mayores necesitan un entero más ancho.
+            index_type = np.int8 if size <= 127 else np.int32
+            best, where_best = candidate.copy(), np.zeros(candidate.shape, dtype=index_type)
         else:
             better = candidate > best  # estricto: en un empate se queda la primera posición
             np.maximum(best, candidate, out=best)
             # where_best = u donde better, escrito con aritmética (np.where o copyto son ~20 veces más lentos aquí)
             where_best *= ~better
-            where_best += better * np.int8(u)
+            where_best += better * where_best.dtype.type(u)
     return best, where_best
 
 
@@ -111,8 +113,9 @@ class MaxPooling2D(_Pooling2D):
     """Max pooling: y = máximo de cada ventana de ``pool_size`` (``keras.layers.MaxPooling2D``).
 
     x: (N, H, W, C) -> y: (N, Ho, Wo, C). El gradiente de cada salida va entero al elemento de la
-    ventana que fue el máximo; los demás reciben 0. Si hay empates, va a uno solo (como argmax en
-    TensorFlow y PyTorch): la primera columna empatada y, dentro de ella, la primera fila.
+    ventana que fue el máximo; los demás reciben 0. Si hay empates, va a uno solo, el primero
+    recorriendo la ventana por filas (la primera fila empatada y, en ella, la primera columna),
+    como PyTorch y el núcleo de CPU de TensorFlow.
     """
 
     def forward(self, x, training=False):
@@ -121,20 +124,21 @@ class MaxPooling2D(_Pooling2D):
         padded, pads = self._pad(x, -np.inf)
         (ph, pw), (sh, sw) = self.pool_size, self.strides
         Ho, Wo, _ = self.output_shape
-        # El máximo de una ventana rectangular es separable: primero el máximo a lo largo del alto
-        # (rebanadas de filas enteras, contiguas en memoria, que NumPy recorre deprisa) y luego del ancho.
-        rows, best_row = _max_along(padded, 1, ph, sh, Ho)      # (N, Ho, W, C)
-        y, best_col = _max_along(rows, 2, pw, sw, Wo)           # (N, Ho, Wo, C)
-        self._cache = (best_row, best_col, rows.shape, padded.shape, pads, x.shape)
+        # El máximo de una ventana rectangular es separable: primero el máximo a lo largo del ancho
+        # (en cada fila, la primera columna empatada) y luego del alto (la primera fila empatada):
+        # así un empate se resuelve recorriendo la ventana por filas, como PyTorch y TensorFlow.
+        cols, best_col = _max_along(padded, 2, pw, sw, Wo)      # (N, H, Wo, C)
+        y, best_row = _max_along(cols, 1, ph, sh, Ho)           # (N, Ho, Wo, C)
+        self._cache = (best_row, best_col, cols.shape, padded.shape, pads, x.shape)
         return y
 
     def backward(self, grad_y):
         """∂L/∂y: (N, Ho, Wo, C) -> ∂L/∂x: (N, H, W, C); cada gradiente va a su máximo."""
         grad_y = self._check_backward(grad_y)
-        best_row, best_col, rows_shape, padded_shape, (top, left), (N, H, W, C) = self._cache
+        best_row, best_col, cols_shape, padded_shape, (top, left), (N, H, W, C) = self._cache
         (ph, pw), (sh, sw) = self.pool_size, self.strides
-        grad_rows = _max_along_backward(grad_y, best_col, rows_shape, 2, pw, sw)
-        grad_padded = _max_along_backward(grad_rows, best_row, padded_shape, 1, ph, sh)
+        grad_cols = _max_along_backward(grad_y, best_row, cols_shape, 1, ph, sh)
+        grad_padded = _max_along_backward(grad_cols, best_col, padded_shape, 2, pw, sw)
         return grad_padded[:, top:top + H, left:left + W, :]
 
 
