@@ -15,7 +15,8 @@ Lo que aprendas aquí se traslada tal cual a Keras::
 
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
-``normalization``, ``losses``, ``optimizers``, ``metrics``, ``callbacks``, ``model`` y
+``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
+(MultiHeadAttention), ``losses``, ``optimizers``, ``metrics``, ``callbacks``, ``model`` y
 ``gradient_check``.
 """
 
@@ -34,8 +35,15 @@ from .layers import (
     Dense,
     Dropout,
     Flatten,
+    LSTM,
+    Embedding,
+    GlobalAveragePooling1D,
     Layer,
+    LayerNormalization,
     MaxPooling2D,
+    MultiHeadAttention,
+    Reshape,
+    SimpleRNN,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -57,6 +65,8 @@ __all__ = [
     # capas
     "Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
     "BatchNormalization", "Activation", "LAYER_CLASSES",
+    "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
+    "MultiHeadAttention",
     # modelo y entrenamiento
     "Sequential", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

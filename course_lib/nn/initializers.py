@@ -58,6 +58,26 @@ def he_normal(shape):
     return _truncated_normal(shape, np.sqrt(2.0 / fan_in))
 
 
+def orthogonal(shape):
+    """Ortogonal (defecto de Keras para la matriz recurrente U): Q de la descomposición QR de una
+    matriz normal, con el signo de la diagonal de R para que la distribución sea uniforme.
+
+    Las columnas (o filas) de Q son ortonormales: multiplicar por U no encoge ni estira el estado.
+    """
+    rows, cols = int(np.prod(shape[:-1])), shape[-1]
+    a = config.rng().normal(0.0, 1.0, size=(max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return q.reshape(shape).astype(config.dtype())
+
+
+def uniform(shape):
+    """Uniforme U(−0,05, 0,05) (``keras.initializers.RandomUniform()``, el de Embedding)."""
+    return config.rng().uniform(-0.05, 0.05, size=shape).astype(config.dtype())
+
+
 def _truncated_normal(shape, std):
     """Normal de media 0 truncada en ±2σ cuya desviación típica final es ``std`` (como Keras).
 
@@ -80,6 +100,9 @@ INITIALIZERS = {
     "glorot_normal": glorot_normal,
     "he_uniform": he_uniform,
     "he_normal": he_normal,
+    "orthogonal": orthogonal,
+    "uniform": uniform,
+    "random_uniform": uniform,
 }
 
 

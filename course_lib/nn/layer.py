@@ -82,6 +82,7 @@ class Layer:
         self.input_shape = None if input_shape is None else _as_shape(input_shape, type(self).__name__)
         self.output_shape = None
         self.kernel_regularizer = None
+        self.trainable = True         # False congela los parámetros: el optimizador no los toca
         self._cache = None
         self._batch_size = None       # N de la última pasada hacia delante
         self._incoming_batch = None   # N de la entrada que se está validando (para los mensajes)
@@ -115,9 +116,13 @@ class Layer:
         """∂L/∂y -> ∂L/∂x, rellenando ``self.grads``. Cada capa la define."""
         raise NotImplementedError(f"{type(self).__name__} no define backward.")
 
-    def __call__(self, x, training=False):
-        """``capa(x)`` es lo mismo que ``capa.forward(x)``, como en Keras."""
-        return self.forward(x, training=training)
+    def __call__(self, *args, **kwargs):
+        """``capa(x)`` es ``capa.forward(x)``, como en Keras. Con un tensor simbólico (``Input``) no
+        calcula nada: añade la capa al grafo de un modelo funcional y devuelve el tensor de su salida."""
+        from .graph import is_symbolic_call, symbolic_call
+        if is_symbolic_call(args, kwargs):
+            return symbolic_call(self, args, kwargs)
+        return self.forward(*args, **kwargs)
 
     # ---------------------------------------------------------------- ayudas de forward/backward
     def _prepare_input(self, x):

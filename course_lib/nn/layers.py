@@ -5,13 +5,16 @@ reconstruir un modelo guardado: ``LAYER_CLASSES[nombre](**capa.get_config())``.
 """
 
 from .activations import Activation
+from .attention import MultiHeadAttention
 from .convolution import Conv2D
 from .dense import Dense
 from .dropout import Dropout
+from .embedding import Embedding
 from .layer import Layer
-from .normalization import BatchNormalization
-from .pooling import AveragePooling2D, MaxPooling2D
-from .reshaping import Flatten
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import AveragePooling2D, GlobalAveragePooling1D, MaxPooling2D
+from .recurrent import LSTM, SimpleRNN
+from .reshaping import Flatten, Reshape
 
 LAYER_CLASSES = {
     "Dense": Dense,
@@ -22,6 +25,13 @@ LAYER_CLASSES = {
     "Dropout": Dropout,
     "BatchNormalization": BatchNormalization,
     "Activation": Activation,
+    "SimpleRNN": SimpleRNN,
+    "LSTM": LSTM,
+    "Embedding": Embedding,
+    "GlobalAveragePooling1D": GlobalAveragePooling1D,
+    "Reshape": Reshape,
+    "LayerNormalization": LayerNormalization,
+    "MultiHeadAttention": MultiHeadAttention,
 }
 
 __all__ = ["Layer", *LAYER_CLASSES, "LAYER_CLASSES"]

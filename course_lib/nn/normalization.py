@@ -1,4 +1,4 @@
-"""Normalización por lotes (batch normalization), como ``keras.layers.BatchNormalization``."""
+"""Normalización por lotes (``BatchNormalization``) y por capa (``LayerNormalization``), como en Keras."""
 
 import numpy as np
 
@@ -90,3 +90,76 @@ class BatchNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "epsilon": self.epsilon, "axis": self.axis}
+
+
+class LayerNormalization(Layer):
+    """Normaliza cada ejemplo (cada posición de una secuencia) sobre sus características, como
+    ``keras.layers.LayerNormalization``; es la normalización de los Transformers.
+
+    Para cada vector x del último eje, con D componentes:
+
+        μ = (1/D) Σ_d x_d,   σ² = (1/D) Σ_d (x_d − μ)²,   x̂ = (x − μ) / √(σ² + ε),   y = γ ⊙ x̂ + β
+
+    A diferencia de BatchNormalization, no mezcla ejemplos del lote: se comporta igual en
+    entrenamiento y en inferencia, y no tiene medias móviles. Parámetros ``gamma`` (empieza en 1)
+    y ``beta`` (empieza en 0), de forma (D,).
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, **kwargs):
+        super().__init__(**kwargs)
+        if axis != -1:
+            raise CourseError(
+                f"LayerNormalization: este motor normaliza siempre el último eje (axis=-1); se recibió axis={axis!r}."
+            )
+        self.axis = -1
+        self.epsilon = check_number(epsilon, "LayerNormalization: epsilon", low=0.0, low_inclusive=False)
+        self.center = bool(center)
+        self.scale = bool(scale)
+
+    def create_params(self, input_shape):
+        if self.scale:
+            self.params["gamma"] = initializers.ones((input_shape[-1],))
+        if self.center:
+            self.params["beta"] = initializers.zeros((input_shape[-1],))
+
+    def check_input_shape(self, input_shape):
+        size = next(iter(self.params.values())).shape[0] if self.built and self.params else None
+        if size is not None and input_shape[-1] != size:
+            raise CourseError(
+                f"LayerNormalization ('{self.name}') esperaba {size} características en el último eje, pero "
+                f"recibió {input_shape[-1]} (forma {self._received(input_shape)})."
+            )
+
+    def forward(self, x, training=False):
+        """x: (N, ..., D) -> y: la misma forma."""
+        x = self._prepare_input(x)
+        mean = x.mean(axis=-1, keepdims=True)
+        centered = x - mean
+        inv_std = 1.0 / np.sqrt(np.mean(centered * centered, axis=-1, keepdims=True) + self.epsilon)
+        x_hat = centered * inv_std
+        y = x_hat * self.params["gamma"] if self.scale else x_hat
+        if self.center:
+            y = y + self.params["beta"]
+        self._cache = (x_hat, inv_std)
+        return y
+
+    def backward(self, grad_y):
+        """∂L/∂y -> ∂L/∂x, misma forma. Rellena grads["gamma"] y grads["beta"].
+
+        ∂L/∂γ = Σ ∂L/∂y ⊙ x̂,  ∂L/∂β = Σ ∂L/∂y (sumas sobre todo salvo el último eje),  ∂L/∂x̂ = γ ⊙ ∂L/∂y,
+        ∂L/∂x = (1/√(σ²+ε)) · (∂L/∂x̂ − media_d(∂L/∂x̂) − x̂ ⊙ media_d(∂L/∂x̂ ⊙ x̂))  (medias sobre el último eje).
+        """
+        grad_y = self._check_backward(grad_y)
+        x_hat, inv_std = self._cache
+        axes = tuple(range(grad_y.ndim - 1))
+        if self.scale:
+            self.grads["gamma"] = np.sum(grad_y * x_hat, axis=axes)
+        if self.center:
+            self.grads["beta"] = np.sum(grad_y, axis=axes)
+        grad_x_hat = grad_y * self.params["gamma"] if self.scale else grad_y
+        return inv_std * (grad_x_hat - grad_x_hat.mean(axis=-1, keepdims=True)
+                          - x_hat * np.mean(grad_x_hat * x_hat, axis=-1, keepdims=True))
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}

@@ -170,3 +170,33 @@ class AveragePooling2D(_Pooling2D):
         for window in self._windows():
             grad_padded[window] += share
         return grad_padded[:, top:top + H, left:left + W, :]
+
+
+class GlobalAveragePooling1D(Layer):
+    """Media sobre el eje del tiempo, como ``keras.layers.GlobalAveragePooling1D``.
+
+    x: (N, T, F) -> y: (N, F), con y[n, f] = (1/T) Σ_t x[n, t, f]. Resume una secuencia de cualquier
+    longitud en un vector de tamaño fijo. Hacia atrás, cada paso recibe ∂L/∂y / T.
+    """
+
+    def check_input_shape(self, input_shape):
+        if len(input_shape) != 2:
+            raise CourseError(
+                "GlobalAveragePooling1D esperaba secuencias de forma (ejemplos, pasos, características), pero "
+                f"recibió un array de forma {self._received(input_shape)}."
+            )
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[1],)
+
+    def forward(self, x, training=False):
+        """x: (N, T, F) -> y: (N, F)."""
+        x = self._prepare_input(x)
+        self._cache = x.shape
+        return x.mean(axis=1)
+
+    def backward(self, grad_y):
+        """∂L/∂y: (N, F) -> ∂L/∂x: (N, T, F), cada paso con ∂L/∂y / T."""
+        grad_y = self._check_backward(grad_y)
+        N, T, F = self._cache
+        return np.broadcast_to(grad_y[:, None, :] / T, (N, T, F)).copy()
