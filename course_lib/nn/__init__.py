@@ -16,8 +16,9 @@ Lo que aprendas aquí se traslada tal cual a Keras::
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
-(MultiHeadAttention), ``losses``, ``optimizers``, ``metrics``, ``callbacks``, ``model`` y
-``gradient_check``.
+(MultiHeadAttention), ``merging`` (Add, Concatenate), ``losses``, ``optimizers``, ``metrics``,
+``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
+bucle de entrenamiento) y ``gradient_check``.
 """
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers, regularizers
@@ -27,8 +28,11 @@ from .config import floatx, rng, set_floatx, set_seed
 from .convolution import conv2d, conv2d_output_size, padding_amounts
 from .gradient_check import gradient_check
 from .layer import reset_names
+from .graph import Input, KerasTensor
 from .layers import (
     LAYER_CLASSES,
+    Add,
+    Concatenate,
     AveragePooling2D,
     BatchNormalization,
     Conv2D,
@@ -52,7 +56,7 @@ from .losses import (
     SparseCategoricalCrossentropy,
     to_categorical,
 )
-from .model import Sequential, TrainingWarning, load_model
+from .model import Model, Sequential, TrainingWarning, load_model
 from .optimizers import SGD, Adagrad, Adam, RMSprop
 from .regularizers import L1, L1L2, L2
 from .validation import CourseError, CourseTypeError
@@ -66,9 +70,9 @@ __all__ = [
     "Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
     "BatchNormalization", "Activation", "LAYER_CLASSES",
     "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
-    "MultiHeadAttention",
+    "MultiHeadAttention", "Add", "Concatenate",
     # modelo y entrenamiento
-    "Sequential", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
+    "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores
     "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "SGD", "Adagrad", "RMSprop", "Adam", "L1", "L2", "L1L2",

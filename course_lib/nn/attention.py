@@ -75,6 +75,21 @@ class MultiHeadAttention(Layer):
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         return tuple(query_shape)
 
+    def symbolic_output_shape(self, query, value=None, key=None, use_causal_mask=False,
+                              return_attention_scores=False):
+        """Forma de la salida para tensores simbólicos de formas query, value y key (sin el lote)."""
+        query_shape, value_shape, key_shape = query, value, key
+        if value_shape is None:
+            raise CourseError(f"MultiHeadAttention ('{self.name}') necesita query y value: mha(query, value).")
+        if return_attention_scores:
+            raise CourseError(
+                "En un modelo funcional, MultiHeadAttention devuelve un solo tensor: quita "
+                "return_attention_scores=True y lee los pesos de la última llamada en mha.last_attention_scores."
+            )
+        key_shape = value_shape if key_shape is None else key_shape
+        self._check_shapes(tuple(query_shape), tuple(value_shape), tuple(key_shape), use_causal_mask)
+        return tuple(query_shape)
+
     def _check_shapes(self, query_shape, value_shape, key_shape, use_causal_mask):
         for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
             if len(shape) != 2:
@@ -206,11 +221,6 @@ class MultiHeadAttention(Layer):
         if self.use_bias:
             self.grads["b" + name] = grad.reshape(-1, width).sum(axis=0)
         return grad @ self.params["W" + name].T
-
-    def __call__(self, query, value=None, key=None, use_causal_mask=False, training=False,
-                 return_attention_scores=False):
-        return Layer.__call__(self, query, value, key=key, use_causal_mask=use_causal_mask, training=training,
-                              return_attention_scores=return_attention_scores)
 
     def get_config(self):
         config_ = super().get_config()

@@ -35,30 +35,33 @@ class Dense(Layer):
         return self.params["b"]
 
     def check_input_shape(self, input_shape):
-        if len(input_shape) != 1:
+        if len(input_shape) not in (1, 2):
             raise CourseError(
-                f"Dense esperaba entradas de forma (N, características), pero recibió un array de forma "
-                f"{self._received(input_shape)}. Si son imágenes o mapas de características, añade una capa "
-                "Flatten() antes de Dense."
+                f"Dense esperaba entradas de forma (N, características) (o secuencias (N, pasos, características)), "
+                f"pero recibió un array de forma {self._received(input_shape)}. Si son imágenes o mapas de "
+                "características, añade una capa Flatten() antes de Dense."
             )
-        if self.built and input_shape[0] != self.params["W"].shape[0]:
+        if self.built and input_shape[-1] != self.params["W"].shape[0]:
             raise CourseError(
                 f"Dense esperaba entradas con {self.params['W'].shape[0]} características, pero recibió "
-                f"{input_shape[0]} (forma de x: {self._received(input_shape)}; capa '{self.name}', W de forma "
+                f"{input_shape[-1]} (forma de x: {self._received(input_shape)}; capa '{self.name}', W de forma "
                 f"{self.params['W'].shape})."
             )
 
     def create_params(self, input_shape):
-        n_inputs = input_shape[0]
+        n_inputs = input_shape[-1]
         self.params["W"] = self.kernel_initializer((n_inputs, self.units))
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.units,))
 
     def compute_output_shape(self, input_shape):
-        return (self.units,)
+        return tuple(input_shape[:-1]) + (self.units,)
 
     def forward(self, x, training=False):
-        """x: (N, entradas) -> a: (N, units), con z = x·W + b y a = f(z)."""
+        """x: (N, entradas) -> a: (N, units), con z = x·W + b y a = f(z).
+
+        Con secuencias x: (N, T, entradas), como Keras, se aplica la misma capa a cada paso: (N, T, units).
+        """
         x = self._prepare_input(x)
         z = x @ self.params["W"]
         if self.use_bias:
@@ -76,9 +79,14 @@ class Dense(Layer):
         grad_a = self._check_backward(grad_y)
         x, z, a = self._cache
         grad_z = self.activation.backward(grad_a, z, a)
-        self.grads["W"] = x.T @ grad_z
-        if self.use_bias:
-            self.grads["b"] = grad_z.sum(axis=0)
+        if x.ndim == 2:
+            self.grads["W"] = x.T @ grad_z
+            if self.use_bias:
+                self.grads["b"] = grad_z.sum(axis=0)
+        else:   # secuencias: los pasos cuentan como más ejemplos
+            self.grads["W"] = x.reshape(-1, x.shape[-1]).T @ grad_z.reshape(-1, self.units)
+            if self.use_bias:
+                self.grads["b"] = grad_z.reshape(-1, self.units).sum(axis=0)
         self._add_regularization_gradient()
         return grad_z @ self.params["W"].T
 

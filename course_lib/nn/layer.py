@@ -83,6 +83,7 @@ class Layer:
         self.output_shape = None
         self.kernel_regularizer = None
         self.trainable = True         # False congela los parámetros: el optimizador no los toca
+        self._node = None             # el nodo del grafo si la capa se llamó sobre un tensor simbólico
         self._cache = None
         self._batch_size = None       # N de la última pasada hacia delante
         self._incoming_batch = None   # N de la entrada que se está validando (para los mensajes)
@@ -107,6 +108,17 @@ class Layer:
     def compute_output_shape(self, input_shape):
         """Forma de la salida (sin el eje del lote) para una entrada de forma ``input_shape``."""
         return tuple(input_shape)
+
+    def symbolic_output_shape(self, input_shape, **kwargs):
+        """Forma de la salida para una llamada simbólica (API funcional), sin crear los pesos."""
+        if isinstance(input_shape, list):
+            raise CourseError(
+                f"{type(self).__name__} ('{self.name}') recibe un solo tensor, pero se le pasó una lista de "
+                f"{len(input_shape)}. Para juntar tensores usa Add()([a, b]) o Concatenate()([a, b])."
+            )
+        input_shape = tuple(input_shape)
+        self.check_input_shape(input_shape)
+        return tuple(self.compute_output_shape(input_shape))
 
     def forward(self, x, training=False):
         """x: (N, ...) -> y: (N, ...). Cada capa la define; empieza con ``x = self._prepare_input(x)``."""

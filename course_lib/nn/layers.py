@@ -11,6 +11,7 @@ from .dense import Dense
 from .dropout import Dropout
 from .embedding import Embedding
 from .layer import Layer
+from .merging import Add, Concatenate
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling1D, MaxPooling2D
 from .recurrent import LSTM, SimpleRNN
@@ -32,6 +33,8 @@ LAYER_CLASSES = {
     "Reshape": Reshape,
     "LayerNormalization": LayerNormalization,
     "MultiHeadAttention": MultiHeadAttention,
+    "Add": Add,
+    "Concatenate": Concatenate,
 }
 
 __all__ = ["Layer", *LAYER_CLASSES, "LAYER_CLASSES"]
