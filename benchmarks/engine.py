@@ -1,4 +1,4 @@
-"""Velocidad del motor ``course_lib.nn``: un paso de entrenamiento de una CNN tipo LeNet y de un MLP.
+"""Velocidad del motor ``course_lib.nn``: un paso de entrenamiento de una CNN tipo LeNet, un MLP, una LSTM y un bloque Transformer.
 
 Un paso = pasada hacia delante, pérdida (softmax + entropía cruzada), pasada hacia atrás (incluido
 el gradiente respecto de la entrada) y actualización SGD de todos los parámetros. Se mide la mediana
@@ -10,7 +10,12 @@ uno: así una carga pasajera de la máquina no favorece a ninguno. Con la máqui
 procesos, las bibliotecas multihilo (OpenBLAS, OpenMP) se degradan mucho; ``--hilos 1`` da una
 comparación más estable.
 
-Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2] [--desglose]
+Casos: LeNet y MLP con lotes de 64; LSTM (lote 64, 50 pasos, 16 características, 64 unidades, más una
+Dense de 10 salidas); bloque codificador Transformer (lote 32, 64 posiciones, tamaño 64, 4 cabezas,
+red densa de 128, post-normalización como ``torch.nn.TransformerEncoderLayer``, más media y Dense 10).
+
+Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2] [--desglose] [--perfil]
+      [--solo cnn,mlp,lstm,transformer]
 """
 
 import argparse
@@ -24,8 +29,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from course_lib.nn import config  # noqa: E402
-from course_lib.nn.layers import Conv2D, Dense, Flatten, MaxPooling2D  # noqa: E402
+from course_lib.nn import Add, GlobalAveragePooling1D, Input, LayerNormalization, Model, config  # noqa: E402
+from course_lib.nn.layers import LSTM, Conv2D, Dense, Flatten, MaxPooling2D, MultiHeadAttention  # noqa: E402
 
 BATCH = 64
 LEARNING_RATE = 0.01
@@ -44,6 +49,18 @@ def mlp_layers():
     return [Dense(256, activation="relu"), Dense(128, activation="relu"), Dense(10)]
 
 
+def lstm_layers():
+    return [LSTM(64), Dense(10)]
+
+
+def transformer_block(positions=64, size=64, heads=4, hidden=128):
+    """x → autoatención → suma y LayerNorm → densa (relu) → densa → suma y LayerNorm → media → Dense 10."""
+    x = Input(shape=(positions, size))
+    h = LayerNormalization(epsilon=1e-5)(Add()([x, MultiHeadAttention(heads, size // heads)(x, x)]))
+    h = LayerNormalization(epsilon=1e-5)(Add()([h, Dense(size)(Dense(hidden, activation="relu")(h))]))
+    return Model(x, Dense(10)(GlobalAveragePooling1D()(h)))
+
+
 def softmax_cross_entropy_gradient(logits, labels):
     """∂J/∂logits de la entropía cruzada media con softmax: (softmax(z) − y_one_hot) / N."""
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -53,12 +70,17 @@ def softmax_cross_entropy_gradient(logits, labels):
 
 
 def train_step(layers, x, labels):
-    out = x
-    for layer in layers:
-        out = layer.forward(out, training=True)
-    grad = softmax_cross_entropy_gradient(out, labels)
-    for layer in reversed(layers):
-        grad = layer.backward(grad)
+    """Un paso con una lista de capas en fila o con un Model (grafo)."""
+    if isinstance(layers, Model):
+        grad = layers.backward(softmax_cross_entropy_gradient(layers.forward(x, training=True), labels))
+        layers = list(layers.flat_layers())
+    else:
+        out = x
+        for layer in layers:
+            out = layer.forward(out, training=True)
+        grad = softmax_cross_entropy_gradient(out, labels)
+        for layer in reversed(layers):
+            grad = layer.backward(grad)
     for layer in layers:
         for name, value in layer.params.items():
             value -= LEARNING_RATE * layer.grads[name]
@@ -98,6 +120,24 @@ def print_layer_breakdown(layers, x, labels, repetitions):
         print(f"      {layer.name:<22} {forward_ms:12.3f} {backward_ms:13.3f}")
 
 
+def print_profile(step, repetitions, top=10):
+    """Las funciones con más tiempo propio (cProfile) en ``repetitions`` pasos."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repetitions):
+        step()
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("tottime")
+    total = sum(v[2] for v in stats.stats.values())
+    print(f"    perfil ({repetitions} pasos, tiempo propio de cada función):")
+    for (file, line, name), (_, calls, own, _, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]:
+        where = f"{os.path.basename(file)}:{line} {name}" if line else name
+        print(f"      {100 * own / total:5.1f} %  {calls:7d} llamadas  {where}")
+
+
 def torch_step(kind, x_nhwc, labels):
     """El mismo paso en PyTorch (NCHW), con requires_grad en la entrada para calcular también ∂J/∂x."""
     import torch
@@ -108,6 +148,29 @@ def torch_step(kind, x_nhwc, labels):
                               nn.MaxPool2d(2), nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84),
                               nn.ReLU(), nn.Linear(84, 10))
         x = torch.tensor(x_nhwc.transpose(0, 3, 1, 2).copy(), requires_grad=True)
+    elif kind == "lstm":
+        class LastState(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm, self.dense = nn.LSTM(16, 64, batch_first=True), nn.Linear(64, 10)
+
+            def forward(self, x):
+                return self.dense(self.lstm(x)[0][:, -1])
+
+        model = LastState()
+        x = torch.tensor(x_nhwc, requires_grad=True)
+    elif kind == "transformer":
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.encoder = nn.TransformerEncoderLayer(64, 4, dim_feedforward=128, dropout=0.0, batch_first=True)
+                self.dense = nn.Linear(64, 10)
+
+            def forward(self, x):
+                return self.dense(self.encoder(x).mean(dim=1))
+
+        model = Block()
+        x = torch.tensor(x_nhwc, requires_grad=True)
     else:
         model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
         x = torch.tensor(x_nhwc, requires_grad=True)
@@ -130,6 +193,8 @@ def main():
     parser.add_argument("--rondas", type=int, default=3)
     parser.add_argument("--hilos", type=int, default=2)
     parser.add_argument("--desglose", action="store_true", help="tiempo de cada capa de la CNN")
+    parser.add_argument("--perfil", action="store_true", help="funciones que más tiempo gastan (cProfile)")
+    parser.add_argument("--solo", default="cnn,mlp,lstm,transformer", help="casos separados por comas")
     args = parser.parse_args()
     config.set_floatx("float32")
     config.set_seed(0)
@@ -137,6 +202,16 @@ def main():
     labels = rng.integers(0, 10, size=BATCH)
     images = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
     vectors = images.reshape(BATCH, -1)
+    sequences = rng.standard_normal((BATCH, 50, 16)).astype(np.float32)
+    tokens = rng.standard_normal((32, 64, 64)).astype(np.float32)
+    cases = {
+        "cnn": ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)",
+                lenet_layers(), images, labels),
+        "mlp": ("MLP 784-256-128-10", mlp_layers(), vectors, labels),
+        "lstm": ("LSTM (lote 64, 50 pasos, 16 características, 64 unidades) + Dense 10", lstm_layers(), sequences, labels),
+        "transformer": ("Bloque Transformer (lote 32, 64 posiciones, tamaño 64, 4 cabezas, densa 128) + Dense 10",
+                        transformer_block(), tokens, labels[:32]),
+    }
 
     try:
         import torch
@@ -147,11 +222,10 @@ def main():
     print(f"Un paso de entrenamiento (lote de {BATCH}, float32, {args.hilos} hilo(s)): mejor mediana de "
           f"{args.rondas} rondas de {args.repeticiones} repeticiones")
     with threadpool_limits(limits=args.hilos):
-        for kind, layers, x in (("cnn", lenet_layers(), images), ("mlp", mlp_layers(), vectors)):
-            title = ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)"
-                     if kind == "cnn" else "MLP 784-256-128-10")
-            ours_step = lambda: train_step(layers, x, labels)  # noqa: E731
-            theirs_step = torch_step(kind, x, labels) if torch else None
+        for kind in args.solo.split(","):
+            title, layers, x, y = cases[kind]
+            ours_step = lambda: train_step(layers, x, y)  # noqa: E731
+            theirs_step = torch_step(kind, x, y) if torch else None
             ours, theirs = [], []
             for _ in range(args.rondas):
                 ours.append(median_ms(ours_step, args.repeticiones))
@@ -164,8 +238,9 @@ def main():
                 line += "   (PyTorch no está instalado: sin comparación)"
             print(line)
             if args.desglose and kind == "cnn":
-                print_layer_breakdown(layers, x, labels, args.repeticiones)
-
+                print_layer_breakdown(layers, x, y, args.repeticiones)
+            if args.perfil:
+                print_profile(ours_step, args.repeticiones)
 
 if __name__ == "__main__":
     main()

@@ -78,14 +78,14 @@ def test_two_input_graph_gradients(float64):
 def test_transformer_block_with_self_attention_gradients(float64):
     """mha(x, x) pasa el mismo tensor dos veces: el grafo suma ∂L/∂query y ∂L/∂value."""
     x = Input(shape=(5, 4))
-    attended = MultiHeadAttention(num_heads=2, key_dim=2)(x, x, use_causal_mask=True)
+    attended = MultiHeadAttention(num_heads=2, key_dim=2, name="atencion")(x, x, use_causal_mask=True)
     h = LayerNormalization()(Add()([x, attended]))
     h = LayerNormalization()(Add()([h, Dense(4)(Dense(6, activation="relu")(h))]))
     model = Model(x, Dense(3)(GlobalAveragePooling1D()(h)))
     result = gradient_check(model, randn(2, 5, 4, seed=5))
     # ∂L/∂bk es exactamente 0 (el softmax no cambia si todas las claves se desplazan igual): el numérico
     # solo trae ruido de redondeo, ~1e-11, y su error relativo no significa nada.
-    bk = "multi_head_attention/bk"
+    bk = "atencion/bk"
     assert np.abs(result.analytic[bk]).max() < 1e-12 and np.abs(result.numerical[bk]).max() < 1e-8
     assert max(e for name, e in result.errors.items() if name != bk) < TOLERANCE, repr(result)
 

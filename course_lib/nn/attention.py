@@ -24,9 +24,14 @@ from .validation import CourseError, as_float_array, check_number, check_positiv
 
 
 def _softmax(scores):
-    """softmax sobre el último eje, restando el máximo de cada fila (las posiciones con −∞ dan 0)."""
-    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    """softmax sobre el último eje, restando el máximo de cada fila (las posiciones con −∞ dan 0).
+
+    Trabaja en su sitio sobre ``scores`` (el tensor más grande de la capa: N·cabezas·T_q·T_k valores).
+    """
+    scores -= scores.max(axis=-1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=-1, keepdims=True)
+    return scores
 
 
 class MultiHeadAttention(Layer):
@@ -156,8 +161,12 @@ class MultiHeadAttention(Layer):
         return x.transpose(0, 2, 1, 3).reshape(N, T, H * size)
 
     def _project(self, x, name):
-        y = x @ self.params["W" + name]
-        return y + self.params["b" + name] if self.use_bias else y
+        """x: (N, T, D) -> x·W + b: (N, T, ancho), como un solo producto de matrices (N·T, D)·(D, ancho)."""
+        W = self.params["W" + name]
+        y = (x.reshape(-1, W.shape[0]) @ W).reshape(x.shape[:-1] + (W.shape[1],))
+        if self.use_bias:
+            y += self.params["b" + name]
+        return y
 
     def forward(self, query, value=None, key=None, use_causal_mask=False, training=False,
                 return_attention_scores=False):
@@ -169,18 +178,18 @@ class MultiHeadAttention(Layer):
             )
         has_key = key is not None
         q, v, k = self._prepare_inputs(query, value, key if has_key else value, use_causal_mask)
-        Q = self._split_heads(self._project(q, "q"), self.key_dim)            # (N, H, T_q, d_k)
+        # Q ya escalada por 1/√d_k (como Keras): es más barato escalar Q que la matriz de puntuaciones.
+        Q = self._split_heads(self._project(q, "q"), self.key_dim) / np.sqrt(self.key_dim)   # (N, H, T_q, d_k)
         K = self._split_heads(self._project(k, "k"), self.key_dim)            # (N, H, T_k, d_k)
         V = self._split_heads(self._project(v, "v"), self.value_dim)          # (N, H, T_k, d_v)
-        scores = Q @ K.transpose(0, 1, 3, 2) / np.sqrt(self.key_dim)          # (N, H, T_q, T_k)
+        scores = Q @ K.transpose(0, 1, 3, 2)                                  # (N, H, T_q, T_k)
         if use_causal_mask:
-            allowed = np.tril(np.ones(scores.shape[-2:], dtype=bool))         # j ≤ i
-            scores = np.where(allowed, scores, -np.inf)
+            scores[..., ~np.tril(np.ones(scores.shape[-2:], dtype=bool))] = -np.inf   # prohibido j > i
         A = _softmax(scores)
-        keep = 1.0
+        keep = None
         if training and self.dropout > 0:   # dropout sobre los pesos de atención, como Keras
             keep = (config.rng().random(A.shape) >= self.dropout).astype(A.dtype) / (1.0 - self.dropout)
-        O = (A * keep) @ V                                                    # (N, H, T_q, d_v)
+        O = (A if keep is None else A * keep) @ V                             # (N, H, T_q, d_v)
         merged = self._merge_heads(O)                                         # (N, T_q, H·d_v)
         y = self._project(merged, "o")
         self.last_attention_scores = A
@@ -202,11 +211,17 @@ class MultiHeadAttention(Layer):
         scale = 1.0 / np.sqrt(self.key_dim)
         d_merged = self._project_backward(merged, grad_y, "o")
         dO = self._split_heads(d_merged, self.value_dim)
-        dA = (dO @ V.transpose(0, 1, 3, 2)) * keep
-        dV = (A * keep).transpose(0, 1, 3, 2) @ dO
-        dS = A * (dA - np.sum(dA * A, axis=-1, keepdims=True))
+        dA = dO @ V.transpose(0, 1, 3, 2)
+        if keep is None:
+            dV = A.transpose(0, 1, 3, 2) @ dO
+        else:
+            dA *= keep
+            dV = (A * keep).transpose(0, 1, 3, 2) @ dO
+        dS = dA   # ∂L/∂S = A ⊙ (∂L/∂A − Σ_j ∂L/∂A ⊙ A), en su sitio sobre dA
+        dS -= np.sum(dA * A, axis=-1, keepdims=True)
+        dS *= A
         dQ = dS @ K * scale
-        dK = dS.transpose(0, 1, 3, 2) @ Q * scale
+        dK = dS.transpose(0, 1, 3, 2) @ Q             # Q ya lleva el factor 1/√d_k
         d_query = self._project_backward(q, self._merge_heads(dQ), "q")
         d_key = self._project_backward(k, self._merge_heads(dK), "k")
         d_value = self._project_backward(v, self._merge_heads(dV), "v")
@@ -217,10 +232,11 @@ class MultiHeadAttention(Layer):
     def _project_backward(self, x, grad, name):
         """Para y = x·W + b con x: (N, T, D): rellena grads de W y b y devuelve ∂L/∂x."""
         D, width = self.params["W" + name].shape
-        self.grads["W" + name] = x.reshape(-1, D).T @ grad.reshape(-1, width)
+        grad_2d = grad.reshape(-1, width)
+        self.grads["W" + name] = x.reshape(-1, D).T @ grad_2d
         if self.use_bias:
-            self.grads["b" + name] = grad.reshape(-1, width).sum(axis=0)
-        return grad @ self.params["W" + name].T
+            self.grads["b" + name] = grad_2d.sum(axis=0)
+        return (grad_2d @ self.params["W" + name].T).reshape(x.shape)
 
     def get_config(self):
         config_ = super().get_config()

@@ -63,7 +63,7 @@ class Dense(Layer):
         Con secuencias x: (N, T, entradas), como Keras, se aplica la misma capa a cada paso: (N, T, units).
         """
         x = self._prepare_input(x)
-        z = x @ self.params["W"]
+        z = (x.reshape(-1, x.shape[-1]) @ self.params["W"]).reshape(x.shape[:-1] + (self.units,))
         if self.use_bias:
             z += self.params["b"]
         a = self.activation.forward(z)
@@ -88,7 +88,7 @@ class Dense(Layer):
             if self.use_bias:
                 self.grads["b"] = grad_z.reshape(-1, self.units).sum(axis=0)
         self._add_regularization_gradient()
-        return grad_z @ self.params["W"].T
+        return (grad_z.reshape(-1, self.units) @ self.params["W"].T).reshape(x.shape)
 
     def get_config(self):
         return {

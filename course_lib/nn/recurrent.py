@@ -25,6 +25,11 @@ from .layer import Layer
 from .validation import CourseError, check_positive_int
 
 
+def _derivative(activation, z, a):
+    """f'(z) elemento a elemento para todos los pasos a la vez (lo que ``backward`` multiplica por ∂L/∂a)."""
+    return np.broadcast_to(activation.backward(np.ones((), dtype=z.dtype), z, a), z.shape)
+
+
 class _Recurrent(Layer):
     """Lo común a SimpleRNN y LSTM: argumentos, validación de la forma y pesos W, U, b."""
 
@@ -134,9 +139,9 @@ class SimpleRNN(_Recurrent):
         z = xw_t + h_prev @ self.params["U"]
         return z, self.activation.forward(z)
 
-    def step_backward(self, dh, z, h):
-        """∂L/∂h_t (total): (N, units) -> ∂L/∂z_t y ∂L/∂h_{t−1} = ∂L/∂z_t·Uᵀ."""
-        dz = self.activation.backward(dh, z, h)
+    def step_backward(self, dh, dh_dz):
+        """∂L/∂h_t (total): (N, units) y f'(z_t) -> ∂L/∂z_t = ∂L/∂h_t ⊙ f'(z_t) y ∂L/∂h_{t−1} = ∂L/∂z_t·Uᵀ."""
+        dz = dh * dh_dz
         return dz, dz @ self.params["U"].T
 
     def forward(self, x, training=False):
@@ -158,10 +163,11 @@ class SimpleRNN(_Recurrent):
         x, zs, hs = self._cache
         T = zs.shape[0]
         grad_h = self._grad_per_step(grad_y, T)
+        dh_dz = _derivative(self.activation, zs, hs[1:])   # f'(z_t) de todos los pasos a la vez
         dz = np.empty_like(zs)
         dh_next = np.zeros_like(hs[0])
         for t in reversed(range(T)):
-            dz[t], dh_next = self.step_backward(grad_h[t] + dh_next, zs[t], hs[t + 1])
+            dz[t], dh_next = self.step_backward(grad_h[t] + dh_next, dh_dz[t])
         return self._parameter_gradients(x, hs[:-1], dz)
 
 
@@ -201,20 +207,22 @@ class LSTM(_Recurrent):
         tanh_c = self.activation.forward(c)
         return z, gates, c, tanh_c, o * tanh_c
 
-    def step_backward(self, dh, dc_next, z, gates, c_prev, c, tanh_c):
-        """∂L/∂h_t y ∂L/∂c_t (lo que llega del paso siguiente) -> ∂L/∂z_t, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}.
+    def step_backward(self, dh, dc_next, gates, c_prev, tanh_c, dgates_dz, dtanh_dc, dz):
+        """∂L/∂h_t y ∂L/∂c_t (lo que llega del paso siguiente) -> ∂L/∂h_{t−1}, ∂L/∂c_{t−1}; escribe ∂L/∂z_t en dz.
 
         ∂L/∂o = ∂L/∂h ⊙ tanh(c);  ∂L/∂c = ∂L/∂c_sig + ∂L/∂h ⊙ o ⊙ tanh'(c);
         ∂L/∂i = ∂L/∂c ⊙ g;  ∂L/∂f = ∂L/∂c ⊙ c_{t−1};  ∂L/∂g = ∂L/∂c ⊙ i;  ∂L/∂c_{t−1} = ∂L/∂c ⊙ f;
-        ∂L/∂z = [∂L/∂i ⊙ σ'(z_i) | ∂L/∂f ⊙ σ'(z_f) | ∂L/∂g ⊙ tanh'(z_c) | ∂L/∂o ⊙ σ'(z_o)].
+        ∂L/∂z = [∂L/∂i | ∂L/∂f | ∂L/∂g | ∂L/∂o] ⊙ [σ'(z_i) | σ'(z_f) | tanh'(z_c) | σ'(z_o)]  (dgates_dz).
         """
         u = self.units
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
-        dc = dc_next + self.activation.backward(dh * o, c, tanh_c)
-        dgates = np.concatenate([dc * g, dc * c_prev, dc * i, dh * tanh_c], axis=1)
-        dz = self.recurrent_activation.backward(dgates, z, gates)
-        dz[:, 2 * u:3 * u] = self.activation.backward(dgates[:, 2 * u:3 * u], z[:, 2 * u:3 * u], g)
-        return dz, dz @ self.params["U"].T, dc * f
+        dc = dc_next + dh * o * dtanh_dc
+        np.multiply(dc, g, out=dz[:, :u])
+        np.multiply(dc, c_prev, out=dz[:, u:2 * u])
+        np.multiply(dc, i, out=dz[:, 2 * u:3 * u])
+        np.multiply(dh, tanh_c, out=dz[:, 3 * u:])
+        dz *= dgates_dz
+        return dz @ self.params["U"].T, dc * f
 
     def forward(self, x, training=False):
         """x: (N, T, F) -> h_T: (N, units) o (N, T, units)."""
@@ -238,12 +246,17 @@ class LSTM(_Recurrent):
         x, zs, all_gates, hs, cs, tanh_cs = self._cache
         T = zs.shape[0]
         grad_h = self._grad_per_step(grad_y, T)
+        # Las derivadas de las activaciones no dependen del gradiente: se calculan para todos los pasos a la vez.
+        u = self.units
+        dgates_dz = np.array(_derivative(self.recurrent_activation, zs, all_gates))
+        dgates_dz[..., 2 * u:3 * u] = _derivative(self.activation, zs[..., 2 * u:3 * u], all_gates[..., 2 * u:3 * u])
+        dtanh_dc = _derivative(self.activation, cs[1:], tanh_cs)
         dz = np.empty_like(zs)
         dh_next = np.zeros_like(hs[0])
         dc_next = np.zeros_like(cs[0])
         for t in reversed(range(T)):
-            dz[t], dh_next, dc_next = self.step_backward(
-                grad_h[t] + dh_next, dc_next, zs[t], all_gates[t], cs[t], cs[t + 1], tanh_cs[t])
+            dh_next, dc_next = self.step_backward(grad_h[t] + dh_next, dc_next, all_gates[t], cs[t], tanh_cs[t],
+                                                  dgates_dz[t], dtanh_dc[t], dz[t])
         return self._parameter_gradients(x, hs[:-1], dz)
 
     def get_config(self):
