@@ -21,6 +21,7 @@ import numpy as np
 
 from ..nn import activations as engine
 from .base import Demo, DemoMessage, decimal_comma_ticks, fmt, slider_style
+from .rastertext import RasterText
 
 ACTIVATION_CHOICES = [("tanh", "tanh"), ("sigmoide", "sigmoid"), ("ReLU", "relu"), ("lineal", "linear")]
 LABELS = {name: label for label, name in ACTIVATION_CHOICES}
@@ -119,17 +120,18 @@ class RNNGradientDemo(Demo):
         self.reference = ax.plot([], [], color="0.45", ls="--", lw=2, label=r"$\rho^k$ (exacta con f lineal)")[0]
         self.norm_line = ax.plot([], [], color=COLORS[0], lw=3, label="RNN con la activación elegida")[0]
         ax.legend(loc="lower left", fontsize=11)
-        box = dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9)
-        self.grad_text = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top", fontsize=12, bbox=box, zorder=5)
+        # Textos que cambian en cada actualización: con PIL (RasterText), mucho más rápidos que un Text.
+        box = (1.0, 1.0, 1.0, 0.85)
+        self.grad_text = RasterText(ax, [0.02, 0.75, 0.9, 0.23], fontsize=14, ha="left", background=box)
         ax = self.state_axes
         ax.set(xlim=(0, MAX_STEPS), xlabel="paso de tiempo t", ylabel=r"$h_t$ (5 de las 16 unidades)",
                title="El estado oculto a lo largo del tiempo")
         ax.axhline(0, color="0.5", lw=1)
         self.state_lines = [ax.plot([], [], color=c, lw=2)[0] for c in COLORS[:SHOWN_UNITS]]
-        self.state_text = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top", fontsize=12, bbox=box, zorder=5)
+        self.state_text = RasterText(ax, [0.02, 0.89, 0.8, 0.09], fontsize=14, ha="left", background=box)
         decimal_comma_ticks(self.grad_axes, self.state_axes)
         self._set_state_limits(True)
-        self.animate(self.reference, self.norm_line, *self.state_lines, self.grad_text, self.state_text)
+        self.animate(self.reference, self.norm_line, *self.state_lines, self.grad_text.artist, self.state_text.artist)
 
     def background_key(self):
         return self._bounded
@@ -162,12 +164,12 @@ class RNNGradientDemo(Demo):
             line.set_data(t, h[:, unit])
         total = float(norms[-1])
         self.result = (total, verdict(total), float(np.abs(h).max()))
-        outside = "" if total == 0 or low <= total <= high else "\n(fuera del gráfico)"
-        self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\n" + r"$\Vert\partial h_T/\partial h_0\Vert$" + f" = {scientific(total)}{outside}\n"
+        outside = "" if total == 0 or low <= total <= high else " (fuera)"
+        self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
                                 f"el gradiente {verdict(total)}")
         state_max = self.result[2]
         limit = STATE_LIMITS[self._bounded][1]
-        self.state_text.set_text(r"máx $|h_t|$" + f" = {scientific(state_max)}" + ("  (se sale del gráfico)"
+        self.state_text.set_text(f"máx |hₜ| = {scientific(state_max)}" + ("  (fuera)"
                                                                             if state_max > limit else ""))
 
     def caption(self):
