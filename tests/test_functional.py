@@ -222,3 +222,26 @@ def test_functional_model_checks_the_input_shape_and_layer_reuse():
         dense(x)
     with pytest.raises(CourseError, match="varios tensores.*API funcional"):
         Sequential([Dense(2), Add()])
+
+
+def test_functional_model_nested_in_another_one_and_two_input_errors(float64):
+    a, b = Input(shape=(3,)), Input(shape=(2,))
+    inner = Model([a, b], Dense(4, activation="tanh")(Concatenate()([a, b])), name="interno")
+    x1, x2 = Input(shape=(3,)), Input(shape=(2,))
+    outer = Model([x1, x2], Dense(1)(inner([x1, x2])))
+    xa, xb = randn(5, 3, seed=1), randn(5, 2, seed=2)
+    out = outer.forward([xa, xb])
+    upstream = randn(*out.shape, seed=3)
+
+    def loss():
+        return float(np.sum(outer.forward([xa, xb]) * upstream))
+
+    loss()
+    grad_a, grad_b = outer.backward(upstream)
+    assert relative_error(grad_a, numerical_gradient(loss, xa)) < TOLERANCE
+    assert relative_error(grad_b, numerical_gradient(loss, xb)) < TOLERANCE
+    for key, value in outer.params.items():
+        assert relative_error(outer.grads[key], numerical_gradient(loss, value)) < TOLERANCE, key
+    outer.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(CourseError, match="2 entradas.*lista de 2 arrays"):
+        outer.fit(xa, np.zeros(5), verbose=0)

@@ -240,16 +240,20 @@ class Model(Layer):
         return self
 
     def symbolic_output_shape(self, input_shape, **kwargs):
-        shapes = _as_list(input_shape) if not self._single_input else [input_shape]
-        if self._single_input and isinstance(input_shape, list):
-            shapes = [input_shape]
+        """Forma de la salida cuando el modelo se usa como capa dentro de otro modelo."""
+        if not self._single_output:
+            raise CourseError(
+                f"El modelo '{self.name}' tiene varias salidas, y dentro de otro modelo cada capa devuelve un solo "
+                "tensor. Usa como capa un modelo con una sola salida."
+            )
+        shapes = [input_shape] if self._single_input else list(input_shape)
         expected = self._input_shapes()
         if len(shapes) != len(expected) or any(tuple(a) != tuple(b) for a, b in zip(shapes, expected)):
             raise CourseError(
                 f"El modelo '{self.name}' espera entradas de forma {[(None,) + tuple(s) for s in expected]}, pero se "
                 f"le pasó {[(None,) + tuple(s) for s in shapes]}."
             )
-        return self.output_shape if self._single_output else self.output_shape[0]
+        return self.output_shape
 
     # ------------------------------------------------------------------ pasadas
     def forward(self, x, training=False):
