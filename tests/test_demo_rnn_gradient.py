@@ -64,3 +64,16 @@ def test_demo_shows_vanishing_and_exploding():
     assert "explota" in demo.status.value
     demo.controls["steps"].value = 0
     assert "al menos 1 paso" in demo.message.value and demo.failures == []
+
+
+def test_what_the_notebook_asks_to_try():
+    """Lo que el cuaderno 13 pide probar con la demostración es lo que se ve."""
+    # tanh con ρ = 1,5 y entradas: el estado se satura y el gradiente se desvanece aunque ρ > 1.
+    _, norms = rnn_gradient_norms(1.5, "tanh", steps=60, input_scale=1.0)
+    assert norms[-1] < 1e-3
+    # Sin entradas, h se queda en 0, tanh'(0) = 1 y el gradiente crece como ρ^k.
+    _, norms = rnn_gradient_norms(1.2, "tanh", steps=50, input_scale=0.0)
+    np.testing.assert_allclose(norms, 1.2 ** np.arange(1, 51), rtol=1e-9)
+    # Sigmoide: σ' ≤ 0,25, así que incluso con el ρ máximo del control (2,5) se desvanece.
+    _, norms = rnn_gradient_norms(2.5, "sigmoid", steps=50, input_scale=1.0)
+    assert np.all(norms <= 0.625 ** np.arange(1, 51) * (1 + 1e-9))
