@@ -68,9 +68,12 @@ def test_demo_shows_vanishing_and_exploding():
 
 def test_what_the_notebook_asks_to_try():
     """Lo que el cuaderno 13 pide probar con la demostración es lo que se ve."""
-    # tanh con ρ = 1,5 y entradas: el estado se satura y el gradiente se desvanece aunque ρ > 1.
-    _, norms = rnn_gradient_norms(1.5, "tanh", steps=60, input_scale=1.0)
+    # tanh con ρ = 1,5, entradas y T = 100: el estado se satura y el gradiente se desvanece aunque
+    # ρ > 1; con ρ = 2,5, en cambio, explota (con tanh pueden pasar las dos cosas).
+    _, norms = rnn_gradient_norms(1.5, "tanh", steps=100, input_scale=1.0)
     assert norms[-1] < 1e-3
+    _, norms = rnn_gradient_norms(2.5, "tanh", steps=100, input_scale=1.0)
+    assert norms[-1] > 1e3
     # Sin entradas, h se queda en 0, tanh'(0) = 1 y el gradiente crece como ρ^k.
     _, norms = rnn_gradient_norms(1.2, "tanh", steps=50, input_scale=0.0)
     np.testing.assert_allclose(norms, 1.2 ** np.arange(1, 51), rtol=1e-9)
