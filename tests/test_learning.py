@@ -1,7 +1,7 @@
 """Aprendizaje de verdad con las redes del capítulo 13, en segundos y con semillas fijas.
 
-- Una LSTM recuerda el primer símbolo de una secuencia de 40 pasos (en al menos 4 de 5 semillas);
-  una SimpleRNN del mismo tamaño, entrenada igual, se queda en el azar (como mucho 1 de 5).
+- Una LSTM recuerda el primer símbolo de una secuencia de 40 pasos (4 de 5 semillas aquí); una
+  SimpleRNN del mismo tamaño, entrenada igual, se queda en el azar (0 de 5).
 - Un Transformer pequeño (incrustaciones de símbolos y posiciones, autoatención, conexiones
   residuales, normalización por capa y red densa) aprende una tarea de secuencias (≥ 95 %).
 - Un MLP residual de 22 capas entrena donde el mismo MLP sin atajos se queda parado.
@@ -59,9 +59,12 @@ def test_lstm_remembers_the_first_symbol_where_simple_rnn_fails():
                           metrics=["accuracy"])
             model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0, seed=seed)
             accuracy[kind.__name__].append(model.evaluate(x_test, y_test)[1])
-    assert sum(a >= 0.95 for a in accuracy["LSTM"]) >= 4, accuracy
+    # Medido aquí (semillas 0–4): LSTM 0,51 / 1,00 / 1,00 / 0,98 / 1,00; SimpleRNN 0,56 / 0,53 / 0,50 / 0,50 / 0,50.
+    # Los umbrales dejan margen para otra CPU u otro BLAS, sin dejar de exigir la diferencia.
+    assert sum(a >= 0.95 for a in accuracy["LSTM"]) >= 3, accuracy
     assert sum(a >= 0.95 for a in accuracy["SimpleRNN"]) <= 1, accuracy
     assert np.median(accuracy["SimpleRNN"]) <= 0.65, accuracy
+    assert np.mean(accuracy["LSTM"]) - np.mean(accuracy["SimpleRNN"]) >= 0.25, accuracy
 
 
 # ----------------------------------------------------------------------------- Transformer
@@ -113,7 +116,7 @@ def test_deep_residual_mlp_trains_where_the_plain_one_stalls():
         history = model.fit(x, y, epochs=15, batch_size=32, verbose=0, seed=0)
         results[residual] = (history.history["loss"][-1], history.history["accuracy"][-1])
     assert results[False][0] > 0.65 and results[False][1] < 0.6, results     # ln 2 ≈ 0,693: no aprende
-    assert results[True][0] < 0.3 and results[True][1] > 0.88, results
+    assert results[True][0] < 0.35 and results[True][1] > 0.85, results    # medido: 0,24 y 0,90
 
 
 # ----------------------------------------------------------------------------- autocodificador
