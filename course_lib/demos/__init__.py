@@ -18,6 +18,7 @@ from .playground import playground
 from .pooling import pooling
 from .regularization import regularization
 from .scaling import scaling
+from .rnn_gradient import rnn_gradient
 
 # Los nombres públicos del paquete: las funciones que crean las demostraciones.
 DEMO_NAMES = [
@@ -32,6 +33,7 @@ DEMO_NAMES = [
     "capacity",
     "regularization",
     "playground",
+    "rnn_gradient",
 ]
 
 __all__ = DEMO_NAMES

@@ -36,6 +36,8 @@ ROOM = [
      "Prueba a subir el grado del polinomio con pocos puntos: el error de validación se dispara."),
     ("12", "Regularización", "regularization",
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
+    ("13", "Gradiente en una RNN", "rnn_gradient",
+     "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
 ]
 
 PAGE_STYLE = """<style>

@@ -1,0 +1,186 @@
+"""Demostración: cómo se desvanece (o explota) el gradiente a lo largo del tiempo en una RNN.
+
+Una red recurrente simple de n unidades, h_t = f(h_{t−1}·U + x_t), h_0 = 0, recibe T entradas
+aleatorias x_t (normales, con desviación típica «escala de la entrada»). La matriz recurrente es
+U = ρ·Q, con Q ortogonal (fija, con semilla): todos sus valores singulares valen ρ. La
+retropropagación a través del tiempo multiplica, paso a paso, las jacobianas
+
+    ∂h_t/∂h_{t−1} = diag(f'(z_t))·Uᵀ,     z_t = h_{t−1}·U + x_t,
+
+así que ‖∂h_T/∂h_{T−k}‖ ≤ (ρ·max|f'|)^k: con f lineal es exactamente ρ^k (se desvanece si ρ < 1
+y explota si ρ > 1); con tanh, la saturación (|f'| < 1) lo reduce todavía más; con la sigmoide,
+|f'| ≤ 0,25. Es el análisis de Bengio, Simard y Frasconi (1994) y de Pascanu, Mikolov y
+Bengio (2013).
+
+Panel izquierdo: ‖∂h_T/∂h_{T−k}‖₂ frente a la distancia k (escala logarítmica) y la recta ρ^k.
+Panel derecho: cinco unidades del estado oculto h_t a lo largo del tiempo.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..nn import activations as engine
+from .base import Demo, DemoMessage, decimal_comma_ticks, fmt, slider_style
+from .rastertext import RasterText
+
+ACTIVATION_CHOICES = [("tanh", "tanh"), ("sigmoide", "sigmoid"), ("ReLU", "relu"), ("lineal", "linear")]
+LABELS = {name: label for label, name in ACTIVATION_CHOICES}
+UNITS = 16
+MAX_STEPS = 100
+SHOWN_UNITS = 5
+GRADIENT_LIMITS = (1e-12, 1e12)
+STATE_LIMITS = {True: (-1.15, 1.15), False: (-6.0, 6.0)}  # ¿activación acotada? → límites de h_t
+COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # paleta de Okabe e Ito (daltónicos)
+
+
+def orthogonal_matrix(n, seed=0):
+    """Una matriz n×n ortogonal fija (QR de una normal, con el signo de la diagonal de R corregido)."""
+    q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def rnn_gradient_norms(rho, activation="tanh", steps=50, input_scale=1.0, units=UNITS, seed=0):
+    """Recorre la RNN y devuelve ``(h, normas)``.
+
+    h: (steps + 1, units), con h[0] = 0.  normas: (steps,), normas[k − 1] = ‖∂h_T/∂h_{T−k}‖₂
+    (norma espectral) para k = 1 … T, calculada multiplicando las jacobianas diag(f'(z_t))·Uᵀ
+    desde t = T hacia atrás, como hace la retropropagación a través del tiempo.
+    """
+    if steps < 1:
+        raise ValueError(f"Se necesita al menos un paso de tiempo; se recibió {steps}.")
+    f = engine.get(activation)
+    U = rho * orthogonal_matrix(units, seed)
+    x = input_scale * np.random.default_rng(seed + 1).normal(size=(steps, units))
+    h = np.zeros((steps + 1, units))
+    derivatives = np.empty((steps, units))
+    for t in range(steps):
+        z = h[t] @ U + x[t]
+        h[t + 1] = f(z)
+        derivatives[t] = f.derivative(z)
+    product = np.eye(units)
+    norms = np.empty(steps)
+    for k in range(1, steps + 1):
+        t = steps - k  # la jacobiana del paso t + 1: ∂h_{t+1}/∂h_t = diag(f'(z_{t+1}))·Uᵀ
+        product = product @ (derivatives[t][:, None] * U.T)
+        norms[k - 1] = np.linalg.norm(product, 2)
+    return h, norms
+
+
+def scientific(value):
+    """Número en notación científica para el estudiante: 3,2·10⁻⁵ (o «0» si es cero)."""
+    if value == 0 or not np.isfinite(value):
+        return "0" if value == 0 else "∞"
+    exponent = int(np.floor(np.log10(abs(value))))
+    if -2 <= exponent <= 3:
+        return fmt(value, 3 if exponent < 0 else 2)
+    mantissa = value / 10 ** exponent
+    superscript = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{fmt(mantissa, 1)}·10{superscript}"
+
+
+def verdict(norm):
+    """Palabra para el estudiante según el factor total ‖∂h_T/∂h_0‖."""
+    if norm < 1e-3:
+        return "se desvanece"
+    if norm > 1e3:
+        return "explota"
+    return "se conserva más o menos"
+
+
+class RNNGradientDemo(Demo):
+    title = "El gradiente a través del tiempo en una red recurrente"
+
+    def __init__(self, rho=0.9, activation="tanh", steps=50, input_scale=1.0):
+        style = slider_style()
+        controls = {
+            "rho": widgets.FloatSlider(value=rho, min=0.1, max=2.5, step=0.05, description="escala de U (ρ)",
+                                       readout_format=".2f", continuous_update=True, style=style),
+            "activation": widgets.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activación f",
+                                           style=style),
+            "steps": widgets.IntSlider(value=steps, min=0, max=MAX_STEPS, step=1, description="pasos de tiempo T",
+                                       continuous_update=True, style=style),
+            "input_scale": widgets.FloatSlider(value=input_scale, min=0.0, max=3.0, step=0.1,
+                                               description="escala de la entrada", readout_format=".1f",
+                                               continuous_update=True, style=style),
+        }
+        self._bounded = None
+        super().__init__(controls)
+
+    def control_rows(self):
+        c = self.controls
+        return [[c["rho"], c["activation"]], [c["steps"], c["input_scale"]]]
+
+    def setup(self, figure):
+        self.grad_axes, self.state_axes = figure.subplots(1, 2)
+        ax = self.grad_axes
+        ax.set_yscale("log")
+        ax.set(xlim=(0, MAX_STEPS), ylim=GRADIENT_LIMITS, xlabel="distancia en el tiempo k (pasos)",
+               ylabel=r"$\Vert\partial h_T\,/\,\partial h_{T-k}\Vert$", title="Norma del gradiente que llega k pasos atrás")
+        ax.axhline(1.0, color="0.5", lw=1)
+        self.reference = ax.plot([], [], color="0.45", ls="--", lw=2, label=r"$\rho^k$ (exacta con f lineal)")[0]
+        self.norm_line = ax.plot([], [], color=COLORS[0], lw=3, label="RNN con la activación elegida")[0]
+        ax.legend(loc="lower left", fontsize=11)
+        # Textos que cambian en cada actualización: con PIL (RasterText), mucho más rápidos que un Text.
+        box = (1.0, 1.0, 1.0, 0.85)
+        self.grad_text = RasterText(ax, [0.02, 0.75, 0.9, 0.23], fontsize=14, ha="left", background=box)
+        ax = self.state_axes
+        ax.set(xlim=(0, MAX_STEPS), xlabel="paso de tiempo t", ylabel=r"$h_t$ (5 de las 16 unidades)",
+               title="El estado oculto a lo largo del tiempo")
+        ax.axhline(0, color="0.5", lw=1)
+        self.state_lines = [ax.plot([], [], color=c, lw=2)[0] for c in COLORS[:SHOWN_UNITS]]
+        self.state_text = RasterText(ax, [0.02, 0.89, 0.8, 0.09], fontsize=14, ha="left", background=box)
+        decimal_comma_ticks(self.grad_axes, self.state_axes)
+        self._set_state_limits(True)
+        self.animate(self.reference, self.norm_line, *self.state_lines, self.grad_text.artist, self.state_text.artist)
+
+    def background_key(self):
+        return self._bounded
+
+    def _set_state_limits(self, bounded):
+        if bounded != self._bounded:
+            self._bounded = bounded
+            self.state_axes.set_ylim(*STATE_LIMITS[bounded])
+            self.redraw_all()
+
+    def update(self):
+        v = self.values()
+        rho, name, steps, scale = v["rho"], v["activation"], int(v["steps"]), v["input_scale"]
+        self._set_state_limits(name in ("tanh", "sigmoid"))
+        if steps < 1:
+            for line in [self.reference, self.norm_line, *self.state_lines]:
+                line.set_data([], [])
+            self.grad_text.set_text("")
+            self.state_text.set_text("")
+            self.result = None
+            raise DemoMessage("Con T = 0 pasos no hay secuencia: elige al menos 1 paso de tiempo.")
+        with np.errstate(over="ignore", invalid="ignore"):
+            h, norms = rnn_gradient_norms(rho, name, steps, scale)
+        k = np.arange(1, steps + 1)
+        low, high = GRADIENT_LIMITS
+        self.reference.set_data(k, np.clip(rho ** k, low / 10, high * 10))
+        self.norm_line.set_data(k, np.clip(np.nan_to_num(norms, nan=high * 10, posinf=high * 10), low / 10, high * 10))
+        t = np.arange(steps + 1)
+        for unit, line in enumerate(self.state_lines):
+            line.set_data(t, h[:, unit])
+        total = float(norms[-1])
+        self.result = (total, verdict(total), float(np.abs(h).max()))
+        outside = "" if total == 0 or low <= total <= high else " (fuera)"
+        self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
+                                f"el gradiente {verdict(total)}")
+        state_max = self.result[2]
+        limit = STATE_LIMITS[self._bounded][1]
+        self.state_text.set_text(f"máx |hₜ| = {scientific(state_max)}" + ("  (fuera)"
+                                                                            if state_max > limit else ""))
+
+    def caption(self):
+        if self.result is None:
+            return ""
+        total, word, _ = self.result
+        v = self.values()
+        return (f"{LABELS[v['activation']]}, ρ = {fmt(v['rho'])}, T = {v['steps']}: el gradiente que vuelve "
+                f"{v['steps']} pasos atrás se multiplica por {scientific(total)}; {word}.")
+
+
+def rnn_gradient(**initial_values):
+    """Demostración del gradiente a través del tiempo (controles rho, activation, steps, input_scale)."""
+    return RNNGradientDemo(**initial_values)
