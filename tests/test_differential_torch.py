@@ -32,6 +32,7 @@ from course_lib.nn import (
 from course_lib.nn.convolution import padding_amounts
 
 torch = pytest.importorskip("torch")
+from torch_equivalents import torch_multihead_attention  # noqa: E402  (después de saber que hay torch)
 F = torch.nn.functional
 pytestmark = pytest.mark.usefixtures("float64")
 CLOSE = {"rtol": 1e-9, "atol": 1e-11}
@@ -245,19 +246,7 @@ def test_random_sequence_and_attention_layers_match_pytorch():
         y = mha(q, v, use_causal_mask=causal)
         upstream = rng.standard_normal(y.shape)
         d_query, d_value = mha.backward(upstream)
-        net = torch.nn.MultiheadAttention(heads * head_size, heads, batch_first=True, dtype=torch.float64,
-                                          kdim=v.shape[-1], vdim=v.shape[-1])
-        P = {name: T(value) for name, value in mha.params.items()}
-        with torch.no_grad():
-            if net._qkv_same_embed_dim:
-                net.in_proj_weight.copy_(torch.cat([P["Wq"].T, P["Wk"].T, P["Wv"].T]))
-            else:
-                net.q_proj_weight.copy_(P["Wq"].T)
-                net.k_proj_weight.copy_(P["Wk"].T)
-                net.v_proj_weight.copy_(P["Wv"].T)
-            net.in_proj_bias.copy_(torch.cat([P["bq"], P["bk"], P["bv"]]))
-            net.out_proj.weight.copy_(P["Wo"].T)
-            net.out_proj.bias.copy_(P["bo"])
+        net = torch_multihead_attention(mha, v.shape[-1], v.shape[-1])
         qt = T(q, True)
         vt = qt if causal else T(v, True)
         mask = torch.triu(torch.ones(steps, steps, dtype=torch.bool), diagonal=1) if causal else None

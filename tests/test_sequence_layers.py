@@ -235,19 +235,9 @@ def test_multi_head_attention_matches_pytorch(case):
     upstream = randn(*y.shape, seed=18)
     grads = mha.backward(upstream)
 
-    net = torch.nn.MultiheadAttention(model_dim, heads, batch_first=True, dtype=torch.float64,
-                                      kdim=k.shape[-1], vdim=v.shape[-1])
-    P = {name: torch.tensor(value) for name, value in mha.params.items()}
-    with torch.no_grad():
-        if net._qkv_same_embed_dim:
-            net.in_proj_weight.copy_(torch.cat([P["Wq"].T, P["Wk"].T, P["Wv"].T]))
-        else:
-            net.q_proj_weight.copy_(P["Wq"].T)
-            net.k_proj_weight.copy_(P["Wk"].T)
-            net.v_proj_weight.copy_(P["Wv"].T)
-        net.in_proj_bias.copy_(torch.cat([P["bq"], P["bk"], P["bv"]]))
-        net.out_proj.weight.copy_(P["Wo"].T)
-        net.out_proj.bias.copy_(P["bo"])
+    from torch_equivalents import torch_multihead_attention
+
+    net = torch_multihead_attention(mha, k.shape[-1], v.shape[-1])
     tensors = [torch.tensor(a, requires_grad=True) for a in ((q, v, k) if case == "cross" else (q,))]
     tq, tv, tk = tensors if case == "cross" else tensors * 3
     mask = torch.triu(torch.ones(5, 5, dtype=torch.bool), diagonal=1) if causal else None
