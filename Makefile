@@ -11,6 +11,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Dos procesos de prueba en dos núcleos: cada uno con un solo hilo de BLAS, sin competir.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+# Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
+TEST_ENV += KERAS_BACKEND=torch
 
 .PHONY: lab test install unit notebooks browser benchmarks clean
 

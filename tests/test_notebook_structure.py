@@ -29,8 +29,8 @@ def _code(path):
     return "\n".join(c.source for c in _cells(path) if c.cell_type == "code")
 
 
-def test_the_thirteen_chapters_exist():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(13)]
+def test_the_sixteen_chapters_exist():
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(16)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
