@@ -15,6 +15,7 @@ from course_lib.classroom import release
 from course_lib.classroom.record import record_exercise
 from course_lib.classroom.replay import WITHHELD, exercise_from_data
 from course_lib.exercises import all_exercises
+from course_lib.nn import config
 
 EXERCISES = all_exercises()
 
@@ -173,9 +174,13 @@ def test_every_assignment_source_passes_its_own_tests(chapter, monkeypatch):
     assert len(graded) == len(solutions) >= 1
     assert all("### BEGIN SOLUTION" in "".join(c["source"]) for c in solutions)
     namespace = {"display": lambda *args: None}
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            exec(compile("".join(cell["source"]), f"tarea{chapter}", "exec"), namespace)  # falla si una prueba falla
+    previous_floatx = config.floatx()  # la celda de preparación de algún capítulo pasa a float64
+    try:
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                exec(compile("".join(cell["source"]), f"tarea{chapter}", "exec"), namespace)  # falla si una prueba falla
+    finally:
+        config.set_floatx(previous_floatx)
 
 
 def test_only_checks_that_use_no_solution_are_shipped_as_code():
