@@ -33,7 +33,9 @@ LOCK = ROOT / "build" / "compat.lock"  # una sola instalación a la vez (la de s
 TEST_TOOLS = ("pytest", "pytest-xdist", "nbval", "ipykernel")
 # Pruebas que no van aquí: el navegador y el sitio web prueban el entorno principal.
 NOT_HERE = ["tests/test_browser.py", "tests/test_sitio_web.py", "tests/test_notebook_structure.py",
-            "tests/test_imagenes.py", "tests/test_colab_binder.py"]
+            "tests/test_imagenes.py", "tests/test_colab_binder.py",
+            # exige torch y keras, que son del entorno de pruebas y no del curso: aquí no se instalan
+            "tests/test_frameworks.py"]
 # (las imágenes guardadas son las de las versiones fijadas; matplotlib 3.7 dibuja distinto)
 
 

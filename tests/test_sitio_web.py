@@ -149,14 +149,11 @@ FIGURES_LOADED = """() => {
 
 
 def test_chromium_opens_the_home_page_and_two_chapters(server):
-    from test_browser import CHROMIUM, _require_browser
+    import navegador
+    from test_browser import _require_browser
 
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+    sync_api = _require_browser()
+    with sync_api.sync_playwright() as p, navegador.chromium(p) as browser:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         for path, minimum in [("index.html", 1), (f"notebooks/{CHAPTERS[1].stem}.html", 4),
                               (f"notebooks/{CHAPTERS[9].stem}.html", 4)]:
@@ -169,4 +166,3 @@ def test_chromium_opens_the_home_page_and_two_chapters(server):
         page.goto(f"{server}/search.html?q=neuronas")
         page.wait_for_selector("#search-results li", timeout=30_000)
         assert "neurona" in page.locator("#search-results").inner_text().lower()
-        browser.close()
