@@ -77,6 +77,17 @@ def decimal_comma_ticks(*axes):
                 axis.set_major_formatter(formatter)
 
 
+def reaches_a_student(warning):
+    """¿Vería el estudiante este aviso (un ``warnings.WarningMessage``)?
+
+    Python oculta los DeprecationWarning que nacen dentro de una biblioteca (solo enseña los del
+    propio cuaderno): los de matplotlib, pyparsing o ipykernel en versiones antiguas no llegan.
+    Los demás avisos, y cualquiera que nazca en course_lib, sí cuentan.
+    """
+    hidden = issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning))
+    return not hidden or "course_lib" in str(warning.filename)
+
+
 class DemoMessage(Exception):
     """Una combinación de controles que no se puede dibujar; el texto se muestra al estudiante."""
 
@@ -206,7 +217,7 @@ class Demo:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             yield
-        self.failures.extend(item.category(str(item.message)) for item in caught)
+        self.failures.extend(item.category(str(item.message)) for item in caught if reaches_a_student(item))
 
     def draw(self):
         """Dibuja con Agg: el fondo solo si hace falta y, encima, los artistas animados."""
