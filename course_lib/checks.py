@@ -322,6 +322,20 @@ def expect_close(got, expected, name="el resultado", mistakes=(), m=None, rtol=1
     raise Incorrect(f"{name} no coincide con lo esperado (diferencia máxima {_number(error, '.3g')}).")
 
 
+def validation_accuracy_after_training(model, X_train, y_train, X_val, y_val, epochs):
+    """Para los ejercicios que piden construir un clasificador: exige que la salida sean
+    probabilidades (softmax), lo compila con Adam (η = 0,01) y la entropía cruzada dispersa, lo
+    entrena ``epochs`` épocas con semilla fija y devuelve su exactitud en validación."""
+    from . import nn
+
+    probe = model.predict(X_val[:10])
+    if np.any(probe < 0) or not np.allclose(probe.sum(axis=1), 1, atol=1e-4):
+        raise Incorrect("las salidas no son probabilidades que sumen 1: la última capa debe usar activation='softmax'.")
+    model.compile(optimizer=nn.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(X_train, y_train, epochs=epochs, batch_size=32, verbose=0, seed=0)
+    return model.evaluate(X_val, y_val)[1]
+
+
 def expect_choices(answer, correct, options, explain, key_name="pregunta"):
     """Varias preguntas de opción múltiple a la vez: ``answer`` es un diccionario pregunta → opción.
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, as_array, call, expect_choice, expect_close
+from ..checks import (Exercise, Incorrect, as_array, call, expect_choice, expect_close,
+                      validation_accuracy_after_training)
 
 # 10.1 — Retropropagación de la agrupación PROMEDIO 2×2 (el cuaderno hace la del máximo).
 
@@ -97,12 +98,7 @@ def _verify_cnn_design(function):
                    "filtros en la última convolución)." if mayor > n_params / 2 else " Usa menos filtros.")
         raise Incorrect(f"el modelo tiene {n_params} parámetros y el presupuesto es {PRESUPUESTO_CNN}.{consejo}")
     X_train, y_train, X_val, y_val = _mnist_small()
-    probe = model.predict(X_val[:5])
-    if np.any(probe < 0) or not np.allclose(probe.sum(axis=1), 1, atol=1e-4):
-        raise Incorrect("las salidas no son probabilidades que sumen 1: la última capa debe usar activation='softmax'.")
-    model.compile(optimizer=nn.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(X_train, y_train, epochs=3, batch_size=32, verbose=0, seed=0)
-    accuracy = model.evaluate(X_val, y_val)[1]
+    accuracy = validation_accuracy_after_training(model, X_train, y_train, X_val, y_val, epochs=3)
     if accuracy < 0.8:
         raise Incorrect(f"cumple el presupuesto ({n_params} parámetros), pero tras 3 épocas con 1000 dígitos acierta "
                         f"solo el {accuracy:.0%} de la validación (se pide un 80 %): ¿tienen las convoluciones "
