@@ -41,6 +41,9 @@ SINGLE_INPUT_CASES = {
     "simple_rnn_relu": (lambda: SimpleRNN(4, activation="relu", return_sequences=True), (2, 4, 3)),
     "lstm_ultimo": (lambda: LSTM(5), (3, 6, 4)),
     "lstm_secuencia": (lambda: LSTM(3, return_sequences=True), (2, 7, 2)),
+    # Con otras activaciones la LSTM no usa el atajo σ(z) = (1 + tanh(z/2))/2: se prueban los dos caminos.
+    "lstm_otras_activaciones": (lambda: LSTM(4, activation="swish", recurrent_activation="tanh",
+                                             return_sequences=True), (2, 5, 3)),
     "layer_norm_vectores": (lambda: LayerNormalization(), (4, 6)),
     "layer_norm_secuencias": (lambda: LayerNormalization(epsilon=1e-5), (2, 3, 5)),
     "global_average_pooling_1d": (lambda: GlobalAveragePooling1D(), (3, 5, 4)),

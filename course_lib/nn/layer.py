@@ -85,6 +85,7 @@ class Layer:
         self.trainable = True         # False congela los parámetros: el optimizador no los toca
         self._node = None             # el nodo del grafo si la capa se llamó sobre un tensor simbólico
         self._cache = None
+        self._workspaces = {}         # arrays de trabajo que se reutilizan de una llamada a otra
         self._batch_size = None       # N de la última pasada hacia delante
         self._incoming_batch = None   # N de la entrada que se está validando (para los mensajes)
 
@@ -137,6 +138,17 @@ class Layer:
         return self.forward(*args, **kwargs)
 
     # ---------------------------------------------------------------- ayudas de forward/backward
+    def _workspace(self, name, shape, dtype):
+        """Un array de trabajo sin inicializar que la capa reutiliza en cada llamada (nunca se devuelve).
+
+        Pedir al sistema megas nuevos en cada paso cuesta fallos de página al escribirlos por primera vez;
+        en el bucle de una LSTM eso pesaba tanto como la aritmética.
+        """
+        array = self._workspaces.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._workspaces[name] = np.empty(shape, dtype=dtype)
+        return array
+
     def _prepare_input(self, x):
         """Convierte ``x`` a un array de ``floatx()``, valida su forma y construye la capa si hace falta."""
         if not (isinstance(x, np.ndarray) and x.dtype == config.dtype()):

@@ -16,6 +16,10 @@ las formas que toman y devuelven); ``forward`` y ``backward`` los llaman en un b
 y x_t·W se calcula para todos los pasos a la vez, antes del bucle. La retropropagación a través del
 tiempo (BPTT) recorre los pasos al revés sumando, en cada uno, el gradiente que llega de la salida
 y el que llega del paso siguiente a través de h_t (y de c_t).
+
+Dentro del bucle los estados van traspuestos, de forma (units, N), y z_tᵀ = Uᵀ·h_{t−1}ᵀ + (x_t·W + b)ᵀ:
+así cada puerta de la LSTM es un bloque de filas contiguo en memoria y las diez operaciones pequeñas
+de cada paso no saltan por ella (cuestan la mitad). Las formas que ve el usuario son las de Keras.
 """
 
 import numpy as np
@@ -23,11 +27,6 @@ import numpy as np
 from . import activations, initializers, regularizers
 from .layer import Layer
 from .validation import CourseError, check_positive_int
-
-
-def _derivative(activation, z, a):
-    """f'(z) elemento a elemento para todos los pasos a la vez (lo que ``backward`` multiplica por ∂L/∂a)."""
-    return np.broadcast_to(activation.backward(np.ones((), dtype=z.dtype), z, a), z.shape)
 
 
 class _Recurrent(Layer):
@@ -78,39 +77,51 @@ class _Recurrent(Layer):
         return (input_shape[0], self.units) if self.return_sequences else (self.units,)
 
     def _input_projection(self, x):
-        """x: (N, T, F) -> x_t·W + b para todos los pasos a la vez, en orden temporal: (T, N, bloques·units)."""
-        xw = np.ascontiguousarray(x.transpose(1, 0, 2)) @ self.params["W"]
+        """x: (N, T, F) -> x en orden temporal (T, N, F) y z sin la parte recurrente, (x_t·W + b)ᵀ, de todos
+        los pasos a la vez: (T, bloques·units, N)."""
+        N, T, F = x.shape
+        W = self.params["W"]
+        x_steps = self._workspace("x_steps", (T, N, F), x.dtype)
+        x_steps[...] = x.transpose(1, 0, 2)
+        zs = np.matmul(W.T, x_steps.transpose(0, 2, 1), out=self._workspace("z", (T, W.shape[1], N), x.dtype))
         if self.use_bias:
-            xw += self.params["b"]
-        return xw
+            zs += self.params["b"][:, None]
+        return x_steps, zs
+
+    def _states(self, T, N, dtype, name="h"):
+        """Estados traspuestos de todos los pasos, (T + 1, units, N), con el estado inicial [0] = 0."""
+        states = self._workspace(name, (T + 1, self.units, N), dtype)
+        states[0] = 0.0
+        return states
 
     def _output(self, hs):
-        """hs: (T, N, units) -> la salida: h_T (N, units) o todos los estados (N, T, units)."""
-        return np.ascontiguousarray(hs.transpose(1, 0, 2)) if self.return_sequences else hs[-1].copy()
+        """hs: (T + 1, units, N) -> la salida: h_T (N, units) o todos los estados h_1 … h_T (N, T, units)."""
+        return np.ascontiguousarray(hs[1:].transpose(2, 0, 1)) if self.return_sequences else hs[-1].T.copy()
 
-    def _grad_per_step(self, grad_y, T):
-        """∂L/∂salida -> ∂L/∂h_t que llega de la salida en cada paso: (T, N, units)."""
+    def _output_gradient(self, grad_y, t, T):
+        """∂L/∂h_t que llega de la salida, traspuesto (units, N), o None si h_t no es una salida."""
         if self.return_sequences:
-            return grad_y.transpose(1, 0, 2)
-        grad_h = np.zeros((T,) + grad_y.shape, dtype=grad_y.dtype)
-        grad_h[-1] = grad_y
-        return grad_h
+            return grad_y[:, t].T
+        return grad_y.T if t == T - 1 else None
 
-    def _parameter_gradients(self, x, h_prev, dz):
-        """Gradientes de W, U y b y ∂L/∂x a partir de ∂L/∂z de todos los pasos (T, N, bloques·units).
+    def _parameter_gradients(self, x_steps, hs, dz):
+        """Gradientes de W, U y b y ∂L/∂x a partir de ∂L/∂z de todos los pasos, traspuesto: (T, bloques·units, N).
 
+        x_steps: (T, N, F); hs: (T + 1, units, N), de donde salen h_0 … h_{T−1}.
         ∂L/∂W = Σ_t x_tᵀ·∂L/∂z_t,  ∂L/∂U = Σ_t h_{t−1}ᵀ·∂L/∂z_t,  ∂L/∂b = Σ_t Σ_n ∂L/∂z_t,
         ∂L/∂x_t = ∂L/∂z_t·Wᵀ: cada suma sobre el tiempo es un único producto de matrices.
         """
-        T, N, width = dz.shape
-        dz_flat = dz.reshape(T * N, width)
-        x_flat = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * N, -1)
-        self.grads["W"] = x_flat.T @ dz_flat
-        self.grads["U"] = h_prev.reshape(T * N, -1).T @ dz_flat
+        T, width, N = dz.shape
+        dz_flat = self._workspace("dz_flat", (width, T, N), dz.dtype)   # columnas en el orden (t, n)
+        dz_flat[...] = dz.transpose(1, 0, 2)
+        dz_flat = dz_flat.reshape(width, T * N)
+        h_prev = np.ascontiguousarray(hs[:-1].transpose(1, 0, 2)).reshape(self.units, T * N)
+        self.grads["W"] = x_steps.reshape(T * N, -1).T @ dz_flat.T
+        self.grads["U"] = h_prev @ dz_flat.T
         if self.use_bias:
-            self.grads["b"] = dz_flat.sum(axis=0)
+            self.grads["b"] = dz_flat.sum(axis=1)
         self._add_regularization_gradient()
-        return np.ascontiguousarray((dz @ self.params["W"].T).transpose(1, 0, 2))
+        return np.ascontiguousarray((dz_flat.T @ self.params["W"].T).reshape(T, N, -1).transpose(1, 0, 2))
 
     def get_config(self):
         return {
@@ -134,41 +145,43 @@ class SimpleRNN(_Recurrent):
     x: (N, T, F) -> (N, units), o (N, T, units) con ``return_sequences=True``.
     """
 
-    def step_forward(self, xw_t, h_prev):
-        """Un paso. xw_t = x_t·W + b: (N, units); h_prev: (N, units) -> z_t, h_t: (N, units)."""
-        z = xw_t + h_prev @ self.params["U"]
-        return z, self.activation.forward(z)
+    def step_forward(self, z, h_prev, h, UT):
+        """Un paso, con los estados traspuestos. z: (units, N) llega con (x_t·W + b)ᵀ y sale con z_tᵀ;
+        h_prev: (units, N) -> escribe h_tᵀ = f(z_tᵀ) en h."""
+        z += UT @ h_prev
+        h[...] = self.activation.forward(z)
 
-    def step_backward(self, dh, dh_dz):
-        """∂L/∂h_t (total): (N, units) y f'(z_t) -> ∂L/∂z_t = ∂L/∂h_t ⊙ f'(z_t) y ∂L/∂h_{t−1} = ∂L/∂z_t·Uᵀ."""
-        dz = dh * dh_dz
-        return dz, dz @ self.params["U"].T
+    def step_backward(self, dh, z, h, dz, U):
+        """∂L/∂h_t total (units, N), en dh -> escribe ∂L/∂z_t = ∂L/∂h_t ⊙ f'(z_t) en dz y deja en dh
+        ∂L/∂h_{t−1} = (∂L/∂z_t·Uᵀ)ᵀ = U·∂L/∂z_tᵀ."""
+        dz[...] = self.activation.backward(dh, z, h)
+        np.matmul(U, dz, out=dh)
 
     def forward(self, x, training=False):
         """x: (N, T, F) -> h_T: (N, units) o (N, T, units)."""
         x = self._prepare_input(x)
-        xw = self._input_projection(x)
-        T, N, units = xw.shape
-        zs = np.empty_like(xw)
-        hs = np.empty((T + 1, N, units), dtype=xw.dtype)   # hs[0] = h_0 = 0, hs[t + 1] = h_t
-        hs[0] = 0.0
+        x_steps, zs = self._input_projection(x)
+        T, _, N = zs.shape
+        hs = self._states(T, N, zs.dtype)               # hs[t + 1] = h_tᵀ
+        UT = np.ascontiguousarray(self.params["U"].T)
         for t in range(T):
-            zs[t], hs[t + 1] = self.step_forward(xw[t], hs[t])
-        self._cache = (x, zs, hs)
-        return self._output(hs[1:])
+            self.step_forward(zs[t], hs[t], hs[t + 1], UT)
+        self._cache = (x_steps, zs, hs)
+        return self._output(hs)
 
     def backward(self, grad_y):
         """BPTT: ∂L/∂salida -> ∂L/∂x: (N, T, F). Rellena grads["W"], grads["U"] y grads["b"]."""
         grad_y = self._check_backward(grad_y)
-        x, zs, hs = self._cache
-        T = zs.shape[0]
-        grad_h = self._grad_per_step(grad_y, T)
-        dh_dz = _derivative(self.activation, zs, hs[1:])   # f'(z_t) de todos los pasos a la vez
-        dz = np.empty_like(zs)
-        dh_next = np.zeros_like(hs[0])
+        x_steps, zs, hs = self._cache
+        T, units, N = zs.shape
+        dz = self._workspace("dz", zs.shape, zs.dtype)
+        dh = np.zeros((units, N), dtype=zs.dtype)       # ∂L/∂h_t que llega del paso siguiente
         for t in reversed(range(T)):
-            dz[t], dh_next = self.step_backward(grad_h[t] + dh_next, dh_dz[t])
-        return self._parameter_gradients(x, hs[:-1], dz)
+            from_output = self._output_gradient(grad_y, t, T)
+            if from_output is not None:
+                dh += from_output
+            self.step_backward(dh, zs[t], hs[t + 1], dz[t], self.params["U"])
+        return self._parameter_gradients(x_steps, hs, dz)
 
 
 class LSTM(_Recurrent):
@@ -196,68 +209,101 @@ class LSTM(_Recurrent):
         if self.use_bias and self.unit_forget_bias:
             self.params["b"][self.units:2 * self.units] = 1.0
 
-    def step_forward(self, xw_t, h_prev, c_prev):
-        """Un paso. xw_t: (N, 4·units); h_prev, c_prev: (N, units) -> z, puertas [i|f|g|o], c_t, tanh(c_t), h_t."""
-        u = self.units
-        z = xw_t + h_prev @ self.params["U"]
-        gates = self.recurrent_activation.forward(z)                  # i, f y o (el bloque c se sustituye)
-        gates[:, 2 * u:3 * u] = self.activation.forward(z[:, 2 * u:3 * u])
-        i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
-        c = f * c_prev + i * g
-        tanh_c = self.activation.forward(c)
-        return z, gates, c, tanh_c, o * tanh_c
+    def _default_activations(self):
+        """¿Son las de Keras por defecto (σ en las puertas, tanh en la celda)? Entonces hay un atajo."""
+        return isinstance(self.recurrent_activation, activations.Sigmoid) and isinstance(self.activation, activations.Tanh)
 
-    def step_backward(self, dh, dc_next, gates, c_prev, tanh_c, dgates_dz, dtanh_dc, dz):
-        """∂L/∂h_t y ∂L/∂c_t (lo que llega del paso siguiente) -> ∂L/∂h_{t−1}, ∂L/∂c_{t−1}; escribe ∂L/∂z_t en dz.
+    def step_forward(self, z, h_prev, c_prev, h, c, tanh_c, UT, z_copy=None):
+        """Un paso, con los estados traspuestos (units, N). z: (4·units, N) llega con (x_t·W + b)ᵀ y sale con
+        las puertas [i; f; g; o]; h_prev, c_prev: (units, N) -> escribe h_tᵀ, c_tᵀ y tanh(c_t)ᵀ en h, c y tanh_c.
 
-        ∂L/∂o = ∂L/∂h ⊙ tanh(c);  ∂L/∂c = ∂L/∂c_sig + ∂L/∂h ⊙ o ⊙ tanh'(c);
-        ∂L/∂i = ∂L/∂c ⊙ g;  ∂L/∂f = ∂L/∂c ⊙ c_{t−1};  ∂L/∂g = ∂L/∂c ⊙ i;  ∂L/∂c_{t−1} = ∂L/∂c ⊙ f;
-        ∂L/∂z = [∂L/∂i | ∂L/∂f | ∂L/∂g | ∂L/∂o] ⊙ [σ'(z_i) | σ'(z_f) | tanh'(z_c) | σ'(z_o)]  (dgates_dz).
+        Con σ y tanh (lo de Keras) basta una sola tanh para las cuatro puertas, porque σ(z) = (1 + tanh(z/2))/2.
+        (Keras también tiene un camino rápido, el de cuDNN, solo con estas activaciones.)
         """
         u = self.units
-        i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
-        dc = dc_next + dh * o * dtanh_dc
-        np.multiply(dc, g, out=dz[:, :u])
-        np.multiply(dc, c_prev, out=dz[:, u:2 * u])
-        np.multiply(dc, i, out=dz[:, 2 * u:3 * u])
-        np.multiply(dh, tanh_c, out=dz[:, 3 * u:])
-        dz *= dgates_dz
-        return dz @ self.params["U"].T, dc * f
+        z += UT @ h_prev
+        if z_copy is not None:                           # otras activaciones: backward necesita z
+            z_copy[...] = z
+        if self._default_activations():
+            sigmoid_blocks = (z[:2 * u], z[3 * u:])      # i, f y o; g (z[2u:3u]) lleva tanh
+            for block in sigmoid_blocks:
+                block *= 0.5
+            np.tanh(z, out=z)
+            for block in sigmoid_blocks:
+                block *= 0.5
+                block += 0.5
+        else:
+            z[2 * u:3 * u] = self.activation.forward(z[2 * u:3 * u])
+            z[:2 * u] = self.recurrent_activation.forward(z[:2 * u])
+            z[3 * u:] = self.recurrent_activation.forward(z[3 * u:])
+        i, f, g, o = z[:u], z[u:2 * u], z[2 * u:3 * u], z[3 * u:]
+        np.multiply(f, c_prev, out=c)                    # c_t = f ⊙ c_{t−1} + i ⊙ g
+        c += i * g
+        tanh_c[...] = self.activation.forward(c)        # h_t = o ⊙ tanh(c_t)
+        np.multiply(o, tanh_c, out=h)
+
+    def step_backward(self, dh, dc, z, gates, c_prev, c, tanh_c, dz, U, work):
+        """∂L/∂h_t y ∂L/∂c_t (en dh y dc, traspuestos) -> deja ∂L/∂h_{t−1} y ∂L/∂c_{t−1} en dh y dc y escribe
+        ∂L/∂z_t en dz. z son las entradas de las puertas (None con σ y tanh, que se derivan desde su salida);
+        work: (4·units, N), espacio de trabajo.
+
+        ∂L/∂c = ∂L/∂c_sig + ∂L/∂h ⊙ o ⊙ tanh'(c);  ∂L/∂o = ∂L/∂h ⊙ tanh(c);
+        ∂L/∂i = ∂L/∂c ⊙ g;  ∂L/∂f = ∂L/∂c ⊙ c_{t−1};  ∂L/∂g = ∂L/∂c ⊙ i;  ∂L/∂c_{t−1} = ∂L/∂c ⊙ f;
+        ∂L/∂z = [∂L/∂i; ∂L/∂f; ∂L/∂g; ∂L/∂o] ⊙ [σ'(z_i); σ'(z_f); tanh'(z_c); σ'(z_o)];  ∂L/∂h_{t−1} = U·∂L/∂z.
+        """
+        u = self.units
+        i, f, g, o = gates[:u], gates[u:2 * u], gates[2 * u:3 * u], gates[3 * u:]
+        dc += self.activation.backward(dh * o, c, tanh_c)
+        np.multiply(dc, g, out=dz[:u])
+        np.multiply(dc, c_prev, out=dz[u:2 * u])
+        np.multiply(dc, i, out=dz[2 * u:3 * u])
+        np.multiply(dh, tanh_c, out=dz[3 * u:])
+        if z is None:   # σ y tanh: σ' = σ(1 − σ) y tanh' = 1 − tanh², desde las puertas y sin arrays nuevos
+            derivative = np.subtract(1.0, gates, out=work)
+            derivative *= gates
+            np.multiply(g, g, out=derivative[2 * u:3 * u])
+            np.subtract(1.0, derivative[2 * u:3 * u], out=derivative[2 * u:3 * u])
+            dz *= derivative
+        else:
+            for block, activation in ((slice(0, 2 * u), self.recurrent_activation), (slice(2 * u, 3 * u), self.activation),
+                                      (slice(3 * u, 4 * u), self.recurrent_activation)):
+                dz[block] = activation.backward(dz[block], z[block], gates[block])
+        np.matmul(U, dz, out=dh)
+        dc *= f
 
     def forward(self, x, training=False):
         """x: (N, T, F) -> h_T: (N, units) o (N, T, units)."""
         x = self._prepare_input(x)
-        xw = self._input_projection(x)
-        T, N, width = xw.shape
-        u = self.units
-        zs, all_gates = np.empty_like(xw), np.empty_like(xw)
-        hs = np.empty((T + 1, N, u), dtype=xw.dtype)     # hs[t + 1] = h_t; hs[0] = 0
-        cs = np.empty((T + 1, N, u), dtype=xw.dtype)     # cs[t + 1] = c_t; cs[0] = 0
-        tanh_cs = np.empty((T, N, u), dtype=xw.dtype)
-        hs[0] = cs[0] = 0.0
+        x_steps, gates = self._input_projection(x)      # gates[t] = (x_t·W + b)ᵀ; el paso t lo convierte en [i; f; g; o]
+        T, _, N = gates.shape
+        hs = self._states(T, N, gates.dtype, "h")        # hs[t + 1] = h_tᵀ, hs[0] = 0
+        cs = self._states(T, N, gates.dtype, "c")        # cs[t + 1] = c_tᵀ, cs[0] = 0
+        tanh_cs = self._workspace("tanh_c", (T, self.units, N), gates.dtype)
+        # σ y tanh se derivan a partir de su salida; otras activaciones necesitan guardar z.
+        zs = None if self._default_activations() else self._workspace("z_copy", gates.shape, gates.dtype)
+        UT = np.ascontiguousarray(self.params["U"].T)
         for t in range(T):
-            zs[t], all_gates[t], cs[t + 1], tanh_cs[t], hs[t + 1] = self.step_forward(xw[t], hs[t], cs[t])
-        self._cache = (x, zs, all_gates, hs, cs, tanh_cs)
-        return self._output(hs[1:])
+            self.step_forward(gates[t], hs[t], cs[t], hs[t + 1], cs[t + 1], tanh_cs[t], UT,
+                              None if zs is None else zs[t])
+        self._cache = (x_steps, zs, gates, cs, tanh_cs, hs)
+        return self._output(hs)
 
     def backward(self, grad_y):
         """BPTT: ∂L/∂salida -> ∂L/∂x: (N, T, F). Rellena grads["W"], grads["U"] y grads["b"]."""
         grad_y = self._check_backward(grad_y)
-        x, zs, all_gates, hs, cs, tanh_cs = self._cache
-        T = zs.shape[0]
-        grad_h = self._grad_per_step(grad_y, T)
-        # Las derivadas de las activaciones no dependen del gradiente: se calculan para todos los pasos a la vez.
-        u = self.units
-        dgates_dz = np.array(_derivative(self.recurrent_activation, zs, all_gates))
-        dgates_dz[..., 2 * u:3 * u] = _derivative(self.activation, zs[..., 2 * u:3 * u], all_gates[..., 2 * u:3 * u])
-        dtanh_dc = _derivative(self.activation, cs[1:], tanh_cs)
-        dz = np.empty_like(zs)
-        dh_next = np.zeros_like(hs[0])
-        dc_next = np.zeros_like(cs[0])
+        x_steps, zs, gates, cs, tanh_cs, hs = self._cache
+        T, _, N = gates.shape
+        dz = self._workspace("dz", gates.shape, gates.dtype)
+        dh = np.zeros((self.units, N), dtype=gates.dtype)   # ∂L/∂h_t y ∂L/∂c_t que llegan del paso siguiente
+        dc = np.zeros((self.units, N), dtype=gates.dtype)
+        work = np.empty_like(gates[0])
         for t in reversed(range(T)):
-            dh_next, dc_next = self.step_backward(grad_h[t] + dh_next, dc_next, all_gates[t], cs[t], tanh_cs[t],
-                                                  dgates_dz[t], dtanh_dc[t], dz[t])
-        return self._parameter_gradients(x, hs[:-1], dz)
+            from_output = self._output_gradient(grad_y, t, T)
+            if from_output is not None:
+                dh += from_output
+            self.step_backward(dh, dc, None if zs is None else zs[t], gates[t], cs[t], cs[t + 1], tanh_cs[t],
+                               dz[t], self.params["U"], work)
+        return self._parameter_gradients(x_steps, hs, dz)
 
     def get_config(self):
         return {**super().get_config(),
