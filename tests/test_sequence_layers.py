@@ -290,3 +290,30 @@ def test_causal_mask_needs_query_and_key_of_the_same_length():
     mha = MultiHeadAttention(2, 2)
     with pytest.raises(CourseError, match="máscara causal.*query con 3 pasos y key con 5"):
         mha(np.zeros((1, 3, 4)), np.zeros((1, 5, 4)), use_causal_mask=True)
+
+
+# ----------------------------------------------------------------------------- float32
+@pytest.mark.parametrize("name", ["lstm", "lstm_otras", "simple_rnn", "autoatencion", "atencion_cruzada", "layer_norm"])
+def test_float32_stays_float32(name):
+    """Con floatx = float32 nada se pasa a float64 por el camino (un escalar de NumPy en float64, como
+    np.sqrt(16), basta para promover un array entero y hacer la capa el doble de lenta)."""
+    config.set_floatx("float32")
+    try:
+        x = randn(2, 5, 4, seed=11).astype(np.float32)
+        if name in ("autoatencion", "atencion_cruzada"):
+            layer = MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2)
+            other = x if name == "autoatencion" else randn(2, 7, 3, seed=12).astype(np.float32)
+            y = layer(x, other)
+        else:
+            layer = {"lstm": lambda: LSTM(3, return_sequences=True),
+                     "lstm_otras": lambda: LSTM(3, activation="swish", recurrent_activation="tanh"),
+                     "simple_rnn": lambda: SimpleRNN(3, return_sequences=True),
+                     "layer_norm": lambda: LayerNormalization()}[name]()
+            y = layer(x)
+        grads = layer.backward(np.ones_like(y))
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        assert y.dtype == np.float32
+        assert all(g.dtype == np.float32 for g in grads)
+        assert {key: g.dtype for key, g in layer.grads.items()} == {key: np.dtype(np.float32) for key in layer.params}
+    finally:
+        config.set_floatx("float64")

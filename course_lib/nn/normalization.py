@@ -92,6 +92,15 @@ class BatchNormalization(Layer):
         return {**super().get_config(), "momentum": self.momentum, "epsilon": self.epsilon, "axis": self.axis}
 
 
+def _mean_last_axis(a, b=None):
+    """media_d(a) o media_d(a ⊙ b) sobre el último eje, con ese eje de tamaño 1 (para restar o multiplicar).
+
+    Con einsum: NumPy reduce el último eje fila a fila, y con filas cortas (64 números) es el doble de lento.
+    """
+    total = np.einsum("...d->...", a) if b is None else np.einsum("...d,...d->...", a, b)
+    return (total / a.shape[-1])[..., None]
+
+
 class LayerNormalization(Layer):
     """Normaliza cada ejemplo (cada posición de una secuencia) sobre sus características, como
     ``keras.layers.LayerNormalization``; es la normalización de los Transformers.
@@ -133,13 +142,13 @@ class LayerNormalization(Layer):
     def forward(self, x, training=False):
         """x: (N, ..., D) -> y: la misma forma."""
         x = self._prepare_input(x)
-        mean = x.mean(axis=-1, keepdims=True)
-        centered = x - mean
-        inv_std = 1.0 / np.sqrt(np.mean(centered * centered, axis=-1, keepdims=True) + self.epsilon)
-        x_hat = centered * inv_std
-        y = x_hat * self.params["gamma"] if self.scale else x_hat
+        mean = _mean_last_axis(x)
+        x_hat = x - mean
+        inv_std = 1.0 / np.sqrt(_mean_last_axis(x_hat, x_hat) + self.epsilon)
+        x_hat *= inv_std
+        y = x_hat * self.params["gamma"] if self.scale else x_hat.copy()
         if self.center:
-            y = y + self.params["beta"]
+            y += self.params["beta"]
         self._cache = (x_hat, inv_std)
         return y
 
@@ -151,14 +160,16 @@ class LayerNormalization(Layer):
         """
         grad_y = self._check_backward(grad_y)
         x_hat, inv_std = self._cache
-        axes = tuple(range(grad_y.ndim - 1))
+        D = grad_y.shape[-1]
         if self.scale:
-            self.grads["gamma"] = np.sum(grad_y * x_hat, axis=axes)
+            self.grads["gamma"] = np.einsum("nd,nd->d", grad_y.reshape(-1, D), x_hat.reshape(-1, D))
         if self.center:
-            self.grads["beta"] = np.sum(grad_y, axis=axes)
+            self.grads["beta"] = grad_y.reshape(-1, D).sum(axis=0)
         grad_x_hat = grad_y * self.params["gamma"] if self.scale else grad_y
-        return inv_std * (grad_x_hat - grad_x_hat.mean(axis=-1, keepdims=True)
-                          - x_hat * np.mean(grad_x_hat * x_hat, axis=-1, keepdims=True))
+        grad_x = grad_x_hat - _mean_last_axis(grad_x_hat)
+        grad_x -= x_hat * _mean_last_axis(grad_x_hat, x_hat)
+        grad_x *= inv_std
+        return grad_x
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
