@@ -11,7 +11,8 @@ Playwright, como la prueba en navegador), para cada demostración:
 2. el tamaño del PNG mostrado (KiB);
 3. arrastra el deslizador con el ratón durante un segundo y mide cuánto tarda, tras soltarlo, en
    dejar de cambiar la imagen (si el núcleo acumula actualizaciones viejas, la imagen sigue
-   cambiando después de soltar).
+   cambiando después de soltar); cuenta también las imágenes que cambiaron durante el arrastre,
+   para comprobar que el arrastre movió de verdad el deslizador.
 
 Objetivo (2 núcleos sin otra carga): p95 ≤ 100 ms, mediana ≤ 70 ms y asentada en ≤ 150 ms.
 """
@@ -80,6 +81,7 @@ def measure_output(page, output, presses):
     track = output.locator(".widget-slider .noUi-base").first.bounding_box()
     x0, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x0, y)
+    pressed = page.evaluate("performance.now()")
     page.mouse.down()
     steps = 40
     for i in range(steps):
@@ -90,15 +92,18 @@ def measure_output(page, output, presses):
     page.mouse.up()
     time.sleep(2.0)
     changes = page.evaluate("window.__curso.changes")
+    during = sum(pressed < t <= released for t in changes)
     after = [t - released for t in changes if t > released]
     settle = max(after) if after else 0.0
-    return latencies, png, settle
+    return latencies, png, settle, during
 
 
-def report(where, name, latencies, png, settle):
+def report(where, name, latencies, png, settle, during):
     median, p95 = statistics.median(latencies) if latencies else float("nan"), percentile(latencies, 95)
-    print(f"{where:<6}{name:<18}{median:>9.0f}{p95:>8.0f}{len(latencies):>8d}{png / 1024:>9.1f}{settle:>10.0f}",
-          flush=True)
+    print(f"{where:<6}{name:<18}{median:>9.0f}{p95:>8.0f}{len(latencies):>8d}{png / 1024:>9.1f}{settle:>10.0f}"
+          f"{during:>9d}", flush=True)
+    if during == 0:
+        print(f"      ¡{name}: el arrastre no cambió la imagen; su «asentada» no mide nada!", flush=True)
     return median, p95, settle
 
 
@@ -155,7 +160,8 @@ def main():
     from playwright.sync_api import sync_playwright
 
     print(f"{'dónde':<6}{'demostración':<18}{'mediana':>9}{'p95':>8}{'teclas':>8}{'PNG KiB':>9}{'asentada':>10}"
-          "   (ms; tecla → imagen pintada; asentada = tras soltar el arrastre)", flush=True)
+          f"{'imágenes':>9}   (ms; tecla → imagen pintada; asentada = tras soltar el arrastre; imágenes = "
+          "las que cambiaron durante el arrastre)", flush=True)
     results = {}
     with sync_playwright() as p, navegador.chromium(p) as browser:
         if "lab" in args.donde:
