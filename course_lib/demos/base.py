@@ -112,6 +112,7 @@ class Demo:
         self._animated = []
         self._background = None
         self._backgrounds = {}  # fondos guardados por background_key()
+        self._after_image = []   # cambios de otros controles que esperan a que salga la imagen
         with mpl.rc_context(PROJECTOR_STYLE):
             self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
@@ -126,6 +127,11 @@ class Demo:
             control.observe(self._on_change, names="value")
         self._widget = None
         self.refresh()
+
+    def after_image(self, action):
+        """Hace ``action()`` cuando la imagen nueva ya se envió (p. ej. cambiar el rango de otro deslizador):
+        el navegador pinta antes la imagen, que es lo que el estudiante espera ver."""
+        self._after_image.append(action)
 
     # --- Para las subclases -------------------------------------------------------------------
     def setup(self, figure):
@@ -193,6 +199,11 @@ class Demo:
         except Exception as exc:
             self.failures.append(exc)
             problem = problem or f"No se pudo dibujar la figura ({type(exc).__name__}: {exc})."
+        while self._after_image:
+            try:
+                self._after_image.pop(0)()
+            except Exception as exc:
+                self.failures.append(exc)
         self.updates += 1
         self.message.value = (
             f'<div style="color:#b00020;font-size:15px;font-weight:bold;">⚠ {html.escape(problem)}</div>'

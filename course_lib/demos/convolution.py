@@ -248,17 +248,26 @@ class ConvolutionDemo(Demo):
             raise DemoMessage(f"{exc}") from None
 
     def _sync_cell_sliders(self, shape):
-        """El rango de «fila» y «columna» sigue al tamaño de la salida (sin disparar otra actualización)."""
-        self._syncing = True
-        try:
-            for name, n_out in zip(("row", "column"), shape):
-                slider = self.controls[name]
-                if slider.max != n_out:
-                    if slider.value > n_out:
-                        slider.value = n_out
-                    slider.max = n_out
-        finally:
-            self._syncing = False
+        """El rango de «fila» y «columna» sigue al tamaño de la salida (sin disparar otra actualización).
+
+        Devuelve la fila y la columna elegidas (dentro de la salida). Los deslizadores se cambian cuando
+        la imagen ya salió: así el navegador la pinta antes de rehacer los deslizadores."""
+        chosen = [min(self.controls[name].value, n_out) for name, n_out in zip(("row", "column"), shape)]
+
+        def sync():
+            self._syncing = True
+            try:
+                for name, n_out in zip(("row", "column"), shape):
+                    slider = self.controls[name]
+                    if slider.max != n_out:
+                        if slider.value > n_out:
+                            slider.value = n_out
+                        slider.max = n_out
+            finally:
+                self._syncing = False
+
+        self.after_image(sync)
+        return chosen
 
     def update(self):
         v = self.values()
@@ -275,8 +284,7 @@ class ConvolutionDemo(Demo):
             artist.set_visible(True)
         out = convolve2d(image, kernel, stride, p)
         padded = np.pad(image, p)
-        self._sync_cell_sliders(out.shape)
-        row, col = self.controls["row"].value - 1, self.controls["column"].value - 1
+        row, col = (k - 1 for k in self._sync_cell_sliders(out.shape))
 
         # Entrada (rellenada), filtro y salida
         self.im_in.set_data(padded)
