@@ -6,6 +6,8 @@ cuaderno la programa sin máscara), los parámetros de una LSTM, el gradiente a 
 residual escalar y qué familia elegir para un problema nuevo.
 """
 
+import functools
+
 import numpy as np
 
 from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
@@ -203,43 +205,22 @@ def chain_gradient(weights, x, residual):
     return gradient
 
 
-def _chain_no_identity(weights, x, residual):
+def _chain_mistake(weights, x, residual, identity=True, at_preactivation=True, with_w=True, forward_shortcut=True):
+    """chain_gradient con uno de los errores típicos: sin el «1 +» del atajo, tanh' evaluada en h en vez de en
+    z = w·h, sin el factor w_l, o la pasada hacia delante sin sumar el atajo."""
     h, gradient = float(x), 1.0
     for w in weights:
         z = w * h
-        gradient *= w * (1.0 - np.tanh(z) ** 2)
-        h = h + np.tanh(z) if residual else np.tanh(z)
+        local = (w if with_w else 1.0) * (1.0 - np.tanh(z if at_preactivation else h) ** 2)
+        gradient *= (1.0 + local) if residual and identity else local
+        h = h + np.tanh(z) if residual and forward_shortcut else np.tanh(z)
     return gradient
 
 
-def _chain_derivative_at_h(weights, x, residual):
-    h, gradient = float(x), 1.0
-    for w in weights:
-        local = w * (1.0 - np.tanh(h) ** 2)
-        gradient *= (1.0 + local) if residual else local
-        h = h + np.tanh(w * h) if residual else np.tanh(w * h)
-    return gradient
-
-
-def _chain_no_w(weights, x, residual):
-    h, gradient = float(x), 1.0
-    for w in weights:
-        z = w * h
-        local = 1.0 - np.tanh(z) ** 2
-        gradient *= (1.0 + local) if residual else local
-        h = h + np.tanh(z) if residual else np.tanh(z)
-    return gradient
-
-
-def _chain_plain_forward(weights, x, residual):
-    # Deriva bien pero hace la pasada hacia delante sin el atajo (h_l = tanh(w·h)).
-    h, gradient = float(x), 1.0
-    for w in weights:
-        z = w * h
-        local = w * (1.0 - np.tanh(z) ** 2)
-        gradient *= (1.0 + local) if residual else local
-        h = np.tanh(z)
-    return gradient
+_chain_no_identity = functools.partial(_chain_mistake, identity=False)
+_chain_derivative_at_h = functools.partial(_chain_mistake, at_preactivation=False)
+_chain_no_w = functools.partial(_chain_mistake, with_w=False)
+_chain_plain_forward = functools.partial(_chain_mistake, forward_shortcut=False)
 
 
 _CHAIN_CASES = [

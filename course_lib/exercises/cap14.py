@@ -48,9 +48,7 @@ def _verify_grupos(answer):
 
 
 def _cambia_grupo(biblioteca, grupo):
-    answer = dict(GRUPO_CORRECTO)
-    answer[biblioteca] = grupo
-    return answer
+    return {**GRUPO_CORRECTO, biblioteca: grupo}
 
 
 # --- 14.2 — Pesos de PyTorch a Keras --------------------------------------------------------------

@@ -166,9 +166,7 @@ def _verify_conjuntos(answer):
 
 
 def _cambia_conjunto(decision, conjunto):
-    answer = dict(CONJUNTO_CORRECTO)
-    answer[decision] = conjunto
-    return answer
+    return {**CONJUNTO_CORRECTO, decision: conjunto}
 
 
 EXERCISES = [
