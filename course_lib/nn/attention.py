@@ -170,8 +170,9 @@ class MultiHeadAttention(Layer):
         N, T, _ = x.shape
         return x.reshape(N, T, self.num_heads, size).transpose(0, 2, 1, 3)
 
-    def _width(self, role):
-        return self.num_heads * (self.value_dim if role == "v" else self.key_dim)
+    def _head_size(self, role):
+        """Componentes por cabeza de un papel: value_dim para V, key_dim para Q y K."""
+        return self.value_dim if role == "v" else self.key_dim
 
     def _weights(self, roles, name="W"):
         """[W_papel | …] (o [b_papel | …] con name="b") para los papeles de un grupo. Wq y bq van multiplicados
@@ -199,15 +200,16 @@ class MultiHeadAttention(Layer):
                 y += self._weights(roles, "b")
             start = 0
             for r in roles:
-                columns[r] = (len(projected), slice(start, start + self._width(r)))
-                start += self._width(r)
+                width = self.num_heads * self._head_size(r)
+                columns[r] = (len(projected), slice(start, start + width))
+                start += width
             projected.append((x, roles, y))
         return projected, columns
 
     def _role_view(self, arrays, columns, role):
         """El bloque de columnas de un papel (q, k o v) en arrays[grupo], separado en cabezas: (N, H, T, tamaño)."""
         group, cols = columns[role]
-        return self._heads(arrays[group][..., cols], self.value_dim if role == "v" else self.key_dim)
+        return self._heads(arrays[group][..., cols], self._head_size(role))
 
     def forward(self, query, value=None, key=None, use_causal_mask=False, training=False,
                 return_attention_scores=False):
