@@ -20,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat
+.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,12 @@ colab: $(COURSE)
 # Las pruebas y los cuadernos con las versiones mínimas de pyproject.toml (entorno build/compat).
 compat: $(TESTS)
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
+
+# Las afirmaciones del texto con otras semillas (papermill cambia SEMILLA en la celda «parameters»):
+# make afirmaciones, o make afirmaciones CAPITULOS="12 13" SEMILLAS="3 4".
+SEMILLAS ?= 1 2
+afirmaciones: $(TESTS)
+	$(TEST_ENV) $(BIN)/python scripts/afirmaciones.py $(CAPITULOS) --semillas $(SEMILLAS)
 
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py

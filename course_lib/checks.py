@@ -142,6 +142,11 @@ def hint(exercise_id):
     return exercise.hint or "Este ejercicio no tiene pista."
 
 
+def pista(exercise_id):
+    """La pista de un ejercicio, solo cuando se pide (nombre en español de :func:`hint`)."""
+    return hint(exercise_id)
+
+
 def show_solution(exercise_id):
     """Para el profesorado: el código (o el valor) de la solución de un ejercicio."""
     solution = get_exercise(exercise_id).solution
