@@ -15,8 +15,10 @@ Lo que aprendas aquí se traslada tal cual a Keras::
 
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
-``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
-(MultiHeadAttention), ``merging`` (Add, Concatenate), ``losses``, ``optimizers``, ``metrics``,
+``normalization``, ``recurrent`` (SimpleRNN, LSTM, GRU), ``embedding``, ``attention``
+(MultiHeadAttention), ``merging`` (Add, Concatenate, Multiply, Dot…), ``activation_layers`` (ReLU,
+LeakyReLU… como capas), ``convolution_transpose``, ``upsampling``, ``wrappers`` (Bidirectional,
+TimeDistributed), ``preprocessing_layers`` (Rescaling, Normalization), ``losses``, ``optimizers``, ``metrics``,
 ``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
 bucle de entrenamiento) y ``gradient_check``.
 """
@@ -48,6 +50,43 @@ from .layers import (
     MultiHeadAttention,
     Reshape,
     SimpleRNN,
+    # Motor, parte 3: las capas de Keras que usan los tutoriales
+    GRU,
+    Average,
+    AveragePooling1D,
+    Bidirectional,
+    Conv1D,
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Cropping1D,
+    Cropping2D,
+    Dot,
+    ELU,
+    GaussianDropout,
+    GaussianNoise,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    MaxPooling1D,
+    Maximum,
+    Minimum,
+    Multiply,
+    Normalization,
+    Permute,
+    PReLU,
+    ReLU,
+    RepeatVector,
+    Rescaling,
+    Softmax,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    Subtract,
+    TimeDistributed,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -71,6 +110,12 @@ __all__ = [
     "BatchNormalization", "Activation", "LAYER_CLASSES",
     "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
     "MultiHeadAttention", "Add", "Concatenate",
+    "GRU", "Bidirectional", "TimeDistributed", "Conv1D", "Conv1DTranspose", "Conv2DTranspose", "MaxPooling1D",
+    "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling1D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "RepeatVector", "Permute",
+    "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
+    "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
+    "GaussianDropout",
     # modelo y entrenamiento
     "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

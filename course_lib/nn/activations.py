@@ -45,6 +45,8 @@ class ActivationFunction:
     """
 
     name = "activation"
+    #: False en las que mezclan las componentes (softmax, log_softmax): su derivada es una jacobiana.
+    elementwise = True
 
     def __call__(self, z):
         return self.forward(_as_float(z))
@@ -142,19 +144,45 @@ class ReLU(ActivationFunction):
     """ReLU (unidad lineal rectificada): f(z) = max(0, z), rango [0, +∞).
 
     f'(z) = 1 si z > 0 y 0 si z < 0; en z = 0 no es derivable y se toma 0 (como TensorFlow y PyTorch).
+
+    Los argumentos de ``keras.activations.relu`` la generalizan (por defecto no cambian nada):
+    f(z) = máx si z ≥ ``max_value``; z si ``threshold`` ≤ z < máx; ``negative_slope``·(z − threshold) si no.
     """
 
     name = "relu"
 
+    def __init__(self, negative_slope=0.0, max_value=None, threshold=0.0):
+        self.negative_slope = check_number(negative_slope, "relu: negative_slope", low=0.0)
+        self.max_value = None if max_value is None else check_number(max_value, "relu: max_value", low=0.0)
+        self.threshold = check_number(threshold, "relu: threshold", low=0.0)
+
+    def _plain(self):
+        return self.negative_slope == 0 and self.max_value is None and self.threshold == 0
+
     def forward(self, z):
-        return np.maximum(z, 0)
+        if self._plain():
+            return np.maximum(z, 0)
+        y = np.where(z >= self.threshold, z, self.negative_slope * (z - self.threshold))
+        return y if self.max_value is None else np.minimum(y, self.max_value).astype(y.dtype, copy=False)
 
     def derivative(self, z):
         z = _as_float(z)
-        return (z > 0).astype(z.dtype)
+        if self._plain():
+            return (z > 0).astype(z.dtype)
+        slope = np.where(z > self.threshold, 1.0, self.negative_slope)
+        if self.max_value is not None:
+            slope = np.where(z >= self.max_value, 0.0, slope)
+        return slope.astype(z.dtype)
 
     def backward(self, grad_a, z, a):
-        return grad_a * (z > 0)
+        if self._plain():
+            return grad_a * (z > 0)
+        return grad_a * self.derivative(z)
+
+    def get_config(self):
+        if self._plain():
+            return {}
+        return {"negative_slope": self.negative_slope, "max_value": self.max_value, "threshold": self.threshold}
 
 
 class LeakyReLU(ActivationFunction):
@@ -247,7 +275,7 @@ class GELU(ActivationFunction):
 
 
 class Softmax(ActivationFunction):
-    """Softmax sobre el último eje: a_k = e^(z_k) / Σ_j e^(z_j); las K salidas suman 1.
+    """Softmax sobre el último eje (o sobre ``axis``): a_k = e^(z_k) / Σ_j e^(z_j); las K salidas suman 1.
 
     Se resta el máximo de cada fila antes de exponenciar (no cambia el resultado y evita
     desbordamientos). Como cada a_k depende de todas las z_j, la derivada es una matriz
@@ -256,18 +284,170 @@ class Softmax(ActivationFunction):
     """
 
     name = "softmax"
+    elementwise = False
+
+    def __init__(self, axis=-1):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise CourseError(f"softmax: axis debe ser un entero (el eje que suma 1), p. ej. -1; se recibió {axis!r}.")
+        self.axis = int(axis)
 
     def forward(self, z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        e = np.exp(z - z.max(axis=self.axis, keepdims=True))
+        return e / e.sum(axis=self.axis, keepdims=True)
 
     def derivative(self, z):
-        """Jacobiana de forma (..., K, K): J[..., k, j] = a_k(δ_kj − a_j)."""
-        a = self.forward(_as_float(z))
+        """Jacobiana de forma (..., K, K) (softmax sobre el último eje): J[..., k, j] = a_k(δ_kj − a_j)."""
+        a = Softmax()(z)
         return a[..., :, None] * (np.eye(a.shape[-1], dtype=a.dtype) - a[..., None, :])
 
     def backward(self, grad_a, z, a):
-        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+        return a * (grad_a - np.sum(grad_a * a, axis=self.axis, keepdims=True))
+
+    def get_config(self):
+        return {} if self.axis == -1 else {"axis": self.axis}
+
+
+class SELU(ActivationFunction):
+    """SELU (ELU escalada): f(z) = λ·z si z > 0 y λ·α(e^z − 1) si z ≤ 0, con α ≈ 1,6733 y λ ≈ 1,0507.
+
+    Con esos dos números (Klambauer et al., 2017) y pesos ``lecun_normal``, media 0 y varianza 1 se
+    conservan de capa en capa (red «autonormalizada»). f'(z) = λ si z > 0 y λ·α·e^z = f(z) + λα si z ≤ 0.
+    """
+
+    name = "selu"
+    alpha = 1.6732632423543772848170429916717
+    scale = 1.0507009873554804934193349852946
+
+    def forward(self, z):
+        return self.scale * np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return (self.scale * np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0)))).astype(z.dtype)
+
+    def backward(self, grad_a, z, a):
+        return grad_a * np.where(z > 0, self.scale, a + self.scale * self.alpha)
+
+
+class Softplus(ActivationFunction):
+    """Softplus: f(z) = ln(1 + e^z), una ReLU suave con rango (0, +∞); f'(z) = σ(z).
+
+    Se calcula como ``logaddexp(0, z)``, que no se desborda para z grande.
+    """
+
+    name = "softplus"
+
+    def forward(self, z):
+        return np.logaddexp(0, z).astype(z.dtype, copy=False)
+
+    def derivative(self, z):
+        return _sigmoid(_as_float(z))
+
+
+class Softsign(ActivationFunction):
+    """Softsign: f(z) = z / (1 + |z|), con rango (−1, 1) como tanh; f'(z) = 1 / (1 + |z|)²."""
+
+    name = "softsign"
+
+    def forward(self, z):
+        return z / (1.0 + np.abs(z))
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return 1.0 / (1.0 + np.abs(z)) ** 2
+
+
+class ReLU6(ActivationFunction):
+    """ReLU6: f(z) = min(max(z, 0), 6) (MobileNet); f'(z) = 1 si 0 < z < 6 y 0 fuera."""
+
+    name = "relu6"
+
+    def forward(self, z):
+        return np.clip(z, 0, 6)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return ((z > 0) & (z < 6)).astype(z.dtype)
+
+
+class HardSigmoid(ActivationFunction):
+    """Sigmoide «dura» (la de Keras 3): f(z) = ReLU6(z + 3)/6 = min(max(z/6 + ½, 0), 1);
+    f'(z) = 1/6 si −3 < z < 3 y 0 fuera. Una recta en lugar de la curva de σ: más barata."""
+
+    name = "hard_sigmoid"
+
+    def forward(self, z):
+        return np.clip(z / 6.0 + 0.5, 0, 1)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return np.where((z > -3) & (z < 3), 1.0 / 6.0, 0.0).astype(z.dtype)
+
+
+class HardSiLU(ActivationFunction):
+    """Swish «dura» (*hard swish*, MobileNetV3): f(z) = z·ReLU6(z + 3)/6;
+    f'(z) = 0 si z < −3, (2z + 3)/6 si −3 < z < 3 y 1 si z > 3."""
+
+    name = "hard_silu"
+
+    def forward(self, z):
+        return z * np.clip(z / 6.0 + 0.5, 0, 1)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return np.where(z < -3, 0.0, np.where(z > 3, 1.0, (2 * z + 3) / 6.0)).astype(z.dtype)
+
+
+class Exponential(ActivationFunction):
+    """Exponencial: f(z) = e^z; f'(z) = e^z = f(z)."""
+
+    name = "exponential"
+
+    def forward(self, z):
+        return np.exp(z)
+
+    def derivative(self, z):
+        return np.exp(_as_float(z))
+
+    def backward(self, grad_a, z, a):
+        return grad_a * a
+
+
+class Mish(ActivationFunction):
+    """Mish: f(z) = z·tanh(softplus(z)); con s = softplus(z),
+    f'(z) = tanh(s) + z·(1 − tanh²(s))·σ(z)."""
+
+    name = "mish"
+
+    def forward(self, z):
+        return z * np.tanh(np.logaddexp(0, z)).astype(z.dtype, copy=False)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        t = np.tanh(np.logaddexp(0, z))
+        return t + z * (1.0 - t * t) * _sigmoid(z)
+
+
+class LogSoftmax(ActivationFunction):
+    """Logaritmo del softmax sobre el último eje: a_k = z_k − ln Σ_j e^(z_j) (estable: se resta el máximo).
+
+    Hacia atrás: ∂L/∂z = ∂L/∂a − softmax(z)·Σ_k ∂L/∂a_k.
+    """
+
+    name = "log_softmax"
+    elementwise = False
+
+    def forward(self, z):
+        shifted = z - z.max(axis=-1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+    def derivative(self, z):
+        """Jacobiana de forma (..., K, K): J[..., k, j] = δ_kj − softmax(z)_j."""
+        p = np.exp(self.forward(_as_float(z)))
+        return np.eye(p.shape[-1], dtype=p.dtype) - p[..., None, :]
+
+    def backward(self, grad_a, z, a):
+        return grad_a - np.exp(a) * np.sum(grad_a, axis=-1, keepdims=True)
 
 
 # Nombre → clase. ``get`` crea la instancia (con los argumentos por defecto del curso).
@@ -283,7 +463,20 @@ ACTIVATIONS = {
     "silu": Swish,  # mismo nombre que en Keras y PyTorch
     "gelu": GELU,
     "softmax": Softmax,
+    "selu": SELU,
+    "softplus": Softplus,
+    "softsign": Softsign,
+    "relu6": ReLU6,
+    "hard_sigmoid": HardSigmoid,
+    "hard_silu": HardSiLU,
+    "hard_swish": HardSiLU,  # otro nombre de Keras para la misma
+    "exponential": Exponential,
+    "mish": Mish,
+    "log_softmax": LogSoftmax,
 }
+
+#: Nombres que son otro nombre de una activación de la lista (no se muestran como opciones aparte).
+ALIASES = {"silu": "swish", "hard_swish": "hard_silu"}
 
 
 def get(identifier, **kwargs):
@@ -295,6 +488,17 @@ def get(identifier, **kwargs):
         return Linear()
     if isinstance(identifier, ActivationFunction):
         return identifier
+    if isinstance(identifier, type) and issubclass(identifier, ActivationFunction):
+        return identifier(**kwargs)
+    if callable(identifier) and getattr(identifier, "__name__", None) in ACTIVATIONS:
+        # Una función con el nombre de una activación, como keras.activations.relu: la activación de ese nombre.
+        return ACTIVATIONS[identifier.__name__](**kwargs)
+    if callable(identifier):
+        raise CourseTypeError(
+            f"activation: el motor necesita la derivada de la activación para retropropagar, así que no admite "
+            f"funciones propias ({getattr(identifier, '__name__', type(identifier).__name__)!r}). Usa el nombre de "
+            "una activación, p. ej. activation='relu', o una capa Activation(...) con uno de esos nombres."
+        )
     if isinstance(identifier, dict):  # lo que produce serialize() para las que tienen parámetros
         config = dict(identifier)
         return get(config.pop("name"), **config)
@@ -305,7 +509,7 @@ def get(identifier, **kwargs):
         )
     name = identifier.lower()
     if name not in ACTIVATIONS:
-        raise unknown_name_error("activación", identifier, [n for n in ACTIVATIONS if n != "silu"])
+        raise unknown_name_error("activación", identifier, [n for n in ACTIVATIONS if n not in ALIASES])
     return ACTIVATIONS[name](**kwargs)
 
 
