@@ -300,7 +300,7 @@ class _GlobalMaxPooling(_GlobalPooling):
         ``amax`` en PyTorch, las que usa Keras)."""
         grad_y = self._check_backward(grad_y)
         is_max = self._cache
-        ties = is_max.sum(axis=self._axes, keepdims=True)
+        ties = is_max.sum(axis=self._axes, keepdims=True).astype(grad_y.dtype)
         grad_y = grad_y.reshape((is_max.shape[0],) + (1,) * self.rank + (is_max.shape[-1],))
         return is_max * (grad_y / ties)
 
