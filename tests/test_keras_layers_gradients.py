@@ -261,7 +261,7 @@ def test_recurrent_dropout_masks_are_the_same_at_every_step():
     np.testing.assert_allclose(layer(x, training=False), y_inference)
     y = layer(x, training=True)
     # Con U = 0 y activación lineal, y_t = (x_t ⊙ m)·W: la misma m en todos los pasos.
-    mask, *_ = layer._call_info
+    (mask, *_), _ = layer._cache
     np.testing.assert_allclose(y, (x * mask[:, None, :]) @ layer.params["W"])
     assert set(np.unique(mask)) <= {0.0, 2.0}
     assert not np.allclose(y, y_inference)

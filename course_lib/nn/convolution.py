@@ -180,6 +180,8 @@ def _cols_times_kernel(cols, W, b, geometry):
 def check_fits(hw, kernel_size, strides, padding, who, dilation=(1, 1)):
     """Error en español si el filtro no cabe en la imagen (con su relleno)."""
     for n, k, s, d, axis in zip(hw, kernel_size, strides, dilation, ("alto", "ancho")):
+        if n is None:            # eje de tamaño variable (Input(shape=(None, …))): se comprobará con los datos
+            continue
         before, after, out = padding_amounts(n, effective_size(k, d), s, padding)
         if out < 1:
             size = f"{k}" if d == 1 else f"{effective_size(k, d)} con la dilatación"
@@ -285,7 +287,7 @@ class _Conv(Layer):
             self.params["b"] = self.bias_initializer((self.filters,))
 
     def compute_output_shape(self, input_shape):
-        sizes = [padding_amounts(n, effective_size(k, d), s, self.padding)[2]
+        sizes = [None if n is None else padding_amounts(n, effective_size(k, d), s, self.padding)[2]
                  for n, k, s, d in zip(input_shape[:-1], self.kernel_size, self.strides, self.dilation_rate)]
         return (*sizes, self.filters)
 

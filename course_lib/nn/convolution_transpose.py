@@ -43,6 +43,8 @@ def transposed_geometry(n, k, s, d, padding, output_padding=None):
     detrás k_ef − 1 − después, donde (antes, después) es el relleno de la convolución equivalente; un
     recorte negativo por detrás añade ceros.
     """
+    if n is None:                 # eje de tamaño variable: se sabrá con los datos
+        return 0, None
     k_eff = effective_size(k, d)
     if padding == "valid":
         if output_padding is None:
@@ -129,7 +131,7 @@ class _ConvTranspose(Layer):
                 f"{who} ('{self.name}') esperaba {self.params['W'].shape[-1]} canales, pero recibió {input_shape[-1]}."
             )
         for _, length in self._geometry(self._as2d(input_shape[:-1])):
-            if length < 1:
+            if length is not None and length < 1:
                 raise CourseError(f"{who} ('{self.name}'): con estos argumentos la salida quedaría vacía.")
 
     def create_params(self, input_shape):

@@ -109,8 +109,8 @@ class _Pooling(Layer):
 def _pooled_shape(input_shape, pool, strides, padding):
     """(H, W, C) -> (Ho, Wo, C) con las reglas de tamaño de Conv2D."""
     H, W, C = input_shape
-    Ho = padding_amounts(H, pool[0], strides[0], padding)[2]
-    Wo = padding_amounts(W, pool[1], strides[1], padding)[2]
+    Ho = None if H is None else padding_amounts(H, pool[0], strides[0], padding)[2]
+    Wo = None if W is None else padding_amounts(W, pool[1], strides[1], padding)[2]
     return (Ho, Wo, C)
 
 

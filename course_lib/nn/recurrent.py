@@ -106,6 +106,10 @@ class _Recurrent(Layer):
         if self.use_bias:
             self.params["b"] = self.bias_initializer((width,))
 
+    def build(self, input_shape, initial_state_shape=None, **kwargs):
+        """Crea W, U y b para secuencias de forma ``input_shape`` (los estados iniciales no cambian los pesos)."""
+        super().build(input_shape)
+
     def compute_output_shape(self, input_shape):
         """La forma de la salida principal (sin los estados de ``return_state``)."""
         return (input_shape[0], self.units) if self.return_sequences else (self.units,)
@@ -179,8 +183,8 @@ class _Recurrent(Layer):
         recurrent_mask = None if recurrent_mask is None else np.ascontiguousarray(recurrent_mask.T)
         initial = self._initial_states(initial_state, N, x.dtype)
         x_steps, zs = self._input_projection(x)
-        states = self._run(x_steps, zs, initial, recurrent_mask)
-        self._call_info = (input_mask, recurrent_mask, initial is not None)
+        states, run_cache = self._run(x_steps, zs, initial, recurrent_mask)
+        self._cache = ((input_mask, recurrent_mask, initial is not None), run_cache)
         output = self._output(states[0])
         if not self.return_state:
             return output
@@ -193,8 +197,8 @@ class _Recurrent(Layer):
         Si la llamada llevó ``initial_state``, devuelve [∂L/∂x, ∂L/∂h_0 (, ∂L/∂c_0)].
         """
         grad_output, grad_states = self._split_gradients(grad_y)
-        input_mask, recurrent_mask, had_initial = self._call_info
-        grad_x, grad_initial = self._run_backward(grad_output, grad_states, recurrent_mask)
+        (input_mask, recurrent_mask, had_initial), run_cache = self._cache
+        grad_x, grad_initial = self._run_backward(run_cache, grad_output, grad_states, recurrent_mask)
         if input_mask is not None:
             grad_x *= input_mask[:, None, :]
         if self.go_backwards:
@@ -340,11 +344,10 @@ class SimpleRNN(_Recurrent):
         UT = np.ascontiguousarray(self.params["U"].T)
         for t in range(T):
             self.step_forward(zs[t], hs[t], hs[t + 1], UT, mask)
-        self._cache = (x_steps, zs, hs)
-        return [hs]
+        return [hs], (x_steps, zs, hs)
 
-    def _run_backward(self, grad_y, grad_states, mask):
-        x_steps, zs, hs = self._cache
+    def _run_backward(self, cache, grad_y, grad_states, mask):
+        x_steps, zs, hs = cache
         T, units, N = zs.shape
         dz = self._workspace("dz", zs.shape, zs.dtype)
         (dh,) = self._start_gradients(grad_states, N, zs.dtype)   # ∂L/∂h_t que llega del paso siguiente
@@ -466,11 +469,10 @@ class LSTM(_Recurrent):
         for t in range(T):
             self.step_forward(gates[t], hs[t], cs[t], hs[t + 1], cs[t + 1], tanh_cs[t], UT,
                               None if zs is None else zs[t], mask)
-        self._cache = (x_steps, zs, gates, cs, tanh_cs, hs)
-        return [hs, cs]
+        return [hs, cs], (x_steps, zs, gates, cs, tanh_cs, hs)
 
-    def _run_backward(self, grad_y, grad_states, mask):
-        x_steps, zs, gates, cs, tanh_cs, hs = self._cache
+    def _run_backward(self, cache, grad_y, grad_states, mask):
+        x_steps, zs, gates, cs, tanh_cs, hs = cache
         T, _, N = gates.shape
         dz = self._workspace("dz", gates.shape, gates.dtype)
         dh, dc = self._start_gradients(grad_states, N, gates.dtype)   # ∂L/∂h_t y ∂L/∂c_t del paso siguiente
@@ -604,11 +606,10 @@ class GRU(_Recurrent):
         UT = np.ascontiguousarray(self.params["U"].T)
         for t in range(T):
             self.step_forward(gates[t], hs[t], hs[t + 1], inner[t], UT, None if pre is None else pre[t], mask)
-        self._cache = (x_steps, gates, hs, inner, pre)
-        return [hs]
+        return [hs], (x_steps, gates, hs, inner, pre)
 
-    def _run_backward(self, grad_y, grad_states, mask):
-        x_steps, gates, hs, inner, pre = self._cache
+    def _run_backward(self, cache, grad_y, grad_states, mask):
+        x_steps, gates, hs, inner, pre = cache
         T, width, N = gates.shape
         u = self.units
         dz_x = self._workspace("dz", gates.shape, gates.dtype)

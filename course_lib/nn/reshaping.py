@@ -222,7 +222,8 @@ class ZeroPadding2D(_Padding):
         self._check_rank(input_shape)
 
     def compute_output_shape(self, input_shape):
-        return tuple(n + a + b for n, (a, b) in zip(input_shape[:-1], self.amounts)) + (input_shape[-1],)
+        return tuple(None if n is None else n + a + b
+                     for n, (a, b) in zip(input_shape[:-1], self.amounts)) + (input_shape[-1],)
 
     def forward(self, x, training=False):
         """x -> y con ceros alrededor."""
@@ -268,14 +269,15 @@ class Cropping2D(_Padding):
     def check_input_shape(self, input_shape):
         self._check_rank(input_shape)
         for n, (a, b) in zip(input_shape[:-1], self.amounts):
-            if a + b >= n:
+            if n is not None and a + b >= n:
                 raise CourseError(
                     f"{type(self).__name__} ('{self.name}'): no se pueden recortar {a} + {b} posiciones de un eje de "
                     f"tamaño {n} (forma {self._received(input_shape)})."
                 )
 
     def compute_output_shape(self, input_shape):
-        return tuple(n - a - b for n, (a, b) in zip(input_shape[:-1], self.amounts)) + (input_shape[-1],)
+        return tuple(None if n is None else n - a - b
+                     for n, (a, b) in zip(input_shape[:-1], self.amounts)) + (input_shape[-1],)
 
     def forward(self, x, training=False):
         """x -> y: la parte central."""

@@ -64,7 +64,7 @@ class UpSampling2D(Layer):
 
     def compute_output_shape(self, input_shape):
         H, W, C = input_shape
-        return (H * self.size[0], W * self.size[1], C)
+        return (None if H is None else H * self.size[0], None if W is None else W * self.size[1], C)
 
     def forward(self, x, training=False):
         """x: (N, H, W, C) -> y: (N, fh·H, fw·W, C)."""
@@ -111,7 +111,7 @@ class UpSampling1D(Layer):
             )
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0] * self.size, input_shape[1])
+        return (None if input_shape[0] is None else input_shape[0] * self.size, input_shape[1])
 
     def forward(self, x, training=False):
         """x: (N, T, C) -> y: (N, size·T, C)."""

@@ -14,7 +14,7 @@ from collections.abc import MutableMapping
 
 import numpy as np
 
-from .layer import Layer, _as_shape
+from .layer import Layer
 from .validation import CourseError, CourseTypeError, describe
 
 
@@ -64,6 +64,13 @@ def _layer_from_config(value, who):
         from .layers import LAYER_CLASSES
         return LAYER_CLASSES[value["class_name"]](**value.get("config", {}))
     raise CourseTypeError(f"{who} envuelve una capa, p. ej. {who}(LSTM(32)); se recibió {describe(value)}.")
+
+
+def _call_state(layer, method):
+    """Lo que deja (o dejará) una llamada de ``layer`` para su backward."""
+    if hasattr(layer, method):
+        return getattr(layer, method)()
+    return {"_cache": None if method == "new_call_state" else layer._cache}
 
 
 def _serialize_layer(layer):
@@ -117,6 +124,27 @@ class _Wrapper(Layer):
     def regularization_loss(self):
         return float(sum(layer.regularization_loss() for layer in self._inner_layers()))
 
+    # Una capa usada en dos nodos de un grafo (compartida) guarda por separado lo que deja cada llamada para su
+    # backward; en un envoltorio, eso incluye lo que guardan las capas de dentro.
+    def get_call_state(self):
+        own = super().get_call_state() if hasattr(super(), "get_call_state") else {"_cache": self._cache}
+        return {"own": own, "inner": [_call_state(layer, "get_call_state") for layer in self._inner_layers()]}
+
+    def set_call_state(self, state):
+        if hasattr(super(), "set_call_state"):
+            super().set_call_state(state["own"])
+        else:
+            self._cache = state["own"]["_cache"]
+        for layer, inner in zip(self._inner_layers(), state["inner"]):
+            if hasattr(layer, "set_call_state"):
+                layer.set_call_state(inner)
+            else:
+                layer._cache = inner["_cache"]
+
+    def new_call_state(self):
+        own = super().new_call_state() if hasattr(super(), "new_call_state") else {"_cache": None}
+        return {"own": own, "inner": [_call_state(layer, "new_call_state") for layer in self._inner_layers()]}
+
     @property
     def trainable(self):
         return self._trainable
@@ -167,7 +195,7 @@ class TimeDistributed(_Wrapper):
         self.layer.symbolic_output_shape(tuple(input_shape[1:]))
 
     def build(self, input_shape):
-        input_shape = _as_shape(input_shape, "TimeDistributed")
+        input_shape = tuple(input_shape)
         self.check_input_shape(input_shape)
         if not self.layer.built:
             self.layer.build(input_shape[1:])
@@ -267,8 +295,8 @@ class Bidirectional(_Wrapper):
     def check_input_shape(self, input_shape):
         self.forward_layer.check_input_shape(tuple(input_shape))
 
-    def build(self, input_shape):
-        input_shape = _as_shape(input_shape, "Bidirectional")
+    def build(self, input_shape, initial_state_shape=None, **kwargs):
+        input_shape = tuple(input_shape)
         self.check_input_shape(input_shape)
         for layer in self._inner_layers():
             if not layer.built:
