@@ -52,9 +52,11 @@ class ActivationFunction:
         return self.forward(_as_float(z))
 
     def forward(self, z):
+        """a = f(z), elemento a elemento (con la misma forma que z)."""
         raise NotImplementedError
 
     def derivative(self, z):
+        """f'(z), elemento a elemento (la jacobiana en softmax y log_softmax)."""
         raise NotImplementedError
 
     def backward(self, grad_a, z, a):

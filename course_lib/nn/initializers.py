@@ -84,6 +84,7 @@ class Initializer:
         return np.asarray(self.sample(shape, rng)).astype(dtype or config.dtype())
 
     def sample(self, shape, rng):
+        """Los valores (float64) de un array de forma ``shape``, sorteados con ``rng`` si la regla es aleatoria."""
         raise NotImplementedError
 
     def get_config(self):

@@ -93,6 +93,14 @@ class _ElementwiseMerge(_Merge):
             ) from None
         return tuple(output)
 
+    def combine(self, arrays):
+        """La operación: [a, b, …] -> y (con difusión)."""
+        raise NotImplementedError
+
+    def partials(self, grad_y, arrays, y):
+        """[∂L/∂a, ∂L/∂b, …] con la forma de y (backward les quita después la difusión)."""
+        raise NotImplementedError
+
     def forward(self, inputs, training=False):
         """[a, b, …], cada uno (N, ...) -> y = a ∘ b ∘ …: (N, ...)."""
         arrays = self._prepare_inputs(inputs)

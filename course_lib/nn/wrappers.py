@@ -127,10 +127,12 @@ class _Wrapper(Layer):
     # Una capa usada en dos nodos de un grafo (compartida) guarda por separado lo que deja cada llamada para su
     # backward; en un envoltorio, eso incluye lo que guardan las capas de dentro.
     def get_call_state(self):
+        """Lo que la última llamada dejó para su backward: lo propio y lo de cada capa de dentro."""
         own = super().get_call_state() if hasattr(super(), "get_call_state") else {"_cache": self._cache}
         return {"own": own, "inner": [_call_state(layer, "get_call_state") for layer in self._inner_layers()]}
 
     def set_call_state(self, state):
+        """Restaura lo que dejó una llamada (antes de su backward, en una capa compartida)."""
         if hasattr(super(), "set_call_state"):
             super().set_call_state(state["own"])
         else:
@@ -142,6 +144,7 @@ class _Wrapper(Layer):
                 layer._cache = inner["_cache"]
 
     def new_call_state(self):
+        """El estado de una llamada que aún no ha ocurrido."""
         own = super().new_call_state() if hasattr(super(), "new_call_state") else {"_cache": None}
         return {"own": own, "inner": [_call_state(layer, "new_call_state") for layer in self._inner_layers()]}
 
