@@ -75,6 +75,12 @@ EXAMPLES = {
     "SpatialDropout2D": (lambda: L.SpatialDropout2D(0.2), [(2, 3, 3, 2)]),
     "GaussianNoise": (lambda: L.GaussianNoise(0.1), [(2, 5)]),
     "GaussianDropout": (lambda: L.GaussianDropout(0.2), [(2, 5)]),
+    "RandomFlip": (lambda: L.RandomFlip("horizontal", seed=1), [(2, 4, 4, 1)]),
+    "RandomTranslation": (lambda: L.RandomTranslation(0.1, (-0.2, 0.1), fill_mode="constant"), [(2, 4, 4, 1)]),
+    "RandomRotation": (lambda: L.RandomRotation(0.1, interpolation="nearest"), [(2, 4, 4, 1)]),
+    "RandomZoom": (lambda: L.RandomZoom(0.2, 0.1, fill_value=1.0), [(2, 4, 4, 1)]),
+    "RandomContrast": (lambda: L.RandomContrast(0.2), [(2, 4, 4, 1)]),
+    "RandomBrightness": (lambda: L.RandomBrightness((-0.1, 0.2), value_range=(0, 1)), [(2, 4, 4, 1)]),
 }
 
 

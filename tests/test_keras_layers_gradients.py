@@ -25,6 +25,12 @@ from course_lib.nn.layers import (
     Dot,
     GaussianDropout,
     GaussianNoise,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
     GlobalAveragePooling1D,
     GlobalAveragePooling2D,
     GlobalMaxPooling1D,
@@ -143,6 +149,15 @@ SINGLE_INPUT_CASES = {
     "spatial_dropout2d": (lambda: SpatialDropout2D(0.5), (2, 3, 3, 4)),
     "gaussian_dropout": (lambda: GaussianDropout(0.3), (3, 4)),
     "gaussian_noise": (lambda: GaussianNoise(0.5), (3, 4)),
+    # aumento de datos (en entrenamiento: gradient_check repite los mismos sorteos en cada pasada)
+    "random_flip": (lambda: RandomFlip(), (4, 3, 4, 2)),
+    "random_translation_reflect": (lambda: RandomTranslation(0.3, 0.4), (3, 5, 6, 2)),
+    "random_rotation_constant": (lambda: RandomRotation(0.2, fill_mode="constant", fill_value=0.5), (3, 5, 5, 2)),
+    "random_rotation_wrap_nearest": (lambda: RandomRotation(0.1, fill_mode="wrap", interpolation="nearest"),
+                                     (2, 6, 5, 1)),
+    "random_zoom": (lambda: RandomZoom((-0.3, 0.4), fill_mode="nearest"), (3, 5, 6, 2)),
+    "random_contrast": (lambda: RandomContrast(0.5, value_range=(-10, 10)), (3, 4, 4, 2)),
+    "random_brightness": (lambda: RandomBrightness(0.2, value_range=(-10, 10)), (3, 4, 4, 2)),
 }
 
 
@@ -311,3 +326,35 @@ def test_float32_stays_float32_in_the_new_layers(name):
         assert g.dtype == np.float32
     for key, value in {**layer.params, **layer.grads, **layer.state}.items():
         assert value.dtype == np.float32, key
+
+
+def test_augmentation_is_the_identity_at_inference_and_random_in_training():
+    x = randn(4, 6, 6, 3, seed=31)
+    for layer in (RandomFlip(), RandomTranslation(0.2, 0.2), RandomRotation(0.1), RandomZoom(0.2),
+                  RandomContrast(0.3, value_range=(-5, 5)), RandomBrightness(0.1, value_range=(-5, 5))):
+        np.testing.assert_array_equal(layer(x), x)
+        np.testing.assert_array_equal(layer.backward(np.ones_like(x)), np.ones_like(x))
+        assert not np.allclose(layer(x, training=True), x), type(layer).__name__
+
+
+def test_deterministic_augmentations_move_pixels_exactly():
+    x = randn(2, 6, 6, 1, seed=32)
+    quarter = RandomRotation((0.25, 0.25), interpolation="nearest")(x, training=True)    # 90° antihorario
+    np.testing.assert_array_equal(quarter[:, :, :, 0], np.rot90(x[:, :, :, 0], axes=(1, 2)))
+    shifted = RandomTranslation((1 / 3, 1 / 3), (0, 0), fill_mode="constant")(x, training=True)   # 2 filas abajo
+    np.testing.assert_allclose(shifted[:, 2:], x[:, :-2], atol=1e-12)
+    np.testing.assert_array_equal(shifted[:, :2], 0.0)
+    np.testing.assert_allclose(RandomZoom(0.0)(x, training=True), x, atol=1e-12)
+    flipped = RandomFlip("horizontal", seed=0)(x, training=True)
+    for n in range(2):
+        assert np.array_equal(flipped[n], x[n]) or np.array_equal(flipped[n], x[n, :, ::-1])
+
+
+def test_augmentation_seed_and_engine_seed_repeat_the_draws():
+    x = randn(3, 5, 5, 1, seed=33)
+    np.testing.assert_array_equal(RandomRotation(0.2, seed=4)(x, training=True),
+                                  RandomRotation(0.2, seed=4)(x, training=True))
+    config.set_seed(9)
+    first = RandomZoom(0.3)(x, training=True)
+    config.set_seed(9)
+    np.testing.assert_array_equal(RandomZoom(0.3)(x, training=True), first)

@@ -174,6 +174,17 @@ CASES = {
     "normalization_dada": (lambda m: m.Normalization(mean=[1.0, 2.0], variance=[4.0, 0.25]), (2, 3, 3, 2)),
     "normalization_invert": (lambda m: m.Normalization(mean=3.0, variance=2.0, invert=True, axis=None), (3, 4)),
     "dense_input_dim": (lambda m: m.Dense(3, input_dim=4) if m is cl else m.Dense(3), (5, 4)),
+    # aumento de datos con un sorteo fijo (factor (a, a)): los puntos de muestreo y los rellenos de Keras
+    "random_rotation_30": (lambda m: m.RandomRotation((1 / 12, 1 / 12), fill_mode="constant", fill_value=0.5),
+                           (2, 7, 6, 2)),
+    "random_rotation_reflect": (lambda m: m.RandomRotation((-0.3, -0.3)), (2, 6, 7, 1)),
+    "random_rotation_wrap": (lambda m: m.RandomRotation((0.1, 0.1), fill_mode="wrap"), (1, 6, 6, 2)),
+    "random_translation_nearest": (lambda m: m.RandomTranslation((0.37, 0.37), (-0.61, -0.61), fill_mode="nearest",
+                                                                 interpolation="nearest"), (2, 9, 7, 2)),
+    # (Keras sortea el factor en float32: con factores que float32 representa exactamente no hay redondeo)
+    "random_translation_reflect": (lambda m: m.RandomTranslation((-0.25, -0.25), (0.375, 0.375)), (2, 5, 6, 1)),
+    "random_zoom": (lambda m: m.RandomZoom((-0.25, -0.25), (0.75, 0.75), fill_mode="wrap"), (2, 6, 6, 2)),
+    "random_zoom_constant": (lambda m: m.RandomZoom((0.5, 0.5), fill_mode="constant"), (1, 5, 7, 1)),
 }
 
 

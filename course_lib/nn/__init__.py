@@ -18,7 +18,8 @@ Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializer
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM, GRU), ``embedding``, ``attention``
 (MultiHeadAttention), ``merging`` (Add, Concatenate, Multiply, Dot…), ``activation_layers`` (ReLU,
 LeakyReLU… como capas), ``convolution_transpose``, ``upsampling``, ``wrappers`` (Bidirectional,
-TimeDistributed), ``preprocessing_layers`` (Rescaling, Normalization), ``losses``, ``optimizers``, ``metrics``,
+TimeDistributed), ``preprocessing_layers`` (Rescaling, Normalization), ``augmentation`` (RandomFlip,
+RandomRotation…), ``losses``, ``optimizers``, ``metrics``,
 ``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
 bucle de entrenamiento) y ``gradient_check``.
 """
@@ -87,6 +88,12 @@ from .layers import (
     UpSampling2D,
     ZeroPadding1D,
     ZeroPadding2D,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -115,7 +122,8 @@ __all__ = [
     "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "RepeatVector", "Permute",
     "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
     "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
-    "GaussianDropout",
+    "GaussianDropout", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast",
+    "RandomBrightness",
     # modelo y entrenamiento
     "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

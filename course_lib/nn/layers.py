@@ -5,6 +5,14 @@ reconstruir un modelo guardado: ``LAYER_CLASSES[nombre](**capa.get_config())``.
 """
 
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from .activations import Activation
 from .attention import MultiHeadAttention
 from .convolution import Conv1D, Conv2D
@@ -112,6 +120,12 @@ LAYER_CLASSES = {
     "SpatialDropout2D": SpatialDropout2D,
     "GaussianNoise": GaussianNoise,
     "GaussianDropout": GaussianDropout,
+    "RandomFlip": RandomFlip,
+    "RandomTranslation": RandomTranslation,
+    "RandomRotation": RandomRotation,
+    "RandomZoom": RandomZoom,
+    "RandomContrast": RandomContrast,
+    "RandomBrightness": RandomBrightness,
 }
 
 #: Las funciones de Keras que crean una capa de fusión y la llaman: ``add([a, b])`` = ``Add()([a, b])``.
