@@ -75,6 +75,10 @@ EXAMPLES = {
     "SpatialDropout2D": (lambda: L.SpatialDropout2D(0.2), [(2, 3, 3, 2)]),
     "GaussianNoise": (lambda: L.GaussianNoise(0.1), [(2, 5)]),
     "GaussianDropout": (lambda: L.GaussianDropout(0.2), [(2, 5)]),
+    "DepthwiseConv1D": (lambda: L.DepthwiseConv1D(3, depth_multiplier=2, padding="same"), [(2, 6, 3)]),
+    "DepthwiseConv2D": (lambda: L.DepthwiseConv2D(3, strides=2, depthwise_regularizer="l2"), [(2, 7, 7, 2)]),
+    "SeparableConv1D": (lambda: L.SeparableConv1D(4, 3, dilation_rate=2), [(2, 9, 3)]),
+    "SeparableConv2D": (lambda: L.SeparableConv2D(4, 3, padding="same", activation="relu"), [(2, 5, 5, 3)]),
     "RandomFlip": (lambda: L.RandomFlip("horizontal", seed=1), [(2, 4, 4, 1)]),
     "RandomTranslation": (lambda: L.RandomTranslation(0.1, (-0.2, 0.1), fill_mode="constant"), [(2, 4, 4, 1)]),
     "RandomRotation": (lambda: L.RandomRotation(0.1, interpolation="nearest"), [(2, 4, 4, 1)]),
@@ -264,6 +268,9 @@ def test_output_shapes_and_parameter_counts_match_keras():
     both(lambda m: [m.ZeroPadding2D(1), m.Conv2D(4, 3, dilation_rate=2), m.Conv2DTranspose(3, 3, strides=2, padding="same"),
                     m.UpSampling2D((2, 1)), m.Cropping2D(((1, 2), (0, 1))), m.PReLU(shared_axes=[1, 2]),
                     m.GlobalAveragePooling2D(), m.Dense(2)], (9, 8, 1))
+    both(lambda m: [m.SeparableConv2D(8, 3, padding="same", depth_multiplier=2), m.DepthwiseConv2D(3, strides=2),
+                    m.BatchNormalization(), m.ReLU(max_value=6.0), m.SeparableConv2D(4, 3), m.GlobalMaxPooling2D()],
+         (12, 12, 3))
 
 
 # ----------------------------------------------------------------------------- errores en español

@@ -22,6 +22,8 @@ from course_lib.nn.layers import (
     Cropping1D,
     Cropping2D,
     Dense,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
     Dot,
     GaussianDropout,
     GaussianNoise,
@@ -46,6 +48,8 @@ from course_lib.nn.layers import (
     ReLU,
     RepeatVector,
     Rescaling,
+    SeparableConv1D,
+    SeparableConv2D,
     SimpleRNN,
     Softmax,
     SpatialDropout1D,
@@ -67,7 +71,8 @@ def randn(*shape, seed=0):
 
 
 def randomize(layer, seed=7):
-    """Sesgos y demás parámetros que empiezan en 0 (o en 1), con valores cualesquiera: así también cuentan."""
+    """Sesgos y demás parámetros que empiezan en 0 (o en 1), con valores cualesquiera: así también cuentan.
+    (Los regularizadores L1 no son derivables en 0; aquí ningún peso vale 0.)"""
     for key, value in layer.params.items():
         if key.endswith("b") or key in ("alpha",):
             value[...] = 0.5 * randn(*value.shape, seed=seed)
@@ -94,6 +99,12 @@ SINGLE_INPUT_CASES = {
                                         (2, 3, 4, 2)),
     "conv2d_transpose_dilatada": (lambda: Conv2DTranspose(2, 2, dilation_rate=2, padding="same"), (1, 4, 4, 2)),
     "conv1d_transpose": (lambda: Conv1DTranspose(3, 4, strides=2, padding="same"), (2, 5, 2)),
+    "depthwise_conv2d": (lambda: DepthwiseConv2D(3, padding="same", depth_multiplier=2, activation="relu"), (2, 5, 4, 3)),
+    "depthwise_conv2d_s2_dilatada": (lambda: DepthwiseConv2D((3, 2), strides=2, dilation_rate=(1, 2)), (2, 7, 7, 2)),
+    "depthwise_conv1d": (lambda: DepthwiseConv1D(3, depth_multiplier=3), (2, 8, 2)),
+    "separable_conv2d": (lambda: SeparableConv2D(4, 3, padding="same", depth_multiplier=2,
+                                                 depthwise_regularizer="l2", pointwise_regularizer="l1"), (2, 5, 5, 3)),
+    "separable_conv1d": (lambda: SeparableConv1D(3, 3, strides=2), (2, 9, 2)),
     # pooling
     "max_pooling1d": (lambda: MaxPooling1D(2), (2, 7, 3)),
     "max_pooling1d_solapado_same": (lambda: MaxPooling1D(3, strides=2, padding="same"), (2, 8, 2)),

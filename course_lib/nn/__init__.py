@@ -17,7 +17,7 @@ Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializer
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM, GRU), ``embedding``, ``attention``
 (MultiHeadAttention), ``merging`` (Add, Concatenate, Multiply, Dot…), ``activation_layers`` (ReLU,
-LeakyReLU… como capas), ``convolution_transpose``, ``upsampling``, ``wrappers`` (Bidirectional,
+LeakyReLU… como capas), ``convolution_transpose``, ``convolution_depthwise`` (DepthwiseConv2D, SeparableConv2D), ``upsampling``, ``wrappers`` (Bidirectional,
 TimeDistributed), ``preprocessing_layers`` (Rescaling, Normalization), ``augmentation`` (RandomFlip,
 RandomRotation…), ``losses``, ``optimizers``, ``metrics``,
 ``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
@@ -94,6 +94,10 @@ from .layers import (
     RandomRotation,
     RandomTranslation,
     RandomZoom,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -123,7 +127,7 @@ __all__ = [
     "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
     "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
     "GaussianDropout", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast",
-    "RandomBrightness",
+    "RandomBrightness", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
     # modelo y entrenamiento
     "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

@@ -16,6 +16,7 @@ from .augmentation import (
 from .activations import Activation
 from .attention import MultiHeadAttention
 from .convolution import Conv1D, Conv2D
+from .convolution_depthwise import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .convolution_transpose import Conv1DTranspose, Conv2DTranspose
 from .dense import Dense
 from .dropout import Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D
@@ -126,6 +127,10 @@ LAYER_CLASSES = {
     "RandomZoom": RandomZoom,
     "RandomContrast": RandomContrast,
     "RandomBrightness": RandomBrightness,
+    "DepthwiseConv1D": DepthwiseConv1D,
+    "DepthwiseConv2D": DepthwiseConv2D,
+    "SeparableConv1D": SeparableConv1D,
+    "SeparableConv2D": SeparableConv2D,
 }
 
 #: Las funciones de Keras que crean una capa de fusión y la llaman: ``add([a, b])`` = ``Add()([a, b])``.
