@@ -13,13 +13,18 @@ Lo que aprendas aquí se traslada tal cual a Keras::
     history = model.fit(x_train, y_train, epochs=100, validation_split=0.2)
     model.evaluate(x_test, y_test)
 
+Las capas de Keras que usan los tutoriales, cada concepto en su módulo: ``recurrent`` (también GRU,
+``dropout``, ``return_state``, ``go_backwards``), ``convolution`` (Conv1D y Conv2D con dilatación),
+``convolution_transpose``, ``convolution_depthwise`` (DepthwiseConv2D, SeparableConv2D), ``pooling``
+(1D, 2D y globales), ``upsampling``, ``wrappers`` (Bidirectional, TimeDistributed), ``merging``
+(Add, Multiply, Dot… y ``add``, ``concatenate``…), ``activation_layers`` (ReLU, LeakyReLU… como
+capas), ``preprocessing_layers`` (Rescaling, Normalization) y ``augmentation`` (RandomFlip,
+RandomRotation…); todas en ``layers.py``.
+
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
-``normalization``, ``recurrent`` (SimpleRNN, LSTM, GRU), ``embedding``, ``attention``
-(MultiHeadAttention), ``merging`` (Add, Concatenate, Multiply, Dot…), ``activation_layers`` (ReLU,
-LeakyReLU… como capas), ``convolution_transpose``, ``convolution_depthwise`` (DepthwiseConv2D, SeparableConv2D), ``upsampling``, ``wrappers`` (Bidirectional,
-TimeDistributed), ``preprocessing_layers`` (Rescaling, Normalization), ``augmentation`` (RandomFlip,
-RandomRotation…), ``losses``, ``optimizers``, ``metrics``,
+``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
+(MultiHeadAttention), ``merging`` (Add, Concatenate), ``losses``, ``optimizers``, ``metrics``,
 ``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
 bucle de entrenamiento) y ``gradient_check``.
 """
