@@ -7,6 +7,7 @@ copias, en RepeatVector)."""
 
 import numpy as np
 
+from .convolution import check_channels_last
 from .layer import Layer
 from .validation import CourseError, check_positive_int
 
@@ -214,7 +215,6 @@ class ZeroPadding2D(_Padding):
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        from .convolution import check_channels_last
         check_channels_last(data_format, type(self).__name__)
         self.amounts = _pairs(padding, self.rank, "padding", type(self).__name__)
 
@@ -262,7 +262,6 @@ class Cropping2D(_Padding):
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        from .convolution import check_channels_last
         check_channels_last(data_format, type(self).__name__)
         self.amounts = _pairs(cropping, self.rank, "cropping", type(self).__name__)
 

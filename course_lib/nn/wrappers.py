@@ -56,13 +56,24 @@ class _JoinedDict(MutableMapping):
         return repr(dict(self))
 
 
+def _layer_class(name):
+    """La subclase de ``Layer`` que se llama ``name`` (entre las ya importadas, que son todas las del motor):
+    así este módulo no importa ``layers.py``, que lo importa a él."""
+    pending = [Layer]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name:
+            return cls
+        pending.extend(cls.__subclasses__())
+    raise CourseError(f"No hay ninguna capa que se llame {name!r} para reconstruir el envoltorio.")
+
+
 def _layer_from_config(value, who):
     """Una capa a partir de ella misma o del dict {"class_name", "config"} con que se guardó."""
     if isinstance(value, Layer):
         return value
     if isinstance(value, dict) and "class_name" in value:
-        from .layers import LAYER_CLASSES
-        return LAYER_CLASSES[value["class_name"]](**value.get("config", {}))
+        return _layer_class(value["class_name"])(**value.get("config", {}))
     raise CourseTypeError(f"{who} envuelve una capa, p. ej. {who}(LSTM(32)); se recibió {describe(value)}.")
 
 
