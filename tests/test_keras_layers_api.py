@@ -247,6 +247,27 @@ def test_activation_functions_by_keras_name_are_accepted():
         activations.get("softpluss")
 
 
+def test_activation_functions_work_on_arrays_layers_and_symbolic_tensors():
+    z = np.array([[-2.0, 0.5, 3.0]])
+    np.testing.assert_allclose(activations.relu(z, max_value=1.0), [[0.0, 0.5, 1.0]])
+    np.testing.assert_allclose(activations.leaky_relu([-1.0, 1.0]), [-0.2, 1.0])   # listas y la pendiente de Keras
+    assert L.Dense(2, activation=activations.leaky_relu).activation.alpha == 0.2
+    assert L.Dense(2, activation=activations.gelu).activation.approximate is False
+    x = nn.Input(shape=(3,))
+    model = nn.Model(x, activations.softplus(L.Dense(2)(x)))   # la función sobre un tensor simbólico: una capa
+    y = model.predict(randn(4, 3))
+    assert y.shape == (4, 2) and np.all(y > 0)
+
+
+def test_gelu_approximation_and_its_derivative():
+    gelu = activations.GELU(approximate=True)
+    z = np.linspace(-4, 4, 33) + 0.013
+    numerical = (gelu(z + 1e-6) - gelu(z - 1e-6)) / 2e-6
+    np.testing.assert_allclose(gelu.derivative(z), numerical, rtol=1e-7, atol=1e-9)
+    assert np.max(np.abs(gelu(z) - activations.GELU()(z))) < 1e-3      # la aproximación es buena
+    assert activations.get(activations.serialize(gelu)).approximate
+
+
 # ----------------------------------------------------------------------------- como Keras
 def test_output_shapes_and_parameter_counts_match_keras():
     keras = pytest.importorskip("keras")

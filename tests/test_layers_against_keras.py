@@ -283,6 +283,19 @@ def test_activation_names_match_keras(name):
     np.testing.assert_allclose(activations.get(name)(z), theirs, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("name, kwargs", [
+    ("relu", {}), ("relu", {"negative_slope": 0.1, "max_value": 2.0, "threshold": 0.5}), ("leaky_relu", {}),
+    ("leaky_relu", {"negative_slope": 0.05}), ("elu", {"alpha": 0.5}), ("gelu", {}), ("gelu", {"approximate": True}),
+    ("softmax", {"axis": 0}), ("silu", {}), ("swish", {}), ("hard_swish", {}), ("log_softmax", {}), ("linear", {}),
+])
+def test_activation_functions_match_keras(name, kwargs):
+    """``keras.activations.f(x, **argumentos)`` y ``course_lib.nn.activations.f``: los mismos valores por
+    defecto (leaky_relu como función usa 0,2, el de Keras) y los mismos argumentos."""
+    z = np.linspace(-4, 4, 24).reshape(4, 6) + 0.013
+    theirs = keras.ops.convert_to_numpy(getattr(keras.activations, name)(keras.ops.convert_to_tensor(z), **kwargs))
+    np.testing.assert_allclose(getattr(activations, name)(z, **kwargs), theirs, rtol=1e-12, atol=1e-14)
+
+
 @pytest.mark.parametrize("name", sorted(set(initializers.INITIALIZERS) - {"uniform", "identity", "constant"}))
 def test_initializer_names_exist_in_keras_with_the_same_scale(name):
     """Cada nombre existe en Keras y da la misma media y desviación típica (con 40 000 valores, al 5 %)."""

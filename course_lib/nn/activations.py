@@ -257,23 +257,37 @@ class Swish(ActivationFunction):
 class GELU(ActivationFunction):
     """GELU: f(z) = z·Φ(z), con Φ(z) = ½(1 + erf(z/√2)) la función de distribución normal estándar.
 
-    Forma exacta (``keras.activations.gelu(approximate=False)``). f'(z) = Φ(z) + z·φ(z), con
+    Forma exacta por defecto (``keras.activations.gelu(approximate=False)``). f'(z) = Φ(z) + z·φ(z), con
     φ(z) = e^(−z²/2)/√(2π) la densidad normal. Mínimo ≈ −0,170 en z ≈ −0,752.
+    Con ``approximate=True``, la aproximación de GPT-2: f(z) = ½z(1 + tanh(u)), u = √(2/π)(z + 0,044715z³),
+    y f'(z) = ½(1 + tanh u) + ½z(1 − tanh² u)·√(2/π)(1 + 3·0,044715z²).
     """
 
     name = "gelu"
+    _C = np.sqrt(2.0 / np.pi)
+
+    def __init__(self, approximate=False):
+        self.approximate = bool(approximate)
 
     @staticmethod
     def _cdf(z):
         return 0.5 * (1.0 + erf(z / np.sqrt(2.0)))
 
     def forward(self, z):
+        if self.approximate:
+            return 0.5 * z * (1.0 + np.tanh(self._C * (z + 0.044715 * z ** 3)))
         return z * self._cdf(z)
 
     def derivative(self, z):
         z = _as_float(z)
+        if self.approximate:
+            t = np.tanh(self._C * (z + 0.044715 * z ** 3))
+            return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * self._C * (1.0 + 3 * 0.044715 * z * z)
         density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
         return self._cdf(z) + z * density
+
+    def get_config(self):
+        return {"approximate": True} if self.approximate else {}
 
 
 class Softmax(ActivationFunction):
@@ -492,6 +506,9 @@ def get(identifier, **kwargs):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, ActivationFunction):
         return identifier(**kwargs)
+    if callable(getattr(identifier, "activation_function", None)):
+        # Las funciones de este módulo (relu, gelu…, como keras.activations.relu): su activación con los valores de Keras.
+        return identifier.activation_function(**kwargs)
     if callable(identifier) and getattr(identifier, "__name__", None) in ACTIVATIONS:
         # Una función con el nombre de una activación, como keras.activations.relu: la activación de ese nombre.
         return ACTIVATIONS[identifier.__name__](**kwargs)
@@ -547,3 +564,58 @@ class Activation(Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation": serialize(self.activation)}
+
+
+# ----------------------------------------------------------------------------- funciones, como keras.activations
+def _apply(activation, x):
+    """f(x) con un array (o una lista, o un número); con un tensor simbólico, una capa Activation en el grafo."""
+    if isinstance(x, (np.ndarray, list, tuple, int, float, np.number)):
+        return activation(x)
+    return Activation(activation)(x)
+
+
+def _keras_function(name, factory, doc):
+    """Una función ``f(x, **argumentos)`` como las de ``keras.activations``, hecha con la activación de
+    ``factory(**argumentos)``; ``activation=f`` en una capa usa esa misma activación."""
+    def function(x, **kwargs):
+        return _apply(factory(**kwargs), x)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    function.activation_function = factory
+    return function
+
+
+relu = _keras_function(
+    "relu", lambda negative_slope=0.0, max_value=None, threshold=0.0: ReLU(negative_slope, max_value, threshold),
+    "ReLU (``keras.activations.relu(x, negative_slope=0.0, max_value=None, threshold=0.0)``): máx(0, z).")
+leaky_relu = _keras_function(
+    "leaky_relu", lambda negative_slope=0.2: LeakyReLU(alpha=negative_slope),
+    "Leaky ReLU con la pendiente por defecto de Keras, 0,2 (``keras.activations.leaky_relu``): z o 0,2·z. "
+    "(La activación 'leaky_relu' por nombre usa 0,01, la de los apuntes.)")
+relu6 = _keras_function("relu6", lambda: ReLU6(), "ReLU6: mín(máx(z, 0), 6).")
+elu = _keras_function("elu", lambda alpha=1.0: ELU(alpha=alpha), "ELU: z si z > 0 y α(e^z − 1) si no (α = 1).")
+selu = _keras_function("selu", lambda: SELU(), "SELU: λ·z si z > 0 y λα(e^z − 1) si no.")
+softplus = _keras_function("softplus", lambda: Softplus(), "Softplus: ln(1 + e^z).")
+softsign = _keras_function("softsign", lambda: Softsign(), "Softsign: z / (1 + |z|).")
+silu = _keras_function("silu", lambda: Swish(), "SiLU o swish: z·σ(z).")
+swish = _keras_function("swish", lambda: Swish(), "Swish o SiLU: z·σ(z).")
+gelu = _keras_function("gelu", lambda approximate=False: GELU(approximate=approximate),
+                       "GELU (``keras.activations.gelu(x, approximate=False)``): z·Φ(z), o su aproximación con tanh.")
+tanh = _keras_function("tanh", lambda: Tanh(), "Tangente hiperbólica: tanh(z).")
+sigmoid = _keras_function("sigmoid", lambda: Sigmoid(), "Sigmoide: 1 / (1 + e^(−z)).")
+exponential = _keras_function("exponential", lambda: Exponential(), "Exponencial: e^z.")
+hard_sigmoid = _keras_function("hard_sigmoid", lambda: HardSigmoid(), "Sigmoide dura de Keras 3: ReLU6(z + 3)/6.")
+hard_silu = _keras_function("hard_silu", lambda: HardSiLU(), "Swish dura: z·ReLU6(z + 3)/6.")
+hard_swish = _keras_function("hard_swish", lambda: HardSiLU(), "Swish dura (otro nombre de hard_silu).")
+mish = _keras_function("mish", lambda: Mish(), "Mish: z·tanh(softplus(z)).")
+linear = _keras_function("linear", lambda: Linear(), "Lineal (identidad): z.")
+softmax = _keras_function("softmax", lambda axis=-1: Softmax(axis=axis),
+                          "Softmax sobre ``axis`` (el último por defecto): e^z / Σ e^z.")
+log_softmax = _keras_function("log_softmax", lambda axis=-1: _log_softmax(axis),
+                              "Logaritmo del softmax sobre el último eje: z − ln Σ e^z.")
+
+
+def _log_softmax(axis):
+    if axis != -1:
+        raise CourseError("log_softmax: este motor la calcula sobre el último eje (axis=-1).")
+    return LogSoftmax()
