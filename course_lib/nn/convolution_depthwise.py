@@ -9,45 +9,59 @@ kh·kw·C·F pesos. Las separables lo hacen en dos pasos mucho más baratos:
 2. **punto a punto**: una convolución 1 × 1 (una Dense en cada píxel) mezcla los C·M canales en F.
 
 Pesos: kh·kw·C·M + C·M·F en vez de kh·kw·C·F (con 3 × 3, 64 canales y 128 filtros: 8 768 frente a
-73 728). La implementación reutiliza ``im2col``: con las ventanas en columnas (kh·kw, C, posiciones), el
-paso en profundidad es un producto por canal (``einsum``), y el paso hacia atrás el mismo con los
-papeles cambiados, más ``col2im``.
+73 728). Como cada canal va por su lado, no hace falta ``im2col``: el paso en profundidad es una suma
+sobre los kh·kw desplazamientos del filtro de (trozo de la imagen) ⊙ (pesos de ese desplazamiento), y
+el paso hacia atrás, el mismo recorrido devolviendo cada gradiente a su trozo.
 """
 
 import numpy as np
 
 from . import activations, initializers, regularizers
-from .convolution import (
-    as_tuple,
-    check_channels_last,
-    check_fits,
-    check_padding,
-    col2im,
-    effective_size,
-    im2col,
-    padding_amounts,
-)
+from .convolution import as_tuple, check_channels_last, check_fits, check_padding, effective_size, padding_amounts
 from .layer import Layer
 from .validation import CourseError, check_positive_int
 
 
-def depthwise_forward(cols, kernel):
-    """cols: (kh·kw·C, P) de im2col y kernel: (kh, kw, C, M) -> z: (P, C·M), con z[p, c·M + m] =
-    Σ_{u, v} cols[(u, v, c), p]·K[u, v, c, m] (cada canal con sus propios filtros)."""
-    kh, kw, C, M = kernel.shape
-    cols3 = cols.reshape(kh * kw, C, -1)
-    return np.einsum("ucp,ucm->pcm", cols3, kernel.reshape(kh * kw, C, M), optimize=True).reshape(-1, C * M)
+def _offsets(kernel_size, strides, dilation, output_hw):
+    """Para cada desplazamiento (u, v) del filtro, la rebanada de la imagen rellenada que le toca."""
+    (kh, kw), (sh, sw), (dh, dw), (Ho, Wo) = kernel_size, strides, dilation, output_hw
+    for u in range(kh):
+        for v in range(kw):
+            yield u, v, (slice(None), slice(u * dh, u * dh + sh * (Ho - 1) + 1, sh),
+                         slice(v * dw, v * dw + sw * (Wo - 1) + 1, sw))
 
 
-def depthwise_backward(cols, kernel, grad_z):
-    """grad_z = ∂L/∂z: (P, C·M) -> (∂L/∂K (kh, kw, C, M), ∂L/∂cols (kh·kw·C, P)): los mismos productos por
-    canal con los papeles cambiados."""
+def depthwise_forward(padded, kernel, strides, dilation, output_hw):
+    """padded: (N, Hp, Wp, C) ya rellenada, kernel: (kh, kw, C, M) -> z: (N, Ho, Wo, C·M), con
+    z[n, i, j, c·M + m] = Σ_{u, v} padded[n, i·s + u·d, j·s + v·d, c]·K[u, v, c, m]: cada canal con sus filtros."""
     kh, kw, C, M = kernel.shape
-    cols3 = cols.reshape(kh * kw, C, -1)
-    G3 = grad_z.reshape(-1, C, M)
-    grad_kernel = np.einsum("ucp,pcm->ucm", cols3, G3, optimize=True).reshape(kernel.shape)
-    grad_cols = np.einsum("ucm,pcm->ucp", kernel.reshape(kh * kw, C, M), G3, optimize=True).reshape(kh * kw * C, -1)
-    return grad_kernel, grad_cols
+    N, Ho, Wo = padded.shape[0], *output_hw
+    z = np.zeros((N, Ho, Wo, C, M), dtype=padded.dtype)
+    flat = z[..., 0] if M == 1 else None          # con M = 1 (lo habitual), sin el eje de más
+    for u, v, window in _offsets((kh, kw), strides, dilation, output_hw):   # kh·kw pasos, no uno por píxel
+        if flat is not None:
+            flat += padded[window] * kernel[u, v, :, 0]
+        else:
+            z += padded[window][..., None] * kernel[u, v]
+    return z.reshape(N, Ho, Wo, C * M)
+
+
+def depthwise_backward(padded, kernel, grad_z, strides, dilation):
+    """grad_z = ∂L/∂z: (N, Ho, Wo, C·M) -> (∂L/∂K (kh, kw, C, M), ∂L/∂padded (N, Hp, Wp, C)): el mismo
+    recorrido; ∂L/∂K[u, v] = Σ_{n, i, j} trozo ⊙ ∂L/∂z y cada trozo recibe Σ_m ∂L/∂z·K[u, v, :, m]."""
+    kh, kw, C, M = kernel.shape
+    N, Ho, Wo, _ = grad_z.shape
+    G = grad_z.reshape(N, Ho, Wo, C, M)
+    grad_kernel = np.empty_like(kernel)
+    grad_padded = np.zeros_like(padded)
+    for u, v, window in _offsets((kh, kw), strides, dilation, (Ho, Wo)):
+        if M == 1:
+            grad_kernel[u, v, :, 0] = np.einsum("nijc,nijc->c", padded[window], G[..., 0])
+            grad_padded[window] += G[..., 0] * kernel[u, v, :, 0]
+        else:
+            grad_kernel[u, v] = np.einsum("nijc,nijcm->cm", padded[window], G)
+            grad_padded[window] += np.einsum("nijcm,cm->nijc", G, kernel[u, v])
+    return grad_kernel, grad_padded
 
 
 class _DepthwiseBase(Layer):
@@ -91,27 +105,36 @@ class _DepthwiseBase(Layer):
         return tuple(None if n is None else padding_amounts(n, effective_size(k, d), s, self.padding)[2]
                      for n, k, s, d in zip(input_shape[:-1], self.kernel_size, self.strides, self.dilation_rate))
 
-    def _windows(self, x):
-        """x: (N, …, C) -> cols (kh·kw·C, P) y la geometría (en la vista 2D)."""
+    def _pad(self, x):
+        """x: (N, …, C) -> la imagen rellenada (N, Hp, Wp, C) de la vista 2D y la geometría."""
         x4 = x if self.rank == 2 else x[:, None]
-        return im2col(x4, self._as2d(self.kernel_size), self._as2d(self.strides), self.padding,
-                      self._as2d(self.dilation_rate))
+        N, H, W, C = x4.shape
+        (kh, kw), (sh, sw), (dh, dw) = self._as2d(self.kernel_size), self._as2d(self.strides), self._as2d(self.dilation_rate)
+        top, bottom, Ho = padding_amounts(H, effective_size(kh, dh), sh, self.padding)
+        left, right, Wo = padding_amounts(W, effective_size(kw, dw), sw, self.padding)
+        padded = np.pad(x4, ((0, 0), (top, bottom), (left, right), (0, 0))) if top + bottom + left + right else x4
+        return padded, (top, left, H, W, Ho, Wo)
 
-    def _to_image(self, z, geometry):
-        """(P, canales) en el orden (Ho, Wo, N) de im2col -> (N, Ho, Wo, canales) (o (N, To, canales))."""
-        N = geometry["input_shape"][0]
-        Ho, Wo = geometry["output_hw"]
-        image = np.ascontiguousarray(z.reshape(Ho, Wo, N, -1).transpose(2, 0, 1, 3))
-        return image if self.rank == 2 else image[:, 0]
+    def _depthwise(self, padded, kernel, geometry):
+        """El paso en profundidad en la vista 2D: (N, Ho, Wo, C·M)."""
+        kernel = kernel if self.rank == 2 else kernel[None]
+        return depthwise_forward(padded, kernel, self._as2d(self.strides), self._as2d(self.dilation_rate), geometry[4:])
 
-    def _to_matrix(self, grad):
-        """La inversa de ``_to_image``: (N, Ho, Wo, canales) -> (P, canales)."""
-        grad4 = grad if self.rank == 2 else grad[:, None]
-        return grad4.transpose(1, 2, 0, 3).reshape(-1, grad4.shape[-1])
+    def _depthwise_backward(self, padded, kernel, grad_z, geometry):
+        """∂L/∂z (N, Ho, Wo, C·M) -> (∂L/∂núcleo con su forma, ∂L/∂x con la forma de x)."""
+        kernel4 = kernel if self.rank == 2 else kernel[None]
+        grad_kernel, grad_padded = depthwise_backward(padded, kernel4, grad_z, self._as2d(self.strides),
+                                                      self._as2d(self.dilation_rate))
+        top, left, H, W = geometry[:4]
+        grad_x = np.ascontiguousarray(grad_padded[:, top:top + H, left:left + W])
+        return grad_kernel.reshape(kernel.shape), (grad_x if self.rank == 2 else grad_x[:, 0])
 
-    def _to_input(self, grad_cols, geometry):
-        grad_x = col2im(grad_cols, self._as2d(self.kernel_size), self._as2d(self.strides), geometry)
-        return grad_x if self.rank == 2 else grad_x[:, 0]
+    def _view(self, z):
+        """De la vista 2D a la forma de la capa: (N, Ho, Wo, F) o, en 1D, (N, To, F)."""
+        return z if self.rank == 2 else z[:, 0]
+
+    def _view2d(self, grad):
+        return grad if self.rank == 2 else grad[:, None]
 
     def get_config(self):
         return {**super().get_config(), "kernel_size": list(self.kernel_size), "strides": list(self.strides),
@@ -149,28 +172,25 @@ class DepthwiseConv2D(_DepthwiseBase):
     def forward(self, x, training=False):
         """x: (N, H, W, C) -> a: (N, Ho, Wo, C·M)."""
         x = self._prepare_input(x)
-        cols, geometry = self._windows(x)
-        kernel = self.params["W"] if self.rank == 2 else self.params["W"][None]
-        z = depthwise_forward(cols, kernel)
+        padded, geometry = self._pad(x)
+        z = self._depthwise(padded, self.params["W"], geometry)
         if self.use_bias:
             z += self.params["b"]
-        z = self._to_image(z, geometry)
+        z = self._view(z)
         a = self.activation.forward(z)
-        self._cache = (cols, geometry, z, a)
+        self._cache = (padded, geometry, z, a)
         return a
 
     def backward(self, grad_y):
         """∂L/∂a -> ∂L/∂x; rellena grads["W"] (por canal) y grads["b"]."""
         grad_a = self._check_backward(grad_y)
-        cols, geometry, z, a = self._cache
-        G = self._to_matrix(self.activation.backward(grad_a, z, a))
-        kernel = self.params["W"] if self.rank == 2 else self.params["W"][None]
-        grad_kernel, grad_cols = depthwise_backward(cols, kernel, G)
-        self.grads["W"] = grad_kernel.reshape(self.params["W"].shape)
+        padded, geometry, z, a = self._cache
+        grad_z = self._view2d(self.activation.backward(grad_a, z, a))
+        self.grads["W"], grad_x = self._depthwise_backward(padded, self.params["W"], grad_z, geometry)
         if self.use_bias:
-            self.grads["b"] = G.sum(axis=0)
+            self.grads["b"] = grad_z.sum(axis=(0, 1, 2))
         self._add_regularization_gradient()
-        return self._to_input(grad_cols, geometry)
+        return grad_x
 
     def get_config(self):
         return {**super().get_config(),
@@ -231,34 +251,32 @@ class SeparableConv2D(_DepthwiseBase):
     def forward(self, x, training=False):
         """x: (N, H, W, C) -> a: (N, Ho, Wo, filters)."""
         x = self._prepare_input(x)
-        cols, geometry = self._windows(x)
-        depthwise = self.params["W_depthwise"] if self.rank == 2 else self.params["W_depthwise"][None]
-        d = depthwise_forward(cols, depthwise)                           # (P, C·M)
-        pointwise = self.params["W_pointwise"].reshape(-1, self.filters)
-        z = d @ pointwise
+        padded, geometry = self._pad(x)
+        d = self._depthwise(padded, self.params["W_depthwise"], geometry)          # (N, Ho, Wo, C·M)
+        z = d @ self.params["W_pointwise"].reshape(-1, self.filters)                # 1 × 1: una Dense por píxel
         if self.use_bias:
             z += self.params["b"]
-        z = self._to_image(z, geometry)
+        z = self._view(z)
         a = self.activation.forward(z)
-        self._cache = (cols, geometry, d, z, a)
+        self._cache = (padded, geometry, d, z, a)
         return a
 
     def backward(self, grad_y):
         """∂L/∂a -> ∂L/∂x; rellena grads["W_depthwise"], grads["W_pointwise"] y grads["b"]."""
         grad_a = self._check_backward(grad_y)
-        cols, geometry, d, z, a = self._cache
-        G = self._to_matrix(self.activation.backward(grad_a, z, a))      # (P, filters)
+        padded, geometry, d, z, a = self._cache
+        G = self._view2d(self.activation.backward(grad_a, z, a))                   # (N, Ho, Wo, filters)
         pointwise = self.params["W_pointwise"].reshape(-1, self.filters)
-        self.grads["W_pointwise"] = (d.T @ G).reshape(self.params["W_pointwise"].shape)
+        self.grads["W_pointwise"] = (d.reshape(-1, d.shape[-1]).T @ G.reshape(-1, self.filters)).reshape(
+            self.params["W_pointwise"].shape)
         if self.use_bias:
-            self.grads["b"] = G.sum(axis=0)
-        depthwise = self.params["W_depthwise"] if self.rank == 2 else self.params["W_depthwise"][None]
-        grad_depthwise, grad_cols = depthwise_backward(cols, depthwise, G @ pointwise.T)
-        self.grads["W_depthwise"] = grad_depthwise.reshape(self.params["W_depthwise"].shape)
+            self.grads["b"] = G.sum(axis=(0, 1, 2))
+        self.grads["W_depthwise"], grad_x = self._depthwise_backward(padded, self.params["W_depthwise"],
+                                                                     G @ pointwise.T, geometry)
         for key, regularizer in (("W_depthwise", self.depthwise_regularizer), ("W_pointwise", self.pointwise_regularizer)):
             if regularizer is not None:
                 self.grads[key] += regularizer.gradient(self.params[key])
-        return self._to_input(grad_cols, geometry)
+        return grad_x
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,

@@ -73,10 +73,13 @@ class UpSampling2D(Layer):
         if self.interpolation == "nearest":
             self._cache = x.shape
             return np.repeat(np.repeat(x, fh, axis=1), fw, axis=2)
-        A_h = interpolation_matrix(x.shape[1], fh, x.dtype)
-        A_w = interpolation_matrix(x.shape[2], fw, x.dtype)
-        self._cache = (A_h, A_w)
-        return np.einsum("ih,nhwc,jw->nijc", A_h, x, A_w, optimize=True)
+        N, H, W, C = x.shape
+        A_h = interpolation_matrix(H, fh, x.dtype)
+        A_w = interpolation_matrix(W, fw, x.dtype)
+        self._cache = (A_h, A_w, x.shape)
+        # Dos productos de matrices por lotes: primero las filas (A_h·x), luego las columnas (·A_wᵀ).
+        rows = np.matmul(A_h, x.reshape(N, H, W * C))                          # (N, Ho, W·C)
+        return np.matmul(A_w, rows.reshape(N * H * fh, W, C)).reshape(N, H * fh, W * fw, C)
 
     def backward(self, grad_y):
         """∂L/∂y: (N, fh·H, fw·W, C) -> ∂L/∂x: (N, H, W, C)."""
@@ -85,8 +88,9 @@ class UpSampling2D(Layer):
         if self.interpolation == "nearest":
             N, H, W, C = self._cache
             return grad_y.reshape(N, H, fh, W, fw, C).sum(axis=(2, 4))
-        A_h, A_w = self._cache
-        return np.einsum("ih,nijc,jw->nhwc", A_h, grad_y, A_w, optimize=True)
+        A_h, A_w, (N, H, W, C) = self._cache
+        cols = np.matmul(A_w.T, grad_y.reshape(N * H * fh, W * fw, C))          # (N·Ho, W, C)
+        return np.matmul(A_h.T, cols.reshape(N, H * fh, W * C)).reshape(N, H, W, C)
 
     def get_config(self):
         return {**super().get_config(), "size": list(self.size), "interpolation": self.interpolation}
