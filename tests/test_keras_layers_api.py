@@ -215,6 +215,17 @@ def test_initializer_objects_follow_their_formulas():
     assert initializers.get("HeNormal").get_config() == {} and isinstance(initializers.get(initializers.Ones), initializers.Ones)
 
 
+def test_lowercase_initializer_names_work_as_in_keras_and_as_in_the_notebooks():
+    """En Keras 3, ``he_normal`` es otro nombre de ``HeNormal``; los cuadernos la llaman con una forma."""
+    assert isinstance(initializers.he_normal(seed=3), initializers.HeNormal)
+    assert initializers.random_normal(stddev=0.1).stddev == 0.1
+    assert initializers.glorot_uniform((4, 5)).shape == (4, 5)
+    np.testing.assert_array_equal(initializers.he_normal((6, 3), seed=2), initializers.HeNormal(seed=2)((6, 3)))
+    layer = L.Dense(3, kernel_initializer=initializers.he_uniform(seed=1), bias_initializer=initializers.constant(0.5))
+    layer.build((4,))
+    np.testing.assert_array_equal(layer.params["b"], 0.5)
+
+
 def test_named_initializers_keep_the_bits_of_the_old_functions():
     """glorot_uniform y he_normal (clases nuevas) sortean exactamente lo mismo que las funciones de antes:
     los cuadernos y sus afirmaciones no cambian."""

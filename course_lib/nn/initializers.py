@@ -15,8 +15,9 @@ fan_in y fan_out son el número de entradas y de salidas de cada neurona:
 - núcleo de Dense, forma (entradas, unidades): fan_in = entradas, fan_out = unidades;
 - núcleo de Conv2D, forma (kh, kw, canales, filtros): fan_in = kh·kw·canales, fan_out = kh·kw·filtros.
 
-Las funciones en minúsculas (``glorot_uniform(shape)``, ``he_normal(shape)``…) son atajos que usan el
-generador del motor; los cuadernos las usan para ver la varianza de cada regla.
+Los nombres en minúsculas sirven para dos cosas: con una forma dan los valores (``glorot_uniform((256, 128))``,
+lo que usan los cuadernos para ver la varianza de cada regla) y sin ella crean el objeto, como en Keras 3
+(``he_normal(seed=1)`` es ``HeNormal(seed=1)``).
 """
 
 import numpy as np
@@ -306,45 +307,40 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
-# ----------------------------------------------------------------------------- atajos (generador del motor)
-def zeros(shape):
-    """Todos los valores a 0 (sesgos y beta)."""
-    return np.zeros(shape, dtype=config.dtype())
+# ----------------------------------------------------------------------------- nombres en minúsculas
+def _lowercase(name, cls):
+    """``he_normal`` y compañía, con los dos usos que tienen:
+
+    - con una forma (tupla o lista), los valores: ``he_normal((256, 128))`` (los cuadernos; el generador del motor);
+    - como en Keras 3, donde son otro nombre de la clase: ``he_normal()`` o ``he_normal(seed=1)`` crean el objeto.
+    """
+    def initializer(*args, **kwargs):
+        if args and isinstance(args[0], (tuple, list)):
+            shape, *rest = args
+            return cls(*rest, **{k: v for k, v in kwargs.items() if k != "dtype"})(shape, kwargs.get("dtype"))
+        return cls(*args, **kwargs)
+    initializer.__name__ = initializer.__qualname__ = name
+    initializer.__doc__ = (f"``{name}(forma)`` -> array con la regla de :class:`{cls.__name__}`; ``{name}(…)`` sin forma "
+                           f"crea un {cls.__name__}(…), como en Keras 3. {cls.__doc__.splitlines()[0]}")
+    return initializer
 
 
-def ones(shape):
-    """Todos los valores a 1 (gamma de la normalización por lotes)."""
-    return np.ones(shape, dtype=config.dtype())
-
-
-def glorot_uniform(shape):
-    """Glorot/Xavier uniforme (defecto de Keras): U(−l, l) con l = √(6 / (fan_in + fan_out))."""
-    return GlorotUniform()(shape)
-
-
-def glorot_normal(shape):
-    """Glorot/Xavier normal: normal truncada en ±2σ con varianza 2 / (fan_in + fan_out)."""
-    return GlorotNormal()(shape)
-
-
-def he_uniform(shape):
-    """He uniforme (para ReLU): U(−l, l) con l = √(6 / fan_in)."""
-    return HeUniform()(shape)
-
-
-def he_normal(shape):
-    """He normal (para ReLU): normal truncada en ±2σ con varianza 2 / fan_in."""
-    return HeNormal()(shape)
-
-
-def orthogonal(shape):
-    """Ortogonal: Q de la descomposición QR de una matriz normal (ver :class:`Orthogonal`)."""
-    return Orthogonal()(shape)
-
-
-def uniform(shape):
-    """Uniforme U(−0,05, 0,05) (``keras.initializers.RandomUniform()``, el de Embedding)."""
-    return RandomUniform()(shape)
+zeros = _lowercase("zeros", Zeros)
+ones = _lowercase("ones", Ones)
+constant = _lowercase("constant", Constant)
+glorot_uniform = _lowercase("glorot_uniform", GlorotUniform)
+glorot_normal = _lowercase("glorot_normal", GlorotNormal)
+he_uniform = _lowercase("he_uniform", HeUniform)
+he_normal = _lowercase("he_normal", HeNormal)
+lecun_uniform = _lowercase("lecun_uniform", LecunUniform)
+lecun_normal = _lowercase("lecun_normal", LecunNormal)
+orthogonal = _lowercase("orthogonal", Orthogonal)
+identity = _lowercase("identity", Identity)
+random_normal = _lowercase("random_normal", RandomNormal)
+random_uniform = _lowercase("random_uniform", RandomUniform)
+uniform = _lowercase("uniform", RandomUniform)
+truncated_normal = _lowercase("truncated_normal", TruncatedNormal)
+variance_scaling = _lowercase("variance_scaling", VarianceScaling)
 
 
 #: Nombre de Keras → clase. ``get(nombre)`` crea la inicialización con los argumentos por defecto.
