@@ -27,7 +27,7 @@ EXAMPLES = {
     "MaxPooling2D": (lambda: L.MaxPooling2D(3, strides=2, padding="same"), [(2, 6, 6, 2)]),
     "AveragePooling2D": (lambda: L.AveragePooling2D(2), [(2, 6, 6, 2)]),
     "Flatten": (lambda: L.Flatten(), [(2, 3, 3, 2)]),
-    "Dropout": (lambda: L.Dropout(0.3), [(2, 5)]),
+    "Dropout": (lambda: L.Dropout(0.3, noise_shape=(None, 1), seed=3), [(2, 5)]),
     "BatchNormalization": (lambda: L.BatchNormalization(momentum=0.9), [(4, 3)]),
     "Activation": (lambda: L.Activation("softplus"), [(2, 5)]),
     "SimpleRNN": (lambda: L.SimpleRNN(3, return_sequences=True, go_backwards=True, dropout=0.2), [(2, 5, 3)]),
@@ -167,6 +167,16 @@ def test_new_layers_save_and_load_inside_models(tmp_path):
     functional.save(tmp_path / "unet.npz")
     loaded = nn.load_model(tmp_path / "unet.npz")
     np.testing.assert_array_equal(loaded.predict(x_img), functional.predict(x_img))
+
+
+def test_dropout_noise_shape_and_seed_like_keras():
+    x = np.ones((3, 6, 4))
+    y = L.Dropout(0.5, noise_shape=(None, 1, 4))(x, training=True)
+    assert np.all(y == y[:, :1, :])                 # la misma máscara en los 6 pasos
+    first = L.Dropout(0.5, seed=7)(x, training=True)
+    np.testing.assert_array_equal(L.Dropout(0.5, seed=7)(x, training=True), first)
+    with pytest.raises(CourseError, match="noise_shape"):
+        L.Dropout(0.5, noise_shape=(None, 1))(x, training=True)
 
 
 def test_normalization_state_is_saved_and_not_trained(tmp_path):

@@ -18,13 +18,37 @@ class Dropout(Layer):
 
     Dividir entre (1 − rate) mantiene el valor esperado de cada salida igual a x, así que en la
     inferencia la capa no hace nada. En el paso hacia atrás, ∂L/∂x = ∂L/∂y ⊙ m / (1 − rate).
-    Las máscaras salen del generador del motor: ``set_seed`` las hace reproducibles.
+    Las máscaras salen del generador del motor: ``set_seed`` las hace reproducibles (o de ``seed=``).
+    ``noise_shape`` (como Keras) da la forma de la máscara: (None, 1, None) repite la misma en todos los pasos.
     """
 
-    def __init__(self, rate, **kwargs):
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = check_number(rate, "Dropout: rate (fracción de valores que se anulan)", low=0.0, high=1.0,
                                  high_inclusive=False)
+        if noise_shape is not None:
+            try:
+                noise_shape = tuple(None if n is None else int(n) for n in noise_shape)
+            except (TypeError, ValueError):
+                raise CourseError(
+                    f"Dropout: noise_shape debe ser una tupla con la forma de la máscara (con el lote), p. ej. "
+                    f"(None, 1, 64); se recibió {noise_shape!r}."
+                ) from None
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def _mask_shape(self, shape):
+        """La forma de la máscara: la de x, o ``noise_shape`` (None = el tamaño de ese eje en x; 1 = la misma
+        máscara a lo largo de ese eje, como SpatialDropout)."""
+        if self.noise_shape is None:
+            return shape
+        if len(self.noise_shape) != len(shape):
+            raise CourseError(
+                f"Dropout ('{self.name}'): noise_shape={self.noise_shape} tiene {len(self.noise_shape)} ejes y la "
+                f"entrada {len(shape)} (forma {shape})."
+            )
+        return tuple(n if m is None else m for m, n in zip(self.noise_shape, shape))
 
     def forward(self, x, training=False):
         """x: (N, ...) -> y: (N, ...)."""
@@ -32,7 +56,8 @@ class Dropout(Layer):
         if not training or self.rate == 0.0:
             self._cache = 1.0  # la capa es la identidad: ∂L/∂x = ∂L/∂y
             return x
-        keep = config.rng().random(x.shape) >= self.rate
+        rng = self._rng if self._rng is not None else config.rng()
+        keep = rng.random(self._mask_shape(x.shape)) >= self.rate
         scale = keep.astype(x.dtype) / (1.0 - self.rate)   # m / (1 − rate)
         self._cache = scale
         return x * scale
@@ -43,7 +68,12 @@ class Dropout(Layer):
         return grad_y * self._cache
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+        config_ = {**super().get_config(), "rate": self.rate}
+        if self.noise_shape is not None:
+            config_["noise_shape"] = list(self.noise_shape)
+        if self.seed is not None:
+            config_["seed"] = self.seed
+        return config_
 
 
 class SpatialDropout1D(Dropout):
@@ -64,16 +94,9 @@ class SpatialDropout1D(Dropout):
                 f"{type(self).__name__} esperaba {what}, pero recibió un array de forma {self._received(input_shape)}."
             )
 
-    def forward(self, x, training=False):
-        """x: (N, …, C) -> y = x ⊙ m / (1 − rate), con una máscara por ejemplo y canal."""
-        x = self._prepare_input(x)
-        if not training or self.rate == 0.0:
-            self._cache = 1.0
-            return x
-        mask_shape = tuple(1 if axis in self.shared_axes else n for axis, n in enumerate(x.shape))
-        keep = config.rng().random(mask_shape) >= self.rate
-        self._cache = keep.astype(x.dtype) / (1.0 - self.rate)
-        return x * self._cache
+    def _mask_shape(self, shape):
+        """Una máscara por ejemplo y canal: (N, 1, C) o (N, 1, 1, C)."""
+        return tuple(1 if axis in self.shared_axes else n for axis, n in enumerate(shape))
 
 
 class SpatialDropout2D(SpatialDropout1D):
