@@ -32,12 +32,18 @@ def float64_everywhere(float64):
     from unittest import mock
     from keras.src.backend.common import dtypes
     assert dtypes.result_type("float64", "float64") in ("float32", "float64")
-    previous = keras.config.floatx()
+    previous, previous_policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx("float64")
-    with mock.patch.dict(dtypes.BIT64_TO_BIT32_DTYPE, clear=True):
-        assert dtypes.result_type("float64", "float64") == "float64", "Keras ya no promueve float64 como antes"
-        yield
-    keras.config.set_floatx(previous)
+    # La política de tipos global se fija la primera vez que alguien crea una capa de Keras (en otra prueba,
+    # con float32): cambiar floatx después no la cambia, así que se fija también aquí.
+    keras.config.set_dtype_policy("float64")
+    try:
+        with mock.patch.dict(dtypes.BIT64_TO_BIT32_DTYPE, clear=True):
+            assert dtypes.result_type("float64", "float64") == "float64", "Keras ya no promueve float64 como antes"
+            yield
+    finally:
+        keras.config.set_floatx(previous)
+        keras.config.set_dtype_policy(previous_policy)
 
 
 def randn(*shape, seed=0):
