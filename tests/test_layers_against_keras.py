@@ -255,6 +255,21 @@ def test_bidirectional_names_weights_like_keras():
     assert course.backward_layer.go_backwards and course.count_params() == theirs.count_params()
 
 
+@pytest.mark.parametrize("name", ["gru", "bidirectional_lstm", "time_distributed_dense", "depthwise_conv2d",
+                                  "separable_conv2d", "prelu", "conv2d_transpose_same_s2", "normalization_dada"])
+def test_weights_have_the_keras_names_in_the_keras_order(name):
+    """``keras_weight_name`` da el nombre que Keras pone a cada peso ("kernel", "depthwise_kernel"…), y los
+    pesos del curso van en el orden de los de Keras (``params`` y después ``state``)."""
+    from course_lib.nn.wrappers import keras_weight_name
+
+    make, shape = CASES[name]
+    course, theirs = make(cl), make(K)
+    course.build(shape[1:])
+    theirs.build((None,) + shape[1:])
+    mine = [keras_weight_name(course, key) for key in [*course.params, *course.state]]
+    assert mine == [w.name for w in theirs.weights]
+
+
 def test_normalization_adapt_matches_keras():
     data = 3.0 + 2.0 * randn(50, 4, 3, seed=3)
     for axis in (-1, (1, 2), None):

@@ -86,6 +86,11 @@ class _DepthwiseBase(Layer):
     def _as2d(self, values):
         return tuple(values) if self.rank == 2 else (1,) + tuple(values)
 
+    def keras_weight_name(self, key):
+        """El nombre de Keras de cada peso: ``kernel`` y ``bias`` en DepthwiseConv2D (Keras 3 llama así a su
+        núcleo en profundidad); ``depthwise_kernel``, ``pointwise_kernel`` y ``bias`` en SeparableConv2D."""
+        return {"W": "kernel", "W_depthwise": "depthwise_kernel", "W_pointwise": "pointwise_kernel", "b": "bias"}[key]
+
     def _channels(self):
         return self.params["W_depthwise" if "W_depthwise" in self.params else "W"].shape[-2]
 

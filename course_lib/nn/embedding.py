@@ -36,6 +36,10 @@ class Embedding(Layer):
         self.output_dim = check_positive_int(output_dim, "Embedding: output_dim (dimensión de cada vector)")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
 
+    def keras_weight_name(self, key):
+        """El nombre de Keras del peso: ``embeddings``."""
+        return {"W": "embeddings"}[key]
+
     def create_params(self, input_shape):
         self.params["W"] = self.embeddings_initializer((self.input_dim, self.output_dim))
 

@@ -84,6 +84,16 @@ def _call_state(layer, method):
     return {"_cache": None if method == "new_call_state" else layer._cache}
 
 
+#: Los nombres de Keras de las claves del motor, para las capas que no dicen otros (``keras_weight_name``).
+KERAS_WEIGHT_NAMES = {"W": "kernel", "U": "recurrent_kernel", "b": "bias"}
+
+
+def keras_weight_name(layer, key):
+    """El nombre que Keras da al peso ``key`` de ``layer`` ("kernel", "recurrent_kernel", "embeddings"…)."""
+    method = getattr(layer, "keras_weight_name", None)
+    return method(key) if method is not None else KERAS_WEIGHT_NAMES.get(key, key)
+
+
 def _serialize_layer(layer):
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
@@ -193,6 +203,10 @@ class TimeDistributed(_Wrapper):
     def _inner_layers(self):
         return [self.layer]
 
+    def keras_weight_name(self, key):
+        """El de la capa envuelta (los pesos son los suyos): "kernel", "bias"…"""
+        return keras_weight_name(self.layer, key)
+
     def _views(self, attribute):
         return getattr(self.layer, attribute)
 
@@ -301,6 +315,12 @@ class Bidirectional(_Wrapper):
 
     def _inner_layers(self):
         return [self.forward_layer, self.backward_layer]
+
+    def keras_weight_name(self, key):
+        """"forward_W" -> el nombre de Keras de "W" en la capa de ida ("kernel"), como las variables de Keras."""
+        direction, inner = key.split("_", 1)
+        layer = self.forward_layer if direction == "forward" else self.backward_layer
+        return keras_weight_name(layer, inner)
 
     def _views(self, attribute):
         return _JoinedDict([("forward", self.forward_layer), ("backward", self.backward_layer)], attribute)
