@@ -79,6 +79,9 @@ EXAMPLES = {
     "DepthwiseConv2D": (lambda: L.DepthwiseConv2D(3, strides=2, depthwise_regularizer="l2"), [(2, 7, 7, 2)]),
     "SeparableConv1D": (lambda: L.SeparableConv1D(4, 3, dilation_rate=2), [(2, 9, 3)]),
     "SeparableConv2D": (lambda: L.SeparableConv2D(4, 3, padding="same", activation="relu"), [(2, 5, 5, 3)]),
+    "Resizing": (lambda: L.Resizing(3, 5, interpolation="nearest", crop_to_aspect_ratio=True), [(2, 4, 4, 1)]),
+    "CenterCrop": (lambda: L.CenterCrop(2, 3), [(2, 4, 4, 1)]),
+    "Identity": (lambda: L.Identity(), [(2, 4)]),
     "RandomFlip": (lambda: L.RandomFlip("horizontal", seed=1), [(2, 4, 4, 1)]),
     "RandomTranslation": (lambda: L.RandomTranslation(0.1, (-0.2, 0.1), fill_mode="constant"), [(2, 4, 4, 1)]),
     "RandomRotation": (lambda: L.RandomRotation(0.1, interpolation="nearest"), [(2, 4, 4, 1)]),
@@ -313,6 +316,14 @@ def test_output_shapes_and_parameter_counts_match_keras():
     both(lambda m: [m.SeparableConv2D(8, 3, padding="same", depth_multiplier=2), m.DepthwiseConv2D(3, strides=2),
                     m.BatchNormalization(), m.ReLU(max_value=6.0), m.SeparableConv2D(4, 3), m.GlobalMaxPooling2D()],
          (12, 12, 3))
+
+
+def test_keras_aliases_are_the_same_layers():
+    keras = pytest.importorskip("keras")
+    for alias in L.ALIASES:
+        assert hasattr(keras.layers, alias)
+        assert getattr(keras.layers, alias).__name__ == getattr(L, alias).__name__ or \
+            getattr(keras.layers, alias) is getattr(keras.layers, getattr(L, alias).__name__)
 
 
 # ----------------------------------------------------------------------------- errores en español

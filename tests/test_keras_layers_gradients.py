@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib.nn import config
+from course_lib.nn import layers as L
 from course_lib.nn.gradient_check import gradient_check, numerical_gradient, relative_error
 from course_lib.nn.layers import (
     ELU,
@@ -137,6 +138,12 @@ SINGLE_INPUT_CASES = {
     "time_distributed_conv2d": (lambda: TimeDistributed(Conv2D(2, 2, padding="same")), (2, 3, 4, 4, 2)),
     # forma y tamaño
     "upsampling1d": (lambda: UpSampling1D(3), (2, 4, 2)),
+    "resizing_reducir": (lambda: L.Resizing(3, 4), (2, 5, 7, 2)),
+    "resizing_agrandar_vecino": (lambda: L.Resizing(8, 5, interpolation="nearest"), (2, 3, 4, 1)),
+    "resizing_proporcion": (lambda: L.Resizing(4, 4, crop_to_aspect_ratio=True), (2, 5, 8, 2)),
+    "center_crop": (lambda: L.CenterCrop(3, 4), (2, 6, 7, 2)),
+    "center_crop_pequena": (lambda: L.CenterCrop(6, 4), (2, 4, 5, 1)),
+    "identity": (lambda: L.Identity(), (3, 4)),
     "upsampling2d_vecino": (lambda: UpSampling2D((2, 3)), (2, 3, 2, 2)),
     "upsampling2d_bilineal": (lambda: UpSampling2D(2, interpolation="bilinear"), (2, 3, 4, 2)),
     "zero_padding1d": (lambda: ZeroPadding1D((1, 2)), (2, 4, 3)),

@@ -103,6 +103,9 @@ from .layers import (
     DepthwiseConv2D,
     SeparableConv1D,
     SeparableConv2D,
+    CenterCrop,
+    Identity,
+    Resizing,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -132,7 +135,8 @@ __all__ = [
     "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
     "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
     "GaussianDropout", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast",
-    "RandomBrightness", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
+    "RandomBrightness", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Resizing",
+    "CenterCrop", "Identity",
     # modelo y entrenamiento
     "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

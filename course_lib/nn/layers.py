@@ -57,13 +57,14 @@ from .reshaping import (
     Cropping1D,
     Cropping2D,
     Flatten,
+    Identity,
     Permute,
     RepeatVector,
     Reshape,
     ZeroPadding1D,
     ZeroPadding2D,
 )
-from .upsampling import UpSampling1D, UpSampling2D
+from .upsampling import CenterCrop, Resizing, UpSampling1D, UpSampling2D
 from .wrappers import Bidirectional, TimeDistributed
 
 LAYER_CLASSES = {
@@ -131,9 +132,22 @@ LAYER_CLASSES = {
     "DepthwiseConv2D": DepthwiseConv2D,
     "SeparableConv1D": SeparableConv1D,
     "SeparableConv2D": SeparableConv2D,
+    "Resizing": Resizing,
+    "CenterCrop": CenterCrop,
+    "Identity": Identity,
 }
 
 #: Las funciones de Keras que crean una capa de fusión y la llaman: ``add([a, b])`` = ``Add()([a, b])``.
 MERGE_FUNCTIONS = ["add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot"]
 
-__all__ = ["Layer", *LAYER_CLASSES, *MERGE_FUNCTIONS, "LAYER_CLASSES"]
+#: Otros nombres de Keras para las mismas capas (``keras.layers.MaxPool2D`` es ``MaxPooling2D``).
+Convolution1D, Convolution2D, Convolution1DTranspose, Convolution2DTranspose = Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+ALIASES = ["Convolution1D", "Convolution2D", "Convolution1DTranspose", "Convolution2DTranspose",
+           "SeparableConvolution1D", "SeparableConvolution2D", "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
+           "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D"]
+
+__all__ = ["Layer", *LAYER_CLASSES, *MERGE_FUNCTIONS, *ALIASES, "LAYER_CLASSES"]

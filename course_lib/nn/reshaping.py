@@ -1,4 +1,4 @@
-"""Capas que solo cambian la forma o el tamaño, sin parámetros: ``Flatten`` (aplanar), ``Reshape``
+"""Capas que solo cambian la forma o el tamaño, sin parámetros: ``Identity`` (nada), ``Flatten`` (aplanar), ``Reshape``
 (reordenar en otra forma), ``Permute`` (reordenar los ejes), ``RepeatVector`` (repetir un vector en el
 tiempo), ``ZeroPadding1D``/``2D`` (añadir ceros en los bordes) y ``Cropping1D``/``2D`` (recortarlos).
 
@@ -84,6 +84,21 @@ class Reshape(Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+class Identity(Layer):
+    """La capa que no hace nada, como ``keras.layers.Identity``: y = x y ∂L/∂x = ∂L/∂y (útil para dejar el hueco
+    de una capa opcional en un bloque)."""
+
+    def forward(self, x, training=False):
+        """x: (N, ...) -> y = x."""
+        x = self._prepare_input(x)
+        self._cache = True
+        return x
+
+    def backward(self, grad_y):
+        """∂L/∂y -> ∂L/∂x = ∂L/∂y."""
+        return self._check_backward(grad_y)
 
 
 class RepeatVector(Layer):
