@@ -466,6 +466,137 @@ class LogSoftmax(ActivationFunction):
         return grad_a - np.exp(a) * np.sum(grad_a, axis=-1, keepdims=True)
 
 
+class CELU(ActivationFunction):
+    """CELU: f(z) = máx(0, z) + mín(0, α(e^(z/α) − 1)) (α = 1: la ELU); f'(z) = 1 si z > 0 y e^(z/α) si no."""
+
+    name = "celu"
+
+    def __init__(self, alpha=1.0):
+        self.alpha = check_number(alpha, "celu: alpha", low=0.0, low_inclusive=False)
+
+    def forward(self, z):
+        return np.maximum(z, 0) + np.minimum(0, self.alpha * np.expm1(np.minimum(z, 0) / self.alpha))
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0) / self.alpha)).astype(z.dtype)
+
+    def get_config(self):
+        return {} if self.alpha == 1.0 else {"alpha": self.alpha}
+
+
+class HardTanh(ActivationFunction):
+    """Tanh «dura»: f(z) = mín(máx(z, −1), 1); f'(z) = 1 si −1 < z < 1 y 0 fuera."""
+
+    name = "hard_tanh"
+
+    def forward(self, z):
+        return np.clip(z, -1, 1)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return ((z > -1) & (z < 1)).astype(z.dtype)
+
+
+class LogSigmoid(ActivationFunction):
+    """Logaritmo de la sigmoide: f(z) = ln σ(z) = −softplus(−z); f'(z) = 1 − σ(z) = σ(−z)."""
+
+    name = "log_sigmoid"
+
+    def forward(self, z):
+        return -np.logaddexp(0, -z).astype(z.dtype, copy=False)
+
+    def derivative(self, z):
+        return _sigmoid(-_as_float(z))
+
+
+class TanhShrink(ActivationFunction):
+    """f(z) = z − tanh(z); f'(z) = tanh²(z)."""
+
+    name = "tanh_shrink"
+
+    def forward(self, z):
+        return z - np.tanh(z)
+
+    def derivative(self, z):
+        return np.tanh(_as_float(z)) ** 2
+
+
+class SoftShrink(ActivationFunction):
+    """Encogimiento suave (umbral t = 0,5): f(z) = z − t si z > t, z + t si z < −t y 0 entre medias;
+    f'(z) = 1 fuera de [−t, t] y 0 dentro."""
+
+    name = "soft_shrink"
+
+    def __init__(self, threshold=0.5):
+        self.threshold = check_number(threshold, "soft_shrink: threshold", low=0.0)
+
+    def forward(self, z):
+        t = self.threshold
+        return np.where(z > t, z - t, np.where(z < -t, z + t, 0.0)).astype(z.dtype, copy=False)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return (np.abs(z) > self.threshold).astype(z.dtype)
+
+    def get_config(self):
+        return {} if self.threshold == 0.5 else {"threshold": self.threshold}
+
+
+class HardShrink(SoftShrink):
+    """Encogimiento duro (umbral t = 0,5): f(z) = z si |z| > t y 0 si no; f'(z) = 1 fuera de [−t, t] y 0 dentro."""
+
+    name = "hard_shrink"
+
+    def forward(self, z):
+        return np.where(np.abs(z) > self.threshold, z, 0.0).astype(z.dtype, copy=False)
+
+
+class Squareplus(ActivationFunction):
+    """Squareplus: f(z) = (z + √(z² + b))/2, una ReLU suave algebraica (b = 4); f'(z) = (1 + z/√(z² + b))/2."""
+
+    name = "squareplus"
+
+    def __init__(self, b=4):
+        self.b = check_number(b, "squareplus: b", low=0.0)
+
+    def forward(self, z):
+        return (z + np.sqrt(z * z + self.b)) / 2
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return (1 + z / np.sqrt(z * z + self.b)) / 2
+
+    def get_config(self):
+        return {} if self.b == 4 else {"b": self.b}
+
+
+class SparsePlus(ActivationFunction):
+    """Sparse plus: f(z) = 0 si z ≤ −1, (z + 1)²/4 si −1 < z < 1 y z si z ≥ 1; f'(z) = 0, (z + 1)/2 o 1."""
+
+    name = "sparse_plus"
+
+    def forward(self, z):
+        return np.where(z <= -1, 0.0, np.where(z >= 1, z, (z + 1) ** 2 / 4)).astype(z.dtype, copy=False)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return np.where(z <= -1, 0.0, np.where(z >= 1, 1.0, (z + 1) / 2)).astype(z.dtype)
+
+
+class SparseSigmoid(ActivationFunction):
+    """Sigmoide dispersa: f(z) = 0 si z ≤ −1, (z + 1)/2 si −1 < z < 1 y 1 si z ≥ 1; f'(z) = ½ dentro y 0 fuera."""
+
+    name = "sparse_sigmoid"
+
+    def forward(self, z):
+        return np.clip((z + 1) / 2, 0, 1)
+
+    def derivative(self, z):
+        z = _as_float(z)
+        return np.where((z > -1) & (z < 1), 0.5, 0.0).astype(z.dtype)
+
+
 # Nombre → clase. ``get`` crea la instancia (con los argumentos por defecto del curso).
 ACTIVATIONS = {
     "linear": Linear,
@@ -489,6 +620,15 @@ ACTIVATIONS = {
     "exponential": Exponential,
     "mish": Mish,
     "log_softmax": LogSoftmax,
+    "celu": CELU,
+    "hard_tanh": HardTanh,
+    "log_sigmoid": LogSigmoid,
+    "tanh_shrink": TanhShrink,
+    "soft_shrink": SoftShrink,
+    "hard_shrink": HardShrink,
+    "squareplus": Squareplus,
+    "sparse_plus": SparsePlus,
+    "sparse_sigmoid": SparseSigmoid,
 }
 
 #: Nombres que son otro nombre de una activación de la lista (no se muestran como opciones aparte).
@@ -611,6 +751,17 @@ mish = _keras_function("mish", lambda: Mish(), "Mish: z·tanh(softplus(z)).")
 linear = _keras_function("linear", lambda: Linear(), "Lineal (identidad): z.")
 softmax = _keras_function("softmax", lambda axis=-1: Softmax(axis=axis),
                           "Softmax sobre ``axis`` (el último por defecto): e^z / Σ e^z.")
+celu = _keras_function("celu", lambda alpha=1.0: CELU(alpha), "CELU: máx(0, z) + mín(0, α(e^(z/α) − 1)).")
+hard_tanh = _keras_function("hard_tanh", lambda: HardTanh(), "Tanh dura: mín(máx(z, −1), 1).")
+log_sigmoid = _keras_function("log_sigmoid", lambda: LogSigmoid(), "ln σ(z).")
+tanh_shrink = _keras_function("tanh_shrink", lambda: TanhShrink(), "z − tanh(z).")
+soft_shrink = _keras_function("soft_shrink", lambda threshold=0.5: SoftShrink(threshold),
+                              "Encogimiento suave: z ∓ t fuera de [−t, t] y 0 dentro.")
+hard_shrink = _keras_function("hard_shrink", lambda threshold=0.5: HardShrink(threshold),
+                              "Encogimiento duro: z fuera de [−t, t] y 0 dentro.")
+squareplus = _keras_function("squareplus", lambda b=4: Squareplus(b), "Squareplus: (z + √(z² + b))/2.")
+sparse_plus = _keras_function("sparse_plus", lambda: SparsePlus(), "0, (z + 1)²/4 o z, según z ≤ −1, |z| < 1 o z ≥ 1.")
+sparse_sigmoid = _keras_function("sparse_sigmoid", lambda: SparseSigmoid(), "Recorte de (z + 1)/2 a [0, 1].")
 log_softmax = _keras_function("log_softmax", lambda axis=-1: _log_softmax(axis),
                               "Logaritmo del softmax sobre el último eje: z − ln Σ e^z.")
 
