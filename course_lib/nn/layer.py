@@ -42,7 +42,7 @@ import inspect
 
 import numpy as np
 
-from . import config
+from . import config, initializers
 from .graph import Graph
 from .symbolic import (
     TRAINING,
@@ -60,6 +60,7 @@ from .symbolic import (
     unique_name,
 )
 from .validation import CourseError, CourseTypeError, as_float_array, describe
+from .variables import Variable
 
 __all__ = ["Layer", "reset_names", "unique_name"]
 
@@ -544,6 +545,97 @@ class Layer(Operation):
             )
         return int(sum(p.size for p in self.params.values()) + sum(s.size for s in self.state.values()))
 
+    # ---------------------------------------------------------------- pesos como en Keras
+    def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True, name=None,
+                   regularizer=None, constraint=None, **kwargs):
+        """Crea un peso de la capa y devuelve su :class:`Variable` (como ``Layer.add_weight`` de Keras).
+
+        En una capa simple queda en ``params`` (o en ``state`` si ``trainable=False``); en una compuesta, la
+        variable se usa dentro de ``call`` con la aritmética de tensores: ``x @ self.w + self.b``.
+        """
+        if regularizer is not None or constraint is not None:
+            raise CourseError(
+                "add_weight: course_lib no admite regularizer ni constraint aquí; usa kernel_regularizer en una capa "
+                "Dense o Conv2D."
+            )
+        if shape is None:
+            shape = ()
+        owner = self
+        if self._graph_backed:   # los pesos propios de una capa compuesta los guarda una capa interna
+            if "_own_weights" not in self.__dict__:
+                self._own_weights = _OwnWeights(name=unique_name(f"{self.name}_pesos"))
+            owner = self._own_weights
+        key = name or f"variable_{len(owner.params) + len(owner.state)}"
+        if key in owner.params or key in owner.state:
+            raise CourseError(f"add_weight: la capa '{self.name}' ya tiene un peso llamado {key!r}.")
+        value = initializers.get(initializer)(tuple(int(n) for n in shape))
+        if trainable:
+            owner.params[key] = value
+            owner.grads[key] = np.zeros_like(value)
+        else:
+            owner.state[key] = value
+        owner.built = True
+        return Variable(owner, key, "params" if trainable else "state")
+
+    @property
+    def weights(self):
+        """Todos los pesos (:class:`Variable`), capa a capa: los entrenables y después ``state``, como Keras."""
+        return [Variable(layer, key, group) for layer in self.flat_layers()
+                for group in ("params", "state") for key in getattr(layer, group)]
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def variables(self):
+        return self.weights
+
+    def get_weights(self):
+        """Copia de todos los arrays de la capa (o del modelo), en el orden de ``weights``."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Copia ``weights`` (en el orden de :meth:`get_weights`) en los arrays de la capa."""
+        targets = self.weights
+        if len(weights) != len(targets):
+            raise CourseError(
+                f"set_weights: '{self.name}' tiene {len(targets)} arrays de pesos y se recibieron {len(weights)}."
+            )
+        for target, value in zip(targets, weights):
+            value = np.asarray(value)
+            if value.shape != target.shape:
+                raise CourseError(
+                    f"set_weights: se esperaba un array de forma {target.shape} para {target.path!r} y se recibió "
+                    f"{value.shape}."
+                )
+            target.value[...] = value
+
+    def _only_node(self, what):
+        if len(self._inbound_nodes) != 1:
+            raise CourseError(
+                f"'{self.name}'.{what}: la capa se ha llamado {len(self._inbound_nodes)} veces sobre tensores "
+                "simbólicos, así que no tiene una sola entrada y salida. Guarda el tensor que devuelve cada llamada."
+                if self._inbound_nodes else
+                f"'{self.name}'.{what}: la capa aún no se ha llamado sobre un tensor simbólico (Input)."
+            )
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        """El tensor simbólico de entrada de la capa (si se llamó una sola vez en un modelo)."""
+        node = self._only_node("input")
+        return node.inputs[0] if len(node.inputs) == 1 else list(node.inputs)
+
+    @property
+    def output(self):
+        """El tensor simbólico de salida de la capa (si se llamó una sola vez en un modelo)."""
+        return self._only_node("output").output_structure()
+
     # ---------------------------------------------------------------- guardado
     def get_config(self):
         """Argumentos del constructor (tipos JSON) para reconstruir la capa sin sus pesos."""
@@ -557,6 +649,17 @@ class Layer(Operation):
             return f"<{type(self).__name__} '{self.name}'>"
         shape = "sin construir" if self.output_shape is None else f"salida (None, {', '.join(map(str, self.output_shape))})"
         return f"<{type(self).__name__} '{self.name}', {shape}>"
+
+
+class _OwnWeights(Layer):
+    """Los pesos que una capa compuesta crea con ``add_weight`` (su grafo los lee con ``WeightRead``)."""
+
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.built = True
+
+    def get_config(self):
+        return {"name": self.name}
 
 
 _BASE_ATTRIBUTES = {"params", "grads", "state", "built", "input_shape", "output_shape", "kernel_regularizer",

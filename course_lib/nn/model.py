@@ -74,6 +74,11 @@ class Model(Trainer, ModelSaving, Layer):
     def _init_graph(self, inputs, outputs):
         if inputs is None or outputs is None:
             raise CourseError("Model: faltan inputs u outputs; se esperaba Model(inputs, outputs).")
+        # Como Keras: una lista de un solo tensor es ese tensor (model.predict(x) devuelve un array).
+        if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+            inputs = inputs[0]
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            outputs = outputs[0]
         flat_inputs, flat_outputs = flatten(inputs), flatten(outputs)
         for what, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
             for t in tensors:
@@ -103,6 +108,27 @@ class Model(Trainer, ModelSaving, Layer):
         self._functional = True
 
     # ------------------------------------------------------------------ estructura
+    @property
+    def inputs(self):
+        """Los tensores de entrada (lista plana), como ``model.inputs`` en Keras; None si aún no se conocen."""
+        if self._graph is None and getattr(self, "_is_sequential", False) and self.input_shape is not None:
+            self._ensure_graph()
+        return self._inputs
+
+    @inputs.setter
+    def inputs(self, value):
+        self._inputs = value
+
+    @property
+    def outputs(self):
+        """Los tensores de salida (lista plana); None si aún no se conocen."""
+        self.inputs   # una pila con la entrada conocida construye aquí su grafo
+        return self._outputs
+
+    @outputs.setter
+    def outputs(self, value):
+        self._outputs = value
+
     @property
     def layers(self):
         """Las capas del modelo: en uno funcional, en orden topológico empezando por las de entrada (como
@@ -136,14 +162,14 @@ class Model(Trainer, ModelSaving, Layer):
     @property
     def output_names(self):
         """El nombre de cada salida: el de la capa que la produce (o la clave, si las salidas son un dict)."""
-        self._check_built_for("conocer sus salidas")
+        self._require_graph("conocer sus salidas")
         if isinstance(self._output_structure, dict):
             return list(self._output_structure)
         return [t.name for t in self.outputs]
 
     @property
     def input_names(self):
-        self._check_built_for("conocer sus entradas")
+        self._require_graph("conocer sus entradas")
         return [t.name for t in self.inputs]
 
     def _weight_owners(self):
@@ -239,6 +265,11 @@ class Model(Trainer, ModelSaving, Layer):
         self.inputs = list(self._graph.inputs)
         self.outputs = list(self._graph.outputs)
         self._input_structure = pack_like(self._input_template[0][0], self.inputs, lambda leaf: leaf is _TENSOR)
+
+    def _require_graph(self, action):
+        """El grafo (sin crear pesos): lo necesitan los nombres de las salidas, ``inputs``, ``outputs``…"""
+        if self._graph is None:
+            self._check_built_for(action)
 
     def _check_built_for(self, action):
         if self._graph is None:
@@ -355,30 +386,17 @@ class Model(Trainer, ModelSaving, Layer):
         return self._graph.output_shapes([a.shape for a in xs])
 
     # ------------------------------------------------------------------ pesos
-    def get_weights(self):
-        """Copia de todos los arrays del modelo, capa a capa: parámetros y después ``state``."""
-        weights = []
-        for layer in self.flat_layers():
-            weights += [p.copy() for p in layer.params.values()]
-            weights += [s.copy() for s in layer.state.values()]
-        return weights
+    @property
+    def input(self):
+        """Las entradas simbólicas (un tensor, una lista o un dict, como se pasaron a Model)."""
+        self._require_graph("conocer sus entradas")
+        return self._input_structure
 
-    def set_weights(self, weights):
-        """Copia ``weights`` (en el orden de :meth:`get_weights`) en los arrays del modelo."""
-        targets = []
-        for layer in self.flat_layers():
-            targets += list(layer.params.values()) + list(layer.state.values())
-        if len(weights) != len(targets):
-            raise CourseError(
-                f"set_weights: el modelo tiene {len(targets)} arrays de pesos y se recibieron {len(weights)}."
-            )
-        for target, value in zip(targets, weights):
-            value = np.asarray(value)
-            if value.shape != target.shape:
-                raise CourseError(
-                    f"set_weights: se esperaba un array de forma {target.shape} y se recibió {value.shape}."
-                )
-            target[...] = value
+    @property
+    def output(self):
+        """Las salidas simbólicas (un tensor, una lista o un dict)."""
+        self._require_graph("conocer sus salidas")
+        return self._output_structure
 
     def count_params(self):
         """Número total de valores del modelo (entrenables y no entrenables), como Keras."""

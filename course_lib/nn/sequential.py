@@ -176,6 +176,12 @@ class Sequential(Model):
         self._graph.build()
         return self
 
+    def _require_graph(self, action):
+        if self._graph is None and self.input_shape is not None:
+            self._ensure_graph()
+        elif self._graph is None:
+            self._check_built_for(action)
+
     def _check_built_for(self, action):
         if self._graph is None:
             if self.input_shape is None:
