@@ -205,3 +205,34 @@ def test_evaluate_return_dict_and_metrics_names():
     assert list(logs) == ["loss", "accuracy"]
     assert model.evaluate(x, y, verbose=0) == [logs["loss"], logs["accuracy"]]
     assert model.test_on_batch(x, y) == [logs["loss"], logs["accuracy"]]
+
+
+def test_keras_weight_attributes_and_spanish_errors_for_missing_attributes():
+    dense = Dense(3)
+    dense.build((2,))
+    assert dense.kernel.shape == (2, 3) and dense.bias.path == f"{dense.name}/bias"
+    assert not hasattr(dense, "no_existe")
+    with pytest.raises(AttributeError, match="no tiene el atributo 'kernal'. ¿Quisiste decir 'kernel'?"):
+        dense.kernal
+    with pytest.raises(CourseError, match="no tiene el atributo 'summari'"):
+        Sequential([Input(shape=(2,)), dense]).summari()
+
+
+def test_overriding_train_step_is_not_silently_ignored():
+    class GAN(Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            return {}
+
+    model = GAN()
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(CourseError, match="redefine train_step.*a mano"):
+        model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+    with pytest.raises(AttributeError, match="train_step"):
+        Sequential([Input(shape=(2,)), Dense(1)]).train_step

@@ -38,6 +38,7 @@ atrás escrito a mano. Lo que no se puede trazar (cuentas con NumPy sobre los te
 los datos) da un error en español que dice por qué y qué hacer.
 """
 
+import difflib
 import inspect
 
 import numpy as np
@@ -59,8 +60,8 @@ from .symbolic import (
     tracing,
     unique_name,
 )
-from .validation import CourseError, CourseTypeError, as_float_array, describe
-from .variables import Variable
+from .validation import CourseAttributeError, CourseError, CourseTypeError, as_float_array, describe
+from .variables import Variable, keras_name
 
 __all__ = ["Layer", "reset_names", "unique_name"]
 
@@ -188,13 +189,19 @@ class Layer(Operation):
         self._output_structure = None
 
     def __getattr__(self, name):
-        # Solo se llega aquí si el atributo no existe: casi siempre, falta super().__init__().
+        # Solo se llega aquí si el atributo no existe de verdad.
         if "_layer_initialized" not in self.__dict__ and name in _BASE_ATTRIBUTES:
             raise CourseError(
                 f"{type(self).__name__}: la capa no está inicializada. En el __init__ de una subclase de Layer o "
                 "Model, llama primero a super().__init__(**kwargs)."
             )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        if name.startswith("__") or "_layer_initialized" not in self.__dict__:
+            raise AttributeError(name)
+        for group in ("params", "state"):   # los pesos por su nombre de Keras: dense.kernel, dense.bias…
+            for key in self.__dict__.get(group, {}):
+                if keras_name(self, key) == name:
+                    return Variable(self, key, group)
+        raise CourseAttributeError(_missing_attribute_message(self, name))
 
     # ---------------------------------------------------------------- capas simples y compuestas
     @property
@@ -660,6 +667,18 @@ class _OwnWeights(Layer):
 
     def get_config(self):
         return {"name": self.name}
+
+
+def _missing_attribute_message(layer, name):
+    """Un atributo que no existe: qué es, que course_lib no lo tiene y qué usar (o el nombre parecido)."""
+    kind = type(layer).__name__
+    public = [attr for attr in dir(type(layer)) if not attr.startswith("_")]
+    public += [keras_name(layer, key) for group in ("params", "state") for key in layer.__dict__.get(group, {})]
+    # Solo nombres muy parecidos (una errata): una sugerencia lejana confunde más de lo que ayuda.
+    suggestion = difflib.get_close_matches(name, public, n=1, cutoff=0.8)
+    hint = f" ¿Quisiste decir '{suggestion[0]}'?" if suggestion else ""
+    return (f"'{kind}' ('{layer.name}') no tiene el atributo '{name}'.{hint} Si es un nombre de Keras, course_lib "
+            "aún no lo tiene: mira la ayuda de la clase con help() para ver lo que sí tiene.")
 
 
 _BASE_ATTRIBUTES = {"params", "grads", "state", "built", "input_shape", "output_shape", "kernel_regularizer",

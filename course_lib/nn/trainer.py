@@ -113,6 +113,14 @@ class Trainer:
         return losses_module.get(loss)
 
     def _check_compiled(self, action):
+        for method in ("train_step", "test_step", "predict_step", "compute_loss"):
+            if any(method in vars(cls) for cls in type(self).__mro__) and self._defined_by_user(method):
+                raise CourseError(
+                    f"{type(self).__name__} redefine {method}, y course_lib no lo usaría: su fit tiene el paso de "
+                    "entrenamiento escrito a mano (forward, pérdida, backward y optimizador), no con GradientTape. "
+                    "Para un paso propio (una GAN, un VAE), escribe el bucle con model.forward, model.backward y "
+                    "optimizer.step, o usa train_on_batch en cada modelo."
+                )
         if not self.compiled:
             raise CourseError(
                 f"Antes de {action} hay que compilar el modelo, por ejemplo: model.compile("
