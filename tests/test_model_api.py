@@ -19,7 +19,7 @@ needs_keras = pytest.mark.skipif(keras is None, reason="Keras no está instalado
 
 def test_input_as_first_element_of_sequential_and_with_add(capsys):
     model = Sequential([Input(shape=(4,)), Dense(5, activation="relu"), Dense(3)])
-    assert model.input_shape == (4,) and model.count_params() == 4 * 5 + 5 + 5 * 3 + 3
+    assert model.input_shape == (None, 4) and model.count_params() == 4 * 5 + 5 + 5 * 3 + 3
     other = Sequential()
     other.add(Input(shape=(4,)))
     other.add(Dense(2))
@@ -73,7 +73,7 @@ def test_variable_length_sequences():
 def test_variable_length_in_a_sequence_to_sequence_model():
     inputs = Input(shape=(None, 3))
     model = Model(inputs, Dense(2)(inputs))
-    assert model.output_shape == (None, 2)
+    assert model.output_shape == (None, None, 2)
     model.compile(optimizer="sgd", loss="mse")
     rng = np.random.default_rng(1)
     for length in (4, 6):

@@ -232,10 +232,14 @@ class Graph:
                 "shared": dict(self._states), "outputs": dict(self._output_shapes)}
 
     def set_call_state(self, state):
+
+        """Recupera lo que dejó una pasada anterior del grafo (``get_call_state``)."""
         for op, op_state in state["operations"]:
             op.set_call_state(op_state)
         self._states = dict(state["shared"])
         self._output_shapes = dict(state["outputs"])
 
     def new_call_state(self):
+
+        """El estado de una pasada que aún no ha ocurrido (cada operación, vacía)."""
         return {"operations": [(op, op.new_call_state()) for op in self.operations], "shared": {}, "outputs": {}}

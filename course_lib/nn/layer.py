@@ -215,6 +215,7 @@ class Layer(Operation):
 
     @property
     def trainable(self):
+        """False congela los parámetros de la capa (y, en una compuesta o un modelo, los de todas sus capas)."""
         return self._trainable
 
     @trainable.setter
@@ -258,6 +259,8 @@ class Layer(Operation):
                     yield leaf
 
     def zero_grads(self):
+
+        """Pone a cero los gradientes de todas las capas hoja."""
         for layer in self.flat_layers():
             layer.grads = {key: np.zeros_like(value) for key, value in layer.params.items()}
 
@@ -545,6 +548,7 @@ class Layer(Operation):
         """Número de valores de la capa: parámetros entrenables más ``state`` (como en Keras)."""
         if self._graph_backed:
             return int(sum(layer.count_params() for layer in self.flat_layers()))
+        self._build_from_node()
         if not self.built:
             raise CourseError(
                 f"{type(self).__name__} ('{self.name}') aún no está construida, así que no se sabe cuántos "
@@ -584,22 +588,37 @@ class Layer(Operation):
         owner.built = True
         return Variable(owner, key, "params" if trainable else "state")
 
+    def _build_from_node(self):
+        """Una capa ya llamada sobre un tensor simbólico conoce la forma de su entrada: crea sus pesos (como Keras)."""
+        if not self.built and self._inbound_nodes:
+            node = self._inbound_nodes[0]
+            spec = (lambda t: TensorShape(t.shape) if isinstance(t, KerasTensor) else t)
+            kwargs = map_structure(dict(node.kwargs), spec)
+            kwargs.pop("training", None)
+            self.build_from_spec(*map_structure(node.args, spec), **kwargs)
+
     @property
     def weights(self):
         """Todos los pesos (:class:`Variable`), capa a capa: los entrenables y después ``state``, como Keras."""
-        return [Variable(layer, key, group) for layer in self.flat_layers()
+        leaves = list(self.flat_layers())
+        for layer in leaves:
+            layer._build_from_node()
+        return [Variable(layer, key, group) for layer in leaves
                 for group in ("params", "state") for key in getattr(layer, group)]
 
     @property
     def trainable_weights(self):
+        """Los pesos que entrena el optimizador (de capas con ``trainable=True``)."""
         return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self):
+        """Los pesos que no se entrenan: ``state`` y los de capas congeladas."""
         return [v for v in self.weights if not v.trainable]
 
     @property
     def variables(self):
+        """Lo mismo que ``weights`` (en Keras incluye además el estado de las métricas)."""
         return self.weights
 
     def get_weights(self):

@@ -188,6 +188,7 @@ class Loss:
 
     # --- configuración ---
     def get_config(self):
+        """Los argumentos de la pérdida en tipos JSON (para guardar el modelo compilado)."""
         config_ = {"class_name": type(self).__name__}
         if self.reduction != "sum_over_batch_size":
             config_["reduction"] = self.reduction

@@ -111,7 +111,7 @@ class Model(Trainer, ModelSaving, Layer):
     @property
     def inputs(self):
         """Los tensores de entrada (lista plana), como ``model.inputs`` en Keras; None si aún no se conocen."""
-        if self._graph is None and getattr(self, "_is_sequential", False) and self.input_shape is not None:
+        if self._graph is None and getattr(self, "_is_sequential", False) and self._example_input_shape() is not None:
             self._ensure_graph()
         return self._inputs
 
@@ -169,6 +169,7 @@ class Model(Trainer, ModelSaving, Layer):
 
     @property
     def input_names(self):
+        """Los nombres de las entradas (los de ``Input(name=…)``)."""
         self._require_graph("conocer sus entradas")
         return [t.name for t in self.inputs]
 
@@ -206,10 +207,11 @@ class Model(Trainer, ModelSaving, Layer):
     # ------------------------------------------------------------------ formas y construcción
     @property
     def input_shape(self):
-        """Forma de un ejemplo de entrada (sin el eje del lote); una lista si hay varias entradas."""
+        """Forma de la entrada con el eje del lote, como en Keras: ``(None, 4)``; una lista si hay varias
+        (None si aún no se conoce). Ojo: en una capa, ``capa.input_shape`` es la forma sin el lote."""
         if self.inputs is None:
             return None
-        shapes = [t.example_shape for t in self.inputs]
+        shapes = [t.shape for t in self.inputs]
         return shapes[0] if isinstance(self._input_structure, KerasTensor) else shapes
 
     @input_shape.setter
@@ -218,9 +220,10 @@ class Model(Trainer, ModelSaving, Layer):
 
     @property
     def output_shape(self):
+        """Forma de la salida con el eje del lote, como en Keras: ``(None, 3)``; una lista si hay varias."""
         if self.outputs is None:
             return None
-        shapes = [t.example_shape for t in self.outputs]
+        shapes = [t.shape for t in self.outputs]
         return shapes[0] if isinstance(self._output_structure, KerasTensor) else shapes
 
     @output_shape.setter
@@ -229,6 +232,7 @@ class Model(Trainer, ModelSaving, Layer):
 
     @property
     def built(self):
+        """True si se conoce el grafo y todas las capas tienen sus pesos."""
         return self._graph is not None and all(layer.built for layer in self.flat_layers())
 
     @built.setter
@@ -397,6 +401,18 @@ class Model(Trainer, ModelSaving, Layer):
         """Las salidas simbólicas (un tensor, una lista o un dict)."""
         self._require_graph("conocer sus salidas")
         return self._output_structure
+
+    @property
+    def weights(self):
+        """Todos los pesos (:class:`Variable`), como Keras; si se conoce la forma de la entrada, los crea ya."""
+        self._build_if_possible()
+        return Layer.weights.fget(self)
+
+    def _build_if_possible(self):
+        """Como Keras, que crea los pesos en cuanto conoce la entrada: los crea si ya se conoce."""
+        if not self.built and (self._graph is not None or (getattr(self, "_is_sequential", False)
+                                                          and self._example_input_shape() is not None)):
+            self._check_built_for("crear sus pesos")
 
     def count_params(self):
         """Número total de valores del modelo (entrenables y no entrenables), como Keras."""

@@ -208,7 +208,7 @@ class ModelSaving:
         if getattr(self, "_is_sequential", False):
             body = {
                 "class_name": "Sequential",
-                "input_shape": None if self.input_shape is None else list(self.input_shape),
+                "input_shape": None if self._example_input_shape() is None else list(self._example_input_shape()),
                 "input_dtype": self._input_dtype(),
                 "layers": [layer_entry(layer) for layer in self.layers],
             }

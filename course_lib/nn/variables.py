@@ -42,26 +42,32 @@ class Variable:
 
     @property
     def name(self):
+        """El nombre de Keras del peso (``kernel``, ``bias``…)."""
         return keras_name(self.layer, self.key)
 
     @property
     def path(self):
+        """``capa/nombre``, como ``variable.path`` en Keras."""
         return f"{self.layer.name}/{self.name}"
 
     @property
     def shape(self):
+        """La forma del peso."""
         return self.value.shape
 
     @property
     def dtype(self):
+        """El tipo del peso (``float32`` o ``float64``)."""
         return str(self.value.dtype)
 
     @property
     def ndim(self):
+        """Número de ejes del peso."""
         return self.value.ndim
 
     @property
     def trainable(self):
+        """True si el optimizador lo actualiza."""
         return self.group == "params" and self.layer.trainable
 
     def numpy(self):
@@ -76,9 +82,13 @@ class Variable:
         self.value[...] = value
 
     def assign_add(self, delta):
+
+        """w ← w + delta."""
         self.assign(self.value + np.asarray(delta))
 
     def assign_sub(self, delta):
+
+        """w ← w − delta."""
         self.assign(self.value - np.asarray(delta))
 
     def __array__(self, dtype=None, copy=None):
@@ -147,6 +157,8 @@ class WeightRead(Operation):
         return self.variable.value
 
     def reset_gradient(self):
+
+        """∂L/∂w ← 0 antes de cada pasada hacia atrás del grafo."""
         layer, key = self.variable.layer, self.variable.key
         layer.grads[key] = np.zeros_like(layer.params[key])
 
