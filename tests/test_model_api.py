@@ -236,3 +236,34 @@ def test_overriding_train_step_is_not_silently_ignored():
         model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
     with pytest.raises(AttributeError, match="train_step"):
         Sequential([Input(shape=(2,)), Dense(1)]).train_step
+
+
+def test_get_config_from_config_to_json_and_clone_model():
+    from course_lib.nn.loading import clone_model, model_from_json
+
+    model = Sequential([Input(shape=(3,)), Dense(4, activation="relu", name="oculta"), Dense(2)])
+    copy = Sequential.from_config(model.get_config())
+    assert [type(layer).__name__ for layer in copy.layers] == ["Dense", "Dense"] and copy.count_params() == 26
+    assert [layer.name for layer in model_from_json(model.to_json()).layers][0] == "oculta"
+    clone = clone_model(model)
+    assert clone is not model and clone.count_params() == model.count_params()
+    assert not np.array_equal(clone.get_weights()[0], model.get_weights()[0])   # pesos nuevos
+    dense = Dense(7, activation="relu", name="d")
+    assert Dense.from_config(dense.get_config()).units == 7
+
+
+def test_training_with_a_loss_function_and_saving_it(tmp_path):
+    def quartic(y_true, y_pred):
+        d = (y_true - y_pred) * (y_true - y_pred)
+        return d * d
+
+    model = Sequential([Input(shape=(2,)), Dense(2)])
+    model.compile(optimizer="sgd", loss=quartic, metrics=[quartic])
+    rng = np.random.default_rng(0)
+    history = model.fit(rng.standard_normal((8, 2)), rng.standard_normal((8, 2)), epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "quartic"}
+    model.save(tmp_path / "cuartica.npz")
+    assert load_model(tmp_path / "cuartica.npz", custom_objects={"quartic": quartic}).compiled
+    with pytest.raises(CourseError, match="custom_objects=.*compile=False"):
+        load_model(tmp_path / "cuartica.npz")
+    assert not load_model(tmp_path / "cuartica.npz", compile=False).compiled

@@ -68,16 +68,17 @@ __all__ = ["Layer", "reset_names", "unique_name"]
 _snake_case = snake_case   # nombre anterior, por compatibilidad
 
 
-def _as_shape(shape, who, allow_none=False):
+def _as_shape(shape, who, allow_none=False, allow_empty=False):
     """Convierte ``shape`` (entero o secuencia de enteros positivos) en una tupla de enteros.
 
-    Con ``allow_none``, None marca un eje de tamaño variable (p. ej. la longitud de una secuencia).
+    Con ``allow_none``, None marca un eje de tamaño variable (p. ej. la longitud de una secuencia); con
+    ``allow_empty``, ``()`` es un número por ejemplo (p. ej. los índices (N,) de una Embedding).
     """
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     try:
         shape = tuple(None if (n is None and allow_none) else int(n) for n in shape)
-        ok = len(shape) > 0 and all(n is None or n > 0 for n in shape)
+        ok = (len(shape) > 0 or allow_empty) and all(n is None or n > 0 for n in shape)
     except (TypeError, ValueError):
         ok = False
     if not ok:
@@ -267,7 +268,7 @@ class Layer(Operation):
     # ---------------------------------------------------------------- construcción
     def build(self, input_shape):
         """Crea los parámetros para entradas de forma ``input_shape`` (sin el eje del lote)."""
-        input_shape = _as_shape(input_shape, type(self).__name__, allow_none=True)
+        input_shape = _as_shape(input_shape, type(self).__name__, allow_none=True, allow_empty=True)
         self.check_input_shape(input_shape)
         self.create_params(input_shape)
         self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
@@ -669,6 +670,11 @@ class Layer(Operation):
         if self.input_shape is not None and not self._graph_backed:
             config_["input_shape"] = list(self.input_shape)
         return config_
+
+    @classmethod
+    def from_config(cls, config):
+        """Una capa nueva (sin pesos) a partir de ``capa.get_config()``, como en Keras."""
+        return cls(**config)
 
     def __repr__(self):
         if self._graph_backed:

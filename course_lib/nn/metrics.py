@@ -584,6 +584,9 @@ def get(identifier, y_true=None, y_pred=None, loss=None):
         name = identifier.__name__
         return MeanMetricWrapper(lambda y, p, loss=identifier.loss_class(): loss.elementwise(
             loss.prepare_targets(y, p.shape), p), name=name)
+    if callable(identifier) and not isinstance(identifier, str):   # una función propia: la media de sus valores
+        return MeanMetricWrapper(lambda y, p: np.asarray(identifier(y, p), dtype=np.float64),
+                                 name=getattr(identifier, "__name__", None))
     if not isinstance(identifier, str):
         raise CourseError(
             "metrics: se esperaba una lista de nombres de métricas (p. ej. ['accuracy']) u objetos como "

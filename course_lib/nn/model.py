@@ -21,11 +21,14 @@ Como en Sequential, los pesos se crean en el primer uso (o con ``model.build()``
 ``fit(seed=…)`` fija también los pesos iniciales.
 """
 
+import json
+
 import numpy as np
 
 from .graph import Graph
 from .layer import _TENSOR, Layer, _leaves_by_template
 from .saving import ModelSaving
+from .serialization import architecture, model_from_architecture
 from .summary import print_summary
 from .symbolic import KerasTensor, flatten, map_structure, pack_like, shape_text, snake_case, unique_name
 from .trainer import Trainer, TrainingWarning  # noqa: F401 (TrainingWarning se exporta desde aquí)
@@ -418,6 +421,20 @@ class Model(Trainer, ModelSaving, Layer):
         """Número total de valores del modelo (entrenables y no entrenables), como Keras."""
         self._check_built_for("contar sus parámetros")
         return int(sum(layer.count_params() for layer in self.flat_layers()))
+
+    # ------------------------------------------------------------------ arquitectura en JSON
+    def get_config(self):
+        """La arquitectura en tipos JSON (capas, sus argumentos y qué tensores lee cada una), como Keras."""
+        return architecture(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Un modelo nuevo (sin pesos) con la arquitectura de ``model.get_config()``."""
+        return model_from_architecture(config, custom_objects, cls)
+
+    def to_json(self, **kwargs):
+        """La arquitectura como texto JSON (``keras.models.model_from_json`` la vuelve a convertir en modelo)."""
+        return json.dumps(self.get_config(), **kwargs)
 
     # ------------------------------------------------------------------ resumen
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,

@@ -163,7 +163,7 @@ def _check_not_a_weight(array):
     """Un array de pesos usado a mano dentro de call no recibiría gradiente: error en español."""
     for layer in _TRACING:
         for sub in layer.flat_layers():
-            for key, value in sub.params.items():
+            for key, value in getattr(sub, "params", {}).items():
                 if value is array:
                     raise CourseError(
                         f"Dentro de call() de '{layer.name}' se usó el array de pesos {key!r} de '{sub.name}' "
