@@ -75,7 +75,7 @@ class TokenAndPositionEmbedding(Layer):
         self.pos_emb = Embedding(input_dim=maxlen, output_dim=embed_dim)
 
     def call(self, x):
-        positions = self.pos_emb(np.arange(x.shape[-1])[None, :])   # un array constante dentro de call
+        positions = self.pos_emb(np.arange(x.shape[-1]))   # (T,) índices constantes dentro de call, como Keras
         return self.token_emb(x) + positions
 
 
