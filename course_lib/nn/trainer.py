@@ -430,7 +430,7 @@ class Trainer:
         return f"Época {epoch + 1}/{epochs} - " + self._logs_line(logs)
 
     def _logs_line(self, logs):
-        """'pérdida: 0.1234 - exactitud: 0.9000 - val_pérdida: …' (nombres en español)."""
+        """'pérdida: 0,1234 - exactitud: 0,9000 - val_pérdida: …' (nombres en español)."""
         names = self._compile_metrics.display_names() if (self._compile_metrics is not None
                                                           and self._compile_metrics.built) else {}
 
@@ -444,7 +444,8 @@ class Trainer:
             display, output = names.get(base, (base, None))
             return prefix + display + (f" ({output})" if output else "")
 
-        return " - ".join(f"{spanish(k)}: {v:.4f}" for k, v in logs.items())
+        # Coma decimal, como todo lo que lee el estudiante (nn no importa nada del resto del curso).
+        return " - ".join(f"{spanish(k)}: " + f"{v:.4f}".replace(".", ",") for k, v in logs.items())
 
     # ------------------------------------------------------------------ evaluar y predecir
     def _result(self, logs, return_dict):
