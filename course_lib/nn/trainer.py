@@ -460,11 +460,11 @@ class Trainer:
         values += [logs[key] for key in sorted(logs) if key not in names]
         return values[0] if len(values) == 1 else values
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, steps=None,
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False):
         """Pérdida (y métricas) en un conjunto: un ``float`` sin métricas, ``[pérdida, métrica1, …]`` o, con
-        ``return_dict=True``, un dict como el de ``history.history``. ``verbose=1`` imprime la línea (aquí, a
-        diferencia de Keras, no se imprime nada por defecto: los cuadernos y los correctores la llaman a menudo)."""
+        ``return_dict=True``, un dict como el de ``history.history``. Como en Keras, imprime una línea con
+        los resultados salvo con ``verbose=0``."""
         self._check_compiled("evaluar")
         if steps is not None:
             raise CourseError("evaluate: steps es para datos que llegan por lotes; este motor evalúa arrays completos.")
@@ -511,7 +511,7 @@ class Trainer:
         logs = self._evaluate_prepared(xs, targets, weights, len(xs[0]), CallbackList())
         return self._result(logs, return_dict)
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """ŷ para cada ejemplo de x (sin Dropout y con las medias móviles de BatchNormalization).
 
         Con varias salidas devuelve una lista (o un dict, si las salidas del modelo son un dict).
