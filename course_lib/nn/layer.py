@@ -238,9 +238,14 @@ class Layer(Operation):
                           and not getattr(op, "is_input", False)]
 
     def _tracked_layers(self):
-        """Las capas guardadas como atributos (también en listas y dicts), en orden y sin repetir."""
+        """Las capas guardadas como atributos (también en listas y dicts), en orden y sin repetir.
+
+        No mira los atributos internos del motor (los que empiezan por «_», salvo los pesos de ``add_weight``).
+        """
         found, seen = [], set()
-        for value in vars(self).values():
+        for attribute, value in vars(self).items():
+            if attribute.startswith("_") and attribute != "_own_weights":
+                continue
             for leaf in flatten(value) if isinstance(value, (list, tuple, dict)) else [value]:
                 if isinstance(leaf, Layer) and id(leaf) not in seen and leaf is not self:
                     seen.add(id(leaf))
