@@ -208,15 +208,16 @@ def _verify_modelo(function):
         raise Incorrect(f"se esperaba un nn.Sequential; recibí {type(model).__name__}.")
     if not model.layers:
         raise Incorrect("el modelo no tiene capas.")
-    if model.input_shape is not None and tuple(model.input_shape) != (4,):
-        raise Incorrect(f"la primera capa declara input_shape={tuple(model.input_shape)}, pero cada pingüino "
+    declared = None if model.input_shape is None else tuple(n for n in model.input_shape if n is not None)
+    if declared is not None and declared != (4,):
+        raise Incorrect(f"la primera capa declara input_shape={declared}, pero cada pingüino "
                         "tiene 4 características: input_shape=(4,).")
     try:
         model.build((4,))
     except nn.CourseError as exc:
         raise Incorrect(f"el modelo no acepta ejemplos de 4 características: {exc}") from None
-    if model.output_shape != (3,):
-        raise Incorrect(f"la salida tiene forma {model.output_shape}, pero hay 3 especies: la última capa debe "
+    if tuple(model.output_shape)[1:] != (3,):   # output_shape lleva el eje del lote, como en Keras: (None, 3)
+        raise Incorrect(f"la salida tiene forma {tuple(model.output_shape)[1:]}, pero hay 3 especies: la última capa debe "
                         "ser Dense(3, ...), una neurona por clase.")
     _exige_capa_oculta_no_lineal(model)
     n_params = model.count_params()

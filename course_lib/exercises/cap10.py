@@ -88,8 +88,9 @@ def _verify_cnn_design(function):
     if not any(isinstance(layer, nn.Conv2D) for layer in model.layers):
         raise Incorrect("no hay ninguna Conv2D: un MLP que cabe en el presupuesto tiene que estrujar los 784 píxeles "
                         "en muy pocas neuronas. Se pide una red convolucional.")
-    if model.output_shape != (10,):
-        raise Incorrect(f"la salida tiene forma {model.output_shape}; hay 10 dígitos: termina con Dense(10, ...).")
+    if tuple(model.output_shape)[1:] != (10,):   # output_shape lleva el eje del lote, como en Keras: (None, 10)
+        raise Incorrect(f"la salida tiene forma {tuple(model.output_shape)[1:]}; hay 10 dígitos: termina con "
+                        "Dense(10, ...).")
     n_params = model.count_params()
     if n_params > PRESUPUESTO_CNN:
         densas = [(layer, layer.count_params()) for layer in model.layers if isinstance(layer, nn.Dense)]

@@ -51,10 +51,10 @@ class Embedding(Layer):
         raw = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x)
         if raw.dtype.kind not in "biuf":
             raise CourseError(f"Embedding ('{self.name}') esperaba índices enteros; se recibió {describe(raw)}.")
-        if raw.ndim < 2:
+        if raw.ndim < 1:   # (N,) son N índices sueltos (p. ej. las posiciones 0…T−1 de un Transformer), como Keras
             raise CourseError(
-                f"Embedding ('{self.name}') esperaba un lote de secuencias de índices de forma (ejemplos, pasos); "
-                f"se recibió un array de forma {raw.shape}. Para una sola secuencia usa x[None, :]."
+                f"Embedding ('{self.name}') esperaba índices enteros de forma (ejemplos,) o (ejemplos, pasos); "
+                f"se recibió un solo número. Pásalo como array: np.array([{raw!r}])."
             )
         if raw.dtype.kind == "f":
             if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
