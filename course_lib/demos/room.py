@@ -38,6 +38,8 @@ ROOM = [
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
     ("13", "Gradiente en una RNN", "rnn_gradient",
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
+    ("16", "Modelo de lenguaje", "language_model",
+     "Prueba a escribir un comienzo y subir la temperatura a 2; después baja top-k a 3 y mira cómo vuelven las palabras."),
 ]
 
 PAGE_STYLE = """<style>
