@@ -5,7 +5,8 @@ cambia el punto decimal por una coma):
 
 - para imprimir: ``numero(x, 3)`` → ``'0,125'``; en una f-string, ``f"{coma(x):.3f}"``; con arrays,
   ``numero(np.array([0.5, 1.25]), 2)`` → ``'[0,50; 1,25]'`` (con coma decimal, los elementos de
-  una lista se separan con punto y coma);
+  una lista se separan con punto y coma); una matriz, en varias líneas y alineada, con
+  ``matriz(A, 2)``;
 - para las figuras: :class:`FormateadorComa`, el formateador de marcas de los ejes que
   ``course_lib.plots.use_course_style()`` instala en toda escala lineal;
 - para las tablas de pandas: :func:`usar_coma_en_tablas` (también la llama ``use_course_style``).
@@ -78,6 +79,26 @@ def numero(x, decimales=None, cifras=None):
     if not isinstance(x, numbers.Real):
         raise TypeError(f"numero: se esperaba un número o un array de números; se recibió {type(x).__name__}.")
     return _formatea_escalar(x, especificacion)
+
+
+def matriz(x, decimales=None, cifras=None):
+    """Un array de dos dimensiones como texto de varias líneas, alineado y con coma decimal.
+
+    Como ``print`` de NumPy, pero en español: ``matriz([[30.0, 0.0], [-30.0, 2.5]])`` →
+    ``'[[ 30    0]\n [-30  2,5]]'``. ``decimales`` y ``cifras`` como en :func:`numero`; sin ellos,
+    4 cifras significativas (los enteros guardados como reales se escriben sin decimales).
+    Las columnas se separan con dos espacios: con coma decimal no hace falta otro separador.
+    """
+    array = np.asarray(x)
+    if array.ndim != 2:
+        raise ValueError(f"matriz: se esperaba un array de 2 dimensiones; se recibió uno de {array.ndim}. "
+                         "Para una lista de números, usa numero(x).")
+    if array.dtype.kind == "f":
+        array = array + 0.0  # −0,0 se escribe 0
+    textos = [[numero(v, decimales, cifras) for v in fila] for fila in array]
+    ancho = max((len(t) for fila in textos for t in fila), default=0)
+    filas = ["[" + "  ".join(t.rjust(ancho) for t in fila) + "]" for fila in textos]
+    return "[" + "\n ".join(filas) + "]"
 
 
 class coma:
