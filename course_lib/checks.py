@@ -37,7 +37,9 @@ Cada capítulo tiene ``course_lib/exercises/capNN.py`` con una lista ``EXERCISES
   comprueban que cada uno recibe su diagnóstico; el genérico «no coincide» es el último recurso;
 - ``fresh(rng) -> args`` (opcional, para funciones): entradas nuevas al azar. Tras superar los casos
   fijos, ``check`` llama a la función con ellas y la compara con ``solution``: así una tabla de
-  resultados escrita a mano para los casos fijos no pasa;
+  resultados escrita a mano para los casos fijos no pasa. Si el ejercicio admite varias respuestas
+  correctas, ``fresh_check(resultado, *args)`` las juzga en lugar de comparar con la solución.
+  ``verify`` es determinista (casos fijos); lo aleatorio vive en ``fresh``;
 - ``forbidden`` (opcional): herramientas que el ejercicio pide no usar porque ya hacen el trabajo
   (``"course_lib.nn.BatchNormalization.backward"``, ``"sklearn.metrics.mean_squared_error"``). Si la
   función del estudiante las llama, la respuesta es incorrecta;
@@ -196,8 +198,13 @@ def pista(exercise_id, nivel=None):
                          f"{len(hints)}, por ejemplo pista({exercise.id!r}, 1); se recibió {nivel!r}.")
     nivel = int(nivel)
     _HINTS_SHOWN[exercise.id] = max(_HINTS_SHOWN.get(exercise.id, 0), nivel)
-    text = hints[nivel - 1]
-    return Pista(exercise.id, nivel, len(hints), text[:1].upper() + text[1:])
+    return Pista(exercise.id, nivel, len(hints), _capitalized(hints[nivel - 1]))
+
+
+def _capitalized(text):
+    """La primera letra en mayúscula (también tras «¿» o «¡»)."""
+    i = 1 if text[:1] in "¿¡" else 0
+    return text[:i] + text[i:i + 1].upper() + text[i + 1:]
 
 
 def hint(exercise_id, nivel=None):
@@ -223,6 +230,7 @@ class Exercise:
     hint: Any = ()
     mistakes: list = field(default_factory=list)
     fresh: Callable[[np.random.Generator], tuple] = None
+    fresh_check: Callable[..., None] = None
     forbidden: tuple = ()
     worked_example: bool = False
 
@@ -322,10 +330,12 @@ def _verify_fresh(exercise, answer):
     rng = np.random.default_rng()  # entropía del sistema: cada comprobación, datos distintos
     for _ in range(FRESH_CALLS):
         args = exercise.fresh(rng)
-        expected = exercise.solution(*copy.deepcopy(args))
         got = call(answer, *copy.deepcopy(args))
         try:
-            _expect_same_output(got, expected)
+            if exercise.fresh_check is not None:
+                exercise.fresh_check(got, *args)
+            else:
+                _expect_same_output(got, exercise.solution(*copy.deepcopy(args)))
         except Incorrect as exc:
             raise Incorrect(f"{LOOKUP_TABLE} Con los datos nuevos: {exc}") from None
 

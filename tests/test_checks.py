@@ -439,8 +439,8 @@ WITH_FRESH_INPUTS = [ex for ex in FUNCTIONS if ex.fresh is not None]
 
 def test_almost_every_function_exercise_draws_fresh_inputs():
     without = {ex.id for ex in FUNCTIONS} - {ex.id for ex in WITH_FRESH_INPUTS}
-    # Sin entradas nuevas: los que construyen un modelo, y los que ya sortean sus datos dentro (11.2, 15.2).
-    assert without <= TRAINS_A_MODEL | {"11.2", "15.2"}, without
+    # Sin entradas nuevas: los que construyen un modelo, y el proyecto (15.2), que ya corre con datos reales.
+    assert without <= TRAINS_A_MODEL | {"15.2"}, without
 
 
 @pytest.mark.parametrize("exercise", WITH_FRESH_INPUTS, ids=lambda ex: ex.id)
@@ -454,10 +454,18 @@ def test_a_lookup_table_gets_a_message_that_says_so():
     assert "generadas al azar" in feedback.message and "casos fijos" in feedback.message
 
 
-def test_11_2_and_15_2_check_with_inputs_drawn_at_check_time():
-    for exercise_id in ("11.2",):
-        feedback = checks.check(exercise_id, _lookup_table(checks.get_exercise(exercise_id)))
-        assert feedback.status == INCORRECT
+def test_11_2_accepts_any_valid_split_also_on_fresh_inputs():
+    from sklearn.model_selection import GroupKFold
+
+    def group_k_fold(grupos, k):
+        return list(GroupKFold(n_splits=k).split(np.zeros(len(grupos)), groups=grupos))
+
+    assert checks.check("11.2", group_k_fold).status == INCORRECT          # usarla está prohibido…
+    exercise = checks.get_exercise("11.2")
+    rng = np.random.default_rng(0)
+    for _ in range(5):                                                    # …pero sus repartos son válidos
+        groups, k = exercise.fresh(rng)
+        exercise.fresh_check(group_k_fold(groups, k), groups, k)
 
 
 # --- Herramientas que ya hacen el ejercicio -------------------------------------------------------

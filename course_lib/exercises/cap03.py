@@ -276,10 +276,10 @@ EXERCISES = [
         title="El gradiente de softmax + entropía cruzada con etiquetas suavizadas",
         verify=_verify_gradient,
         solution=smoothed_crossentropy_gradient,
-        hint=("en la deducción de la sección 6 nunca se usó que y fuera one-hot, solo que cada fila de y suma 1. "
+        hint=("en la deducción de ∂J/∂z = (ŷ − y)/m del cuaderno nunca se usó que y fuera one-hot, solo que cada fila de y suma 1. "
               "¿Suman 1 las filas del objetivo suavizado?",
-              "construye primero el objetivo suavizado y' (K es el número de columnas de y_onehot) y repite la cuenta "
-              "de la sección 6 con y' en lugar de y; no olvides el promedio sobre los m ejemplos."),
+              "construye primero el objetivo suavizado y' (K es el número de columnas de y_onehot) y repite esa cuenta "
+              "con y' en lugar de y; no olvides el promedio sobre los m ejemplos."),
         mistakes=[
             (lambda z, y, e: (_softmax(z) - y) / z.shape[0], "sin suavizar"),
             (lambda z, y, e: (_softmax(z) - ((1 - e) * y + e)) / z.shape[0], "entre las K clases"),

@@ -116,7 +116,7 @@ def two_layer_backward(X, Y, A1, W2, P):
     return dW1, db1, dW2, db2
 
 
-RELU_DERIVATIVE = ("usaste la derivada de ReLU (1 si z > 0, si no 0), la de la red de la sección 4; aquí la capa "
+RELU_DERIVATIVE = ("usaste la derivada de ReLU (1 si z > 0, si no 0), la del perceptrón multicapa desde cero del cuaderno; aquí la capa "
                    "oculta es tanh, cuya derivada es tanh'(z) = 1 − tanh²(z) = 1 − A1².")
 
 
@@ -232,6 +232,13 @@ def _fresh_neuron(rng):
     return rng.normal(size=m), rng.uniform(0, 1, size=m), float(rng.normal()), float(rng.normal())
 
 
+def _fresh_clip(rng):
+    scale = rng.choice([0.01, 5.0])
+    gradients = [rng.normal(size=tuple(int(n) for n in rng.integers(1, 5, size=2))) * scale
+                 for _ in range(int(rng.integers(1, 4)))]
+    return gradients, float(rng.uniform(0.5, 3.0))
+
+
 EXERCISES = [
     Exercise(
         id="05.1",
@@ -273,7 +280,8 @@ EXERCISES = [
         title="Pasada hacia atrás de una red de dos capas",
         verify=_verify_two_layer_backward,
         solution=two_layer_backward,
-        hint=("ve de la salida hacia la entrada, como en la sección 4, con dos cambios: la activación oculta es "
+        hint=("ve de la salida hacia la entrada, como en el perceptrón multicapa desde cero del cuaderno, con dos "
+              "cambios: la activación oculta es "
               "tanh (no ReLU) y solo tienes A1, no Z1.",
               "empieza por el gradiente de los logits de salida (softmax + entropía cruzada, promediado sobre m); "
               "cada dW es (entrada de su capa)ᵀ por su dZ; para pasar a la capa oculta necesitas tanh'(Z1), y "
@@ -312,8 +320,7 @@ EXERCISES = [
             (lambda gs, c: [g * c / max(max(np.linalg.norm(h) for h in gs), c) for g in gs], "la mayor de las normas"),
             (lambda gs, c: gs[0], "lista con"),
         ],
-        fresh=lambda rng: ([rng.normal(size=tuple(int(n) for n in rng.integers(1, 5, size=2))) * rng.choice([0.01, 5.0])
-                            for _ in range(int(rng.integers(1, 4)))], float(rng.uniform(0.5, 3.0))),
+        fresh=_fresh_clip,
         forbidden=("course_lib.nn.optimizers.Optimizer.clip_gradients", "torch.nn.utils.clip_grad_norm_",
                    "torch.nn.utils.clip_grad.clip_grad_norm_"),
     ),

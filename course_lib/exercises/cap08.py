@@ -361,8 +361,8 @@ EXERCISES = [
         title="Parámetros de una red con normalización por lotes",
         verify=_verify_parametros_red_bn,
         solution=parametros_red_bn,
-        hint=("cuenta las Dense como siempre y añade lo de cada normalización por lotes; repasa en la sección 2 qué "
-              "guarda una BatchNormalization por cada neurona que normaliza.",
+        hint=("cuenta las Dense como siempre y añade lo de cada normalización por lotes; repasa en la sección de los tipos "
+              "de capas qué guarda una BatchNormalization por cada neurona que normaliza.",
               "una BatchNormalization guarda cuatro números por neurona: dos los mueve el gradiente y dos se "
               "actualizan con medias móviles. Y va detrás de las capas ocultas, no de la de salida."),
         mistakes=[

@@ -112,11 +112,16 @@ def _check_group_folds(got, groups, k):
 def _verify_group_folds(function):
     for groups, k in _group_cases():
         _check_group_folds(call(function, groups.copy(), k), groups, k)
-    rng = np.random.default_rng()  # y con grupos nuevos en cada comprobación
-    for _ in range(2):
-        groups = rng.integers(0, int(rng.integers(6, 30)), size=int(rng.integers(20, 80)))
-        k = int(rng.integers(2, min(6, len(np.unique(groups))) + 1))
-        _check_group_folds(call(function, groups.copy(), k), groups, k)
+
+
+def _fresh_groups(rng):
+    """Grupos nuevos en cada comprobación (cualquier reparto válido se acepta: ver ``fresh_check``)."""
+    groups = rng.integers(0, int(rng.integers(6, 30)), size=int(rng.integers(20, 80)))
+    return groups, int(rng.integers(2, min(6, len(np.unique(groups))) + 1))
+
+
+def _check_fresh_group_folds(got, groups, k):
+    _check_group_folds(got, groups, k)
 
 
 # 11.3 — Cuatro curvas de entrenamiento: diagnóstico y remedio (incluye una η demasiado grande, del capítulo 04).
@@ -215,6 +220,8 @@ EXERCISES = [
             (lambda g, k: group_folds(g, k)[:-1], "se esperaban"),
             (lambda g, k: [(v, t) for t, v in group_folds(g, k)], "validarse exactamente una vez"),
         ],
+        fresh=_fresh_groups,
+        fresh_check=_check_fresh_group_folds,
         forbidden=("sklearn.model_selection.GroupKFold", "sklearn.model_selection._split.GroupKFold",
                    "sklearn.model_selection.LeaveOneGroupOut", "sklearn.model_selection.StratifiedGroupKFold"),
     ),

@@ -328,9 +328,9 @@ EXERCISES = [
         title="Retropropagación de la normalización por grupos",
         verify=_verify_gn_backward,
         solution=group_norm_backward,
-        hint=("es la misma deducción que la de la normalización por lotes, con otro eje: las estadísticas de cada "
-              "grupo dependen de todas sus características, así que cada x influye en su propia salida y, a través "
-              "de μ_g y σ_g, en las de todo su grupo.",
+        hint=("las estadísticas de cada grupo dependen de todas sus características, así que cada x llega a la "
+              "pérdida por tres caminos: directamente a través de su x̂, a través de μ_g y a través de σ_g²; la regla "
+              "de la cadena suma los tres.",
               "trabaja con la forma (N, G, K) (`x.reshape(N, G, C // G)`) y suma con `axis=2, keepdims=True` para las "
               "estadísticas del grupo; empieza por dx̂ = g·γ, porque aquí γ cambia dentro del grupo. Comprueba tu "
               "resultado con `nn.gradient_check`."),

@@ -385,7 +385,7 @@ EXERCISES = [
         title="Atención con máscara causal",
         verify=_verify_causal_attention,
         solution=causal_attention,
-        hint=("es la atención de la sección 7 con un paso más: antes de la softmax, las puntuaciones de las "
+        hint=("es la atención del cuaderno con un paso más: antes de la softmax, las puntuaciones de las "
               "posiciones futuras (j > i) se ponen a −∞, para que su peso sea e^(−∞) = 0.",
               "construye una matriz booleana (n, n) que diga qué pares (i, j) están permitidos (`np.tril` da la parte "
               "triangular inferior) y usa `np.where` para poner −np.inf en los demás; la softmax, por filas y "
@@ -414,7 +414,7 @@ EXERCISES = [
         hint=("una LSTM son cuatro bloques iguales que una SimpleRNN (las tres puertas y el candidato), cada uno con "
               "sus propios pesos.",
               "cuenta primero los parámetros de UN bloque: una matriz para la entrada x, otra para el estado anterior "
-              "h y un sesgo; comprueba la forma de cada una con la sección 5."),
+              "h y un sesgo; comprueba la forma de cada una en la LSTM desde cero del cuaderno."),
         mistakes=[
             (lambda f, u: u * (f + u) + u, "eso es una SimpleRNN"),
             (lambda f, u: 4 * u * (f + u), "te faltan los sesgos"),
@@ -451,7 +451,7 @@ EXERCISES = [
         verify=_verify_family_choice,
         solution="b",
         hint=("antes de elegir la red, mira los datos: ¿hay ejemplos etiquetados de las dos clases?",
-              "¿qué familia de la sección 9 aprende solo con ejemplos normales y da, para una señal nueva, una medida de "
+              "¿qué familia de la tabla «Las familias, de un vistazo» aprende solo con ejemplos normales y da, para una señal nueva, una medida de "
               "«cuánto se parece a lo normal»?"),
         mistakes=[
             ("a", "etiquetados"),

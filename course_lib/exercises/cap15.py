@@ -161,7 +161,7 @@ def _auc(y, scores):
 
 
 def _verify_proyecto(function):
-    rng = np.random.default_rng()
+    rng = np.random.default_rng(152)   # una permutación fija de las etiquetas de la prueba (determinista)
     for nombre, (X_ent, y_ent, X_pru, y_pru) in _problemas().items():
         coste_fn, coste_fp = 3.0, 1.0
         args = (X_ent.copy(), y_ent.copy(), X_pru.copy(), y_pru.copy(), coste_fn, coste_fp)
@@ -183,15 +183,17 @@ def _verify_proyecto(function):
         barajadas = y_pru.copy()
         while np.array_equal(barajadas, y_pru):
             barajadas = rng.permutation(y_pru)
+        # Siempre las mismas llamadas y en el mismo orden (la edición de aula repite la comprobación llamada a
+        # llamada): con las etiquetas de la prueba barajadas y, otra vez, con las de verdad.
         otra = call(function, X_ent.copy(), y_ent.copy(), X_pru.copy(), barajadas, coste_fn, coste_fp)
+        repetida = call(function, *args)
         umbral_b, probabilidades_b, _ = _resultado(otra, len(y_pru))
+        umbral_r, probabilidades_r, _ = _resultado(repetida, len(y_pru))
+        if umbral_r != umbral or not np.allclose(probabilidades_r, probabilidades, atol=1e-9):
+            raise Incorrect(f"[{nombre}] con los mismos datos, dos llamadas dan resultados distintos: fija las "
+                            "semillas (random_state, nn.set_seed, fit(seed=…)) para que el proyecto se pueda "
+                            "repetir y comprobar.")
         if umbral_b != umbral or not np.allclose(probabilidades_b, probabilidades, atol=1e-9):
-            repetida = call(function, *args)
-            umbral_r, probabilidades_r, _ = _resultado(repetida, len(y_pru))
-            if umbral_r != umbral or not np.allclose(probabilidades_r, probabilidades, atol=1e-9):
-                raise Incorrect(f"[{nombre}] con los mismos datos, dos llamadas dan resultados distintos: fija las "
-                                "semillas (random_state, nn.set_seed, fit(seed=…)) para que el proyecto se pueda "
-                                "repetir y comprobar.")
             raise Incorrect(f"[{nombre}] tu umbral o tus probabilidades cambian cuando cambian las etiquetas de la "
                             "PRUEBA: las estás usando para decidir algo. Con la prueba no se elige nada (ni el umbral, "
                             "ni el modelo, ni cuándo parar): se mide una vez, al final.")
