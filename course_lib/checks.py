@@ -380,7 +380,7 @@ def call(function, *args, **kwargs):
     watch.raise_if_used()
     _check_unchanged(function, snapshots)
     if result is None:
-        raise Pending("tu función devuelve None: ¿falta el return?")
+        raise Pending("todavía no hay respuesta: tu función devuelve None (si ya la escribiste, ¿falta el return?).")
     return result
 
 

@@ -570,3 +570,20 @@ def test_feedback_html_escapes_and_invites():
 
 def _strip(text):
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+# Herramientas que el motor aún no tiene (issue 18): se prohíben de antemano para cuando lleguen.
+NOT_IN_THE_ENGINE_YET = {"course_lib.nn.Conv2DTranspose", "course_lib.nn.GroupNormalization", "course_lib.nn.GRU",
+                         "course_lib.nn.AdamW"}
+
+
+def test_every_forbidden_tool_of_course_lib_exists():
+    """Si el motor cambia un nombre de sitio, la prohibición no puede desactivarse en silencio."""
+    missing = []
+    for exercise in EXERCISES:
+        for path in exercise.forbidden:
+            if path.startswith("course_lib") and path not in NOT_IN_THE_ENGINE_YET:
+                tool = checks._resolve(path)
+                if tool is None or not checks._codes(tool):
+                    missing.append((exercise.id, path))
+    assert not missing, missing

@@ -267,7 +267,7 @@ EXERCISES = [
             (_ce_sum, "dividir entre m"),
         ],
         fresh=_fresh_logits,
-        forbidden=("course_lib.nn.losses.SparseCategoricalCrossentropy", "course_lib.nn.losses.CategoricalCrossentropy",
+        forbidden=("course_lib.nn.SparseCategoricalCrossentropy", "course_lib.nn.CategoricalCrossentropy",
                    "course_lib.nn.losses.Loss.__call__", "sklearn.metrics.log_loss", "scipy.special.logsumexp",
                    "scipy.special.log_softmax", "torch.nn.functional.cross_entropy"),
     ),
@@ -287,7 +287,7 @@ EXERCISES = [
             (lambda z, y, e: (((1 - e) * y + e / y.shape[1]) - _softmax(z)) / z.shape[0], "signo"),
         ],
         fresh=_fresh_smoothed,
-        forbidden=("course_lib.nn.losses.CategoricalCrossentropy", "course_lib.nn.losses.SparseCategoricalCrossentropy",
+        forbidden=("course_lib.nn.CategoricalCrossentropy", "course_lib.nn.SparseCategoricalCrossentropy",
                    "course_lib.nn.losses.Loss.gradient"),
     ),
 ]

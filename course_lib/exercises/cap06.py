@@ -258,7 +258,7 @@ EXERCISES = [
             (lambda theta, r, m, g, eta, rho, eps: centered_rmsprop_step(theta, r, m, g, eta, rho, eps)[:2], "tupla de 3"),
         ],
         fresh=_fresh_centered,
-        forbidden=("course_lib.nn.optimizers.RMSprop",),
+        forbidden=("course_lib.nn.RMSprop",),
     ),
     Exercise(
         id="06.3",
@@ -278,7 +278,7 @@ EXERCISES = [
             (_adamw_forgets_state, "guardas en `estado`"),
         ],
         fresh=_fresh_adamw,
-        forbidden=("course_lib.nn.optimizers.Adam", "course_lib.nn.optimizers.AdamW", "torch.optim.AdamW",
+        forbidden=("course_lib.nn.Adam", "course_lib.nn.AdamW", "torch.optim.AdamW",
                    "torch.optim.Adam"),
     ),
 ]

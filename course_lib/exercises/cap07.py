@@ -302,7 +302,7 @@ EXERCISES = [
             (lambda y, K: np.eye(K)[y].T, "traspuesta"),
         ],
         fresh=_fresh_one_hot,
-        forbidden=("course_lib.nn.losses.to_categorical", "pandas.get_dummies", "pandas.core.reshape.encoding.get_dummies",
+        forbidden=("course_lib.nn.to_categorical", "pandas.get_dummies", "pandas.core.reshape.encoding.get_dummies",
                    "sklearn.preprocessing.OneHotEncoder", "sklearn.preprocessing.LabelBinarizer",
                    "keras.src.utils.numerical_utils.to_categorical"),
     ),

@@ -332,7 +332,7 @@ EXERCISES = [
             (lambda f, u: (f[-1] + 1) * u, "pareja"),
         ],
         fresh=_fresh_densa,
-        forbidden=PARAMETER_COUNTERS + ("course_lib.nn.dense.Dense.build", "course_lib.nn.dense.Dense.compute_output_shape"),
+        forbidden=PARAMETER_COUNTERS + ("course_lib.nn.Dense.build", "course_lib.nn.Dense.compute_output_shape"),
     ),
     Exercise(
         id="08.2",

@@ -258,7 +258,7 @@ EXERCISES = [
             (lambda n, f, p=0, s=1, d=1: float((n + 2 * p - d * (f - 1) - 1) // s + 1), "se pide un entero"),
         ],
         fresh=_fresh_tamano,
-        forbidden=("course_lib.nn.convolution.conv2d_output_size", "course_lib.nn.convolution.padding_amounts"),
+        forbidden=("course_lib.nn.conv2d_output_size", "course_lib.nn.padding_amounts"),
     ),
     Exercise(
         id="09.3",
@@ -298,6 +298,6 @@ EXERCISES = [
         fresh=_fresh_traspuesta,
         forbidden=("scipy.signal.convolve2d", "scipy.signal.correlate2d", "scipy.signal.convolve",
                    "scipy.ndimage.convolve", "torch.nn.functional.conv_transpose2d",
-                   "course_lib.nn.Conv2DTranspose", "course_lib.nn.convolution.conv2d"),
+                   "course_lib.nn.Conv2DTranspose", "course_lib.nn.conv2d"),
     ),
 ]

@@ -265,7 +265,7 @@ EXERCISES = [
         ],
         fresh=lambda rng: (rng.normal(size=(int(rng.integers(1, 3)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
                                             int(rng.integers(1, 4)))),),
-        forbidden=("course_lib.nn.pooling.AveragePooling2D.backward",),
+        forbidden=("course_lib.nn.AveragePooling2D.backward",),
     ),
     Exercise(
         id="10.2",

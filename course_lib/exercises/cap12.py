@@ -321,7 +321,7 @@ EXERCISES = [
             (lambda W, lam: lam, "tupla"),
         ],
         fresh=lambda rng: (rng.normal(size=(int(rng.integers(1, 5)), int(rng.integers(1, 5)))), float(rng.uniform(1e-4, 1))),
-        forbidden=("course_lib.nn.regularizers.L1L2", "course_lib.nn.regularizers.L2"),
+        forbidden=("course_lib.nn.L1L2", "course_lib.nn.L2"),
     ),
     Exercise(
         id="12.3",
@@ -344,8 +344,8 @@ EXERCISES = [
             (lambda g, x, gm, G, e: 1.0, "tupla"),
         ],
         fresh=_fresh_gn,
-        forbidden=("course_lib.nn.normalization.BatchNormalization.backward",
-                   "course_lib.nn.normalization.LayerNormalization.backward",
+        forbidden=("course_lib.nn.BatchNormalization.backward",
+                   "course_lib.nn.LayerNormalization.backward",
                    "course_lib.nn.GroupNormalization", "torch.autograd.backward", "torch.autograd.grad"),
     ),
     Exercise(

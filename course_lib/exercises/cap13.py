@@ -378,7 +378,7 @@ EXERCISES = [
             (_gru_z_for_r, "puerta de REINICIO"),
         ],
         fresh=_fresh_gru,
-        forbidden=("course_lib.nn.GRU", "course_lib.nn.recurrent.GRU", "torch.nn.GRUCell", "torch.nn.GRU"),
+        forbidden=("course_lib.nn.GRU", "torch.nn.GRUCell", "torch.nn.GRU"),
     ),
     Exercise(
         id="13.2",
@@ -403,7 +403,7 @@ EXERCISES = [
             (_strict_mask_attention, "sí misma"),
         ],
         fresh=_fresh_attention,
-        forbidden=("course_lib.nn.attention.MultiHeadAttention", "torch.nn.functional.scaled_dot_product_attention",
+        forbidden=("course_lib.nn.MultiHeadAttention", "torch.nn.functional.scaled_dot_product_attention",
                    "torch.nn.MultiheadAttention"),
     ),
     Exercise(
