@@ -92,14 +92,9 @@ def _verify_cnn_design(function):
         model.build((28, 28, 1))
     except nn.CourseError as exc:
         raise Incorrect(f"el modelo no acepta imágenes 28×28×1: {exc}") from None
-    convoluciones = [layer for layer in model.layers if isinstance(layer, nn.Conv2D)]
-    if not convoluciones:
+    if not any(isinstance(layer, nn.Conv2D) for layer in model.layers):
         raise Incorrect("no hay ninguna Conv2D: un MLP que cabe en el presupuesto tiene que estrujar los 784 píxeles "
                         "en muy pocas neuronas. Se pide una red convolucional.")
-    if all(np.prod(layer.kernel_size) == 1 for layer in convoluciones):
-        raise Incorrect("todas tus convoluciones son de 1×1: cada salida mira un solo píxel, así que no detectan "
-                        "bordes ni formas y el modelo es, en el fondo, una regresión logística sobre píxeles sueltos. "
-                        "Una CNN necesita filtros que cubran una zona, como 3×3 o 5×5.")
     if model.output_shape != (10,):
         raise Incorrect(f"la salida tiene forma {model.output_shape}; hay 10 dígitos: termina con Dense(10, ...).")
     n_params = model.count_params()
@@ -109,6 +104,12 @@ def _verify_cnn_design(function):
         consejo = (" Casi todos están en una capa densa: reduce el mapa antes de aplanar (más max pooling o menos "
                    "filtros en la última convolución)." if mayor > n_params / 2 else " Usa menos filtros.")
         raise Incorrect(f"el modelo tiene {n_params} parámetros y el presupuesto es {PRESUPUESTO_CNN}.{consejo}")
+
+    # Una «CNN» necesita al menos un filtro espacial: con solo convoluciones 1×1 es una regresión logística disfrazada.
+    if all(np.prod(layer.kernel_size) == 1 for layer in model.layers if isinstance(layer, nn.Conv2D)):
+        raise Incorrect("todas tus convoluciones son de 1×1: cada salida mira un solo píxel, así que no detectan "
+                        "bordes ni formas y el modelo es, en el fondo, una regresión logística sobre píxeles sueltos. "
+                        "Una CNN necesita filtros que cubran una zona, como 3×3 o 5×5.")
     X_train, y_train, X_val, y_val = _mnist_small()
     accuracy = validation_accuracy_after_training(model, X_train, y_train, X_val, y_val, epochs=3)
     if accuracy < EXACTITUD_10_2:
@@ -123,7 +124,8 @@ def _consejo_cnn(model):
 
     flatten = next((i for i, layer in enumerate(model.layers) if isinstance(layer, nn.Flatten)), None)
     if flatten is not None:
-        aplanados = int(np.prod(model.layers[flatten].output_shape))
+        forma = tuple(model.layers[flatten].output_shape)
+        aplanados = int(np.prod([n for n in forma if n is not None]))   # sin el eje del lote, si lo lleva
         if aplanados < 40:
             return (f"Solo llegan {aplanados} números a la capa densa: reduces el mapa demasiado (mucho pooling o pasos "
                     "grandes) o usas muy pocos filtros en la última convolución.")
