@@ -12,7 +12,6 @@ Lo que prueba, para TODOS los ejercicios de todos los capítulos:
 
 import copy
 import re
-import unicodedata
 
 import numpy as np
 import pytest
@@ -568,10 +567,6 @@ def test_feedback_html_escapes_and_invites():
     assert checks.Feedback("04.2", CORRECT, "¡bien hecho!").invitation == ""
 
 
-def _strip(text):
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 # Herramientas que el motor aún no tiene (issue 18): se prohíben de antemano para cuando lleguen.
 NOT_IN_THE_ENGINE_YET = {"course_lib.nn.Conv2DTranspose", "course_lib.nn.GroupNormalization", "course_lib.nn.GRU",
                          "course_lib.nn.AdamW"}
@@ -587,3 +582,24 @@ def test_every_forbidden_tool_of_course_lib_exists():
                 if tool is None or not checks._codes(tool):
                     missing.append((exercise.id, path))
     assert not missing, missing
+
+
+def test_in_a_real_kernel_a_hint_and_a_pending_check_display_as_formatted_text():
+    """Como lo ve un estudiante: un núcleo de Jupyter de verdad (nbclient) y las salidas que recibe JupyterLab."""
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from course_lib.checks import check, pista"),
+        nbformat.v4.new_code_cell('check("04.2", None)'),
+        nbformat.v4.new_code_cell('pista("04.2")'),
+        nbformat.v4.new_code_cell('pista("04.2")'),
+    ])
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    pending, first, second = (cell.outputs[0]["data"] for cell in notebook.cells[1:])
+    assert 'Cuando quieras una pista: <code>pista(&quot;04.2&quot;)</code>' in pending["text/html"]
+    hints = checks.get_exercise("04.2").hints
+    assert hints[0][1:30] not in pending["text/plain"] and hints[0][1:30] not in pending["text/html"]
+    assert first["text/markdown"].startswith("**💡 Pista 1 de 2") and "<b>💡 Pista 1 de 2" in first["text/html"]
+    assert not first["text/plain"].startswith(("'", '"'))
+    assert "Pista 2 de 2" in second["text/markdown"]                          # pedirla otra vez, el siguiente nivel

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_choice, expect_choices, expect_close
+from ..checks import Exercise, call, expect_choice, expect_choices, expect_close
 
 # 00.1 — Ejemplo resuelto (sección 5.3 del cuaderno): la regla escrita a mano, al revés que en la
 #        sección 3.1: de Fahrenheit a Celsius, C = (F − 32) / 1,8. Muestra cómo funciona check.

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+from ..checks import Exercise, Incorrect, call, expect_choice
 
 # 11.1 — Diagnóstico a partir de las pérdidas finales: ambas altas y juntas = subajuste.
 

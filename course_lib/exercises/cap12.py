@@ -1,7 +1,5 @@
 """Ejercicios del capítulo 12: regularización."""
 
-import re
-
 import numpy as np
 
 from ..checks import Exercise, Incorrect, call, expect_close, expect_letters
