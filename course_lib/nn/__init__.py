@@ -13,12 +13,23 @@ Lo que aprendas aquí se traslada tal cual a Keras::
     history = model.fit(x_train, y_train, epochs=100, validation_split=0.2)
     model.evaluate(x_test, y_test)
 
+Las capas de Keras que usan los tutoriales, cada concepto en su módulo: ``recurrent`` (también GRU,
+``dropout``, ``return_state``, ``go_backwards``), ``convolution`` (Conv1D y Conv2D con dilatación),
+``convolution_transpose``, ``convolution_depthwise`` (DepthwiseConv2D, SeparableConv2D), ``pooling``
+(1D, 2D y globales), ``upsampling``, ``wrappers`` (Bidirectional, TimeDistributed), ``merging``
+(Add, Multiply, Dot… y ``add``, ``concatenate``…), ``activation_layers`` (ReLU, LeakyReLU… como
+capas), ``preprocessing_layers`` (Rescaling, Normalization) y ``augmentation`` (RandomFlip,
+RandomRotation…); todas en ``layers.py``.
+
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
 (MultiHeadAttention), ``merging`` (Add, Concatenate), ``losses``, ``optimizers``, ``metrics``,
-``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
-bucle de entrenamiento) y ``gradient_check``.
+``callbacks`` y ``callback_list``, ``symbolic`` (tensores simbólicos, nodos y la aritmética de
+tensores), ``graph`` (el grafo: orden topológico, hacia delante y hacia atrás), ``input_layer``
+(Input), ``model`` (Model: funcional o subclase), ``sequential``, ``trainer`` (compile, fit,
+evaluate, predict), ``compile_utils`` (pérdidas y métricas por salida), ``summary``, ``saving`` y
+``loading`` (guardar y cargar), ``config`` y ``errors`` y ``gradient_check``.
 """
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers, regularizers
@@ -28,7 +39,8 @@ from .config import floatx, rng, set_floatx, set_seed
 from .convolution import conv2d, conv2d_output_size, padding_amounts
 from .gradient_check import gradient_check
 from .layer import reset_names
-from .graph import Input, KerasTensor
+from .input_layer import Input, InputLayer
+from .symbolic import KerasTensor
 from .layers import (
     LAYER_CLASSES,
     Add,
@@ -48,6 +60,56 @@ from .layers import (
     MultiHeadAttention,
     Reshape,
     SimpleRNN,
+    # Motor, parte 3: las capas de Keras que usan los tutoriales
+    GRU,
+    Average,
+    AveragePooling1D,
+    Bidirectional,
+    Conv1D,
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Cropping1D,
+    Cropping2D,
+    Dot,
+    ELU,
+    GaussianDropout,
+    GaussianNoise,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    MaxPooling1D,
+    Maximum,
+    Minimum,
+    Multiply,
+    Normalization,
+    Permute,
+    PReLU,
+    ReLU,
+    RepeatVector,
+    Rescaling,
+    Softmax,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    Subtract,
+    TimeDistributed,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+    CenterCrop,
+    Identity,
+    Resizing,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -56,7 +118,10 @@ from .losses import (
     SparseCategoricalCrossentropy,
     to_categorical,
 )
-from .model import Model, Sequential, TrainingWarning, load_model
+from .loading import load_model
+from .model import Model
+from .sequential import Sequential
+from .trainer import TrainingWarning
 from .optimizers import SGD, Adagrad, Adam, RMSprop
 from .regularizers import L1, L1L2, L2
 from .validation import CourseError, CourseTypeError
@@ -71,8 +136,16 @@ __all__ = [
     "BatchNormalization", "Activation", "LAYER_CLASSES",
     "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
     "MultiHeadAttention", "Add", "Concatenate",
+    "GRU", "Bidirectional", "TimeDistributed", "Conv1D", "Conv1DTranspose", "Conv2DTranspose", "MaxPooling1D",
+    "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling1D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "RepeatVector", "Permute",
+    "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
+    "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
+    "GaussianDropout", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast",
+    "RandomBrightness", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Resizing",
+    "CenterCrop", "Identity",
     # modelo y entrenamiento
-    "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
+    "Sequential", "Model", "Input", "InputLayer", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores
     "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "SGD", "Adagrad", "RMSprop", "Adam", "L1", "L2", "L1L2",
