@@ -19,11 +19,26 @@ class Embedding(Layer):
     Los índices no son derivables, así que ``backward`` devuelve None (no hay ∂L/∂x).
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, input_length=None,
+                 **kwargs):
+        if mask_zero:
+            raise CourseError(
+                "Embedding(mask_zero=True): este motor no propaga máscaras, así que no puede hacer que las capas "
+                "siguientes se salten los ceros de relleno. Quita mask_zero=True: el 0 se tratará como una palabra "
+                "más (la red aprende a no darle importancia). Con una capa recurrente, rellena al principio "
+                "(pad_sequences(..., padding='pre'), el valor por defecto) para que los ceros queden lejos del "
+                "último paso, que es el que se usa."
+            )
+        if input_length is not None and kwargs.get("input_shape") is None:
+            kwargs["input_shape"] = (input_length,)     # el argumento de Keras 2: la longitud de las secuencias
         super().__init__(**kwargs)
         self.input_dim = check_positive_int(input_dim, "Embedding: input_dim (tamaño del vocabulario)")
         self.output_dim = check_positive_int(output_dim, "Embedding: output_dim (dimensión de cada vector)")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
+
+    def keras_weight_name(self, key):
+        """El nombre de Keras del peso: ``embeddings``."""
+        return {"W": "embeddings"}[key]
 
     def create_params(self, input_shape):
         self.params["W"] = self.embeddings_initializer((self.input_dim, self.output_dim))
