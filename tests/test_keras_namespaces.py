@@ -218,3 +218,25 @@ def test_ops_errores_en_espanol():
         keras.ops.one_hot(np.array([0.5, 1.0]), 3)
     with pytest.raises(CourseError, match="top_k"):
         keras.ops.top_k(np.ones((2, 3)), 4)
+
+
+# ----------------------------------------------------------------------------- sugerencias que no engañan
+def test_un_nombre_de_keras_no_se_corrige_a_otro_parecido():
+    from course_lib.nn.validation import closest
+
+    assert closest("mae", ["mse", "binary_crossentropy"]) is None
+    assert closest("softplus", ["softmax", "relu"]) is None
+    assert closest("rleu", ["relu", "tanh"]) == "relu"
+
+
+@pytest.mark.parametrize("obtener, nombre", [
+    (keras.losses.get, "kl_divergence"),
+    (keras.activations.get, "mish"),
+    (keras.optimizers.get, "lion"),
+    (keras.initializers.get, "lecun_normal"),
+])
+def test_get_de_un_nombre_de_keras_que_falta(obtener, nombre):
+    with pytest.raises(CourseError) as info:
+        obtener(nombre)
+    assert "Es un nombre de Keras, pero course_lib no lo tiene" in str(info.value)
+    assert "Quisiste decir" not in str(info.value)

@@ -21,7 +21,7 @@ import types
 import numpy as np
 
 from .keras_api import KERAS_API
-from .validation import CourseError
+from .validation import CourseError, is_keras_identifier  # noqa: F401 (se usa desde fuera)
 
 
 class MissingKerasFeature(CourseError, AttributeError):
@@ -146,12 +146,6 @@ def keras_has(module_path, name):
     if module_path == "Layer":
         return name in KERAS_API["layer_attributes"]
     return name in KERAS_API["modules"].get(module_path, ())
-
-
-def is_keras_identifier(name):
-    """¿Es ``name`` un nombre de texto que Keras acepta (``'mae'``, ``'softplus'``, ``'adamw'``…)?"""
-    name = str(name).strip().lower()
-    return any(name in names for names in KERAS_API["identifiers"].values())
 
 
 def suggest(name, options):
