@@ -240,3 +240,35 @@ def test_get_de_un_nombre_de_keras_que_falta(obtener, nombre):
         obtener(nombre)
     assert "Es un nombre de Keras, pero course_lib no lo tiene" in str(info.value)
     assert "Quisiste decir" not in str(info.value)
+
+
+# ----------------------------------------------------------------------------- random
+def test_random_reproducible_con_semilla():
+    r = keras.random
+    assert r.normal((3, 2), seed=5).shape == (3, 2) and r.normal((3, 2), seed=5).dtype == np.float32
+    np.testing.assert_array_equal(r.uniform((4,), seed=1), r.uniform((4,), seed=1))
+    keras.utils.set_random_seed(2)
+    a = r.normal((5,))
+    keras.utils.set_random_seed(2)
+    np.testing.assert_array_equal(a, r.normal((5,)))
+    assert np.abs(r.truncated_normal((1000,), seed=0)).max() <= 2
+    assert sorted(r.shuffle(np.arange(6), seed=3)) == list(range(6))
+    assert r.randint((10,), 0, 3, seed=0).max() < 3
+
+
+def test_random_categorical_sigue_las_probabilidades():
+    logits = np.log(np.array([[0.7, 0.2, 0.1], [0.0001, 0.0001, 0.9998]]))
+    muestras = keras.random.categorical(logits, 4000, seed=0)
+    assert muestras.shape == (2, 4000)
+    frecuencias = np.bincount(muestras[0], minlength=3) / 4000
+    np.testing.assert_allclose(frecuencias, [0.7, 0.2, 0.1], atol=0.03)
+    assert (muestras[1] == 2).mean() > 0.99
+
+
+def test_random_dropout_conserva_la_media():
+    x = np.ones((200, 50), dtype="float32")
+    y = keras.random.dropout(x, 0.5, seed=0)
+    assert set(np.unique(y)) == {0.0, 2.0}
+    assert abs(y.mean() - 1) < 0.05
+    with pytest.raises(CourseError, match="shape"):
+        keras.random.normal((None, 3))

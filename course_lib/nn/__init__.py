@@ -86,12 +86,12 @@ __all__ = [
 # ----------------------------------------------------------------------------- la superficie de Keras
 # Los espacios de nombres de Keras 3 (keras.utils, keras.models, keras.ops…): un programa de Keras
 # corre cambiando solo «import keras» por «from course_lib import nn as keras».
-from . import backend, models, ops, preprocessing, utils  # noqa: E402
+from . import backend, models, ops, preprocessing, random, utils  # noqa: E402
 from . import config  # noqa: E402,F401  (keras.config.floatx(), keras.config.set_floatx(…))
 from . import missing as _missing  # noqa: E402
 import sys as _sys  # noqa: E402
 
-__all__ += ["backend", "config", "models", "ops", "preprocessing", "utils"]
+__all__ += ["backend", "config", "models", "ops", "preprocessing", "random", "utils"]
 
 # Un nombre de Keras que course_lib no tiene da un error en español que dice qué usar (missing.py).
 for _module, _path in [
@@ -99,7 +99,7 @@ for _module, _path in [
     (metrics, "metrics"), (optimizers, "optimizers"), (callbacks, "callbacks"), (activations, "activations"),
     (initializers, "initializers"), (regularizers, "regularizers"), (backend, "backend"), (config, "config"),
     (preprocessing, "preprocessing"), (preprocessing.sequence, "preprocessing.sequence"), (ops, "ops"),
-    (optimizers.schedules, "optimizers.schedules"),
+    (optimizers.schedules, "optimizers.schedules"), (random, "random"),
 ]:
     _missing.install(_module, _path)
 del _module, _path

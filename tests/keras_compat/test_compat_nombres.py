@@ -204,4 +204,20 @@ def initializers_get(keras):
     return keras.initializers.get("zeros")(shape=(2, 3))
 
 
+# ----------------------------------------------------------------------------- keras.random
+@fragmento("keras.random.normal y uniform: forma, tipo y límites (los números dependen del generador)")
+def random_formas(keras):
+    n = keras.ops.convert_to_numpy(keras.random.normal(shape=(200, 3), mean=1.0, stddev=0.5, seed=1))
+    u = keras.ops.convert_to_numpy(keras.random.uniform(shape=(50,), minval=-2.0, maxval=2.0, seed=2))
+    return {"forma": n.shape, "tipo": str(n.dtype), "media_aprox": round(float(n.mean()), 0),
+            "dentro": bool(u.min() >= -2 and u.max() < 2)}
+
+
+@fragmento("keras.random.randint y shuffle")
+def random_enteros(keras):
+    r = keras.ops.convert_to_numpy(keras.random.randint((20,), 0, 4, seed=3))
+    s = keras.ops.convert_to_numpy(keras.random.shuffle(np.arange(10), seed=4))
+    return {"forma": r.shape, "rango": bool(r.min() >= 0 and r.max() < 4), "permutacion": sorted(s.tolist())}
+
+
 test_fragmento = prueba("nombres")
