@@ -40,6 +40,6 @@ LAYER_CLASSES = {
 __all__ = ["Layer", *LAYER_CLASSES, "LAYER_CLASSES"]
 
 # keras.layers.Input: la entrada de un modelo (la misma función que keras.Input).
-from .graph import Input  # noqa: E402
+from .input_layer import Input  # noqa: E402
 
 __all__ += ["Input"]
