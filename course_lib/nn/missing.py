@@ -225,10 +225,7 @@ def missing_attribute(obj, name):
         raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}")
     if any(name in vars(klass) for klass in type(obj).__mro__):
         return object.__getattribute__(obj, name)
-    from .layer import Layer  # noqa: PLC0415 - solo para saber si es un modelo
-
-    is_model = hasattr(type(obj), "fit") and isinstance(obj, Layer)
-    kind = "Model" if is_model else "Layer"
+    kind = "Model" if hasattr(type(obj), "fit") else "Layer"
     available = [n for n in dir(type(obj)) if not n.startswith("_")] + [n for n in vars(obj) if not n.startswith("_")]
     who = f"{type(obj).__name__} ('{getattr(obj, 'name', '?')}')"
     if keras_has(kind, name) or f"{kind}.{name}" in ADVICE:
