@@ -135,7 +135,7 @@ MODULE_ADVICE = {
     "preprocessing.sequence": "Lo que tiene: {available}.",
     "Model": "Lo que sí tiene un modelo: compile, fit, evaluate, predict, train_on_batch, test_on_batch, summary, "
              "save, get_weights, set_weights, get_layer, layers, weights…",
-    "Layer": "",
+    "Layer": "Lo que sí tiene la capa: dir(capa) lo lista (name, params, grads, trainable, get_weights…).",
 }
 
 
@@ -161,8 +161,8 @@ def _public(namespace):
 
 
 def _sentence(text):
-    """El consejo como frase: con mayúscula inicial."""
-    return text[:1].upper() + text[1:]
+    """El consejo como frase: con mayúscula inicial (salvo un nombre de código, como course_lib)."""
+    return text if text.startswith("course_lib") else text[:1].upper() + text[1:]
 
 
 def _label(module_path, name):
@@ -230,10 +230,9 @@ def missing_attribute(obj, name):
     who = f"{type(obj).__name__} ('{getattr(obj, 'name', '?')}')"
     if keras_has(kind, name) or f"{kind}.{name}" in ADVICE:
         advice = ADVICE.get(f"{kind}.{name}") or MODULE_ADVICE[kind]
-        raise MissingKerasFeature(
-            f"{who}: {name!r} es un atributo de los modelos y capas de Keras que course_lib no tiene. "
-            f"{_sentence(advice)}".strip()
-        )
+        what = (f"{name!r} es un atributo de los modelos y capas de Keras que course_lib no tiene." if keras_has(kind, name)
+                else f"{name!r} no existe en course_lib.")
+        raise MissingKerasFeature(f"{who}: {what} {_sentence(advice)}".strip())
     suggestion = suggest(name, available)
     hint = f" ¿Quisiste decir {suggestion!r}?" if suggestion else ""
     raise MissingKerasFeature(f"{who} no tiene el atributo {name!r} (Keras tampoco).{hint}")
