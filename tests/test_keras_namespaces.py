@@ -20,7 +20,7 @@ from course_lib.nn.validation import CourseError
     ("keras.layers.Lambda", ["subclase de keras.layers.Layer"]),
     ("keras.callbacks.TensorBoard", ["History"]),
     ("keras.utils.get_file", ["no descarga"]),
-    ("keras.losses.KLDivergence", ["Las pérdidas que tiene", "MeanSquaredError"]),
+    ("keras.losses.Circle", ["Las pérdidas que tiene", "MeanSquaredError"]),
     ("keras.ops.fft", ["keras.ops.fft es parte de Keras", "NumPy"]),
 ])
 def test_un_nombre_de_keras_que_falta_dice_que_usar(expresion, trozos):
@@ -230,7 +230,7 @@ def test_un_nombre_de_keras_no_se_corrige_a_otro_parecido():
 
 
 @pytest.mark.parametrize("obtener, nombre", [
-    (keras.losses.get, "kl_divergence"),
+    (keras.losses.get, "circle"),
     (keras.activations.get, "mish"),
     (keras.optimizers.get, "lion"),
     (keras.initializers.get, "lecun_normal"),
