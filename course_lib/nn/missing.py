@@ -135,7 +135,8 @@ MODULE_ADVICE = {
     "preprocessing.sequence": "Lo que tiene: {available}.",
     "Model": "Lo que sí tiene un modelo: compile, fit, evaluate, predict, train_on_batch, test_on_batch, summary, "
              "save, get_weights, set_weights, get_layer, layers, weights…",
-    "Layer": "Lo que sí tiene la capa: dir(capa) lo lista (name, params, grads, trainable, get_weights…).",
+    "Layer": "Lo que sí tiene la capa lo lista dir(capa); sus pesos están en capa.params (y sus gradientes en "
+             "capa.grads).",
 }
 
 
