@@ -59,6 +59,7 @@ from .symbolic import (
     tracing,
     unique_name,
 )
+from .missing import missing_attribute
 from .validation import CourseError, CourseTypeError, as_float_array, describe
 
 __all__ = ["Layer", "reset_names", "unique_name"]
@@ -193,7 +194,8 @@ class Layer(Operation):
                 f"{type(self).__name__}: la capa no está inicializada. En el __init__ de una subclase de Layer o "
                 "Model, llama primero a super().__init__(**kwargs)."
             )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        # Un atributo de Keras que el motor no tiene (o una errata): un error en español que dice qué usar.
+        return missing_attribute(self, name)
 
     # ---------------------------------------------------------------- capas simples y compuestas
     @property
