@@ -272,3 +272,10 @@ def test_random_dropout_conserva_la_media():
     assert abs(y.mean() - 1) < 0.05
     with pytest.raises(CourseError, match="shape"):
         keras.random.normal((None, 3))
+
+
+def test_saving_tiene_el_cargador_de_keras():
+    assert keras.saving.load_model is keras.models.load_model
+    assert keras.saving.save_model is keras.models.save_model
+    with pytest.raises(missing.MissingKerasFeature, match="Lo que tiene: load_model, save_model"):
+        keras.saving.load_weights

@@ -91,6 +91,7 @@ ADVICE = {
     "utils.load_img": "carga la imagen con PIL (Image.open) y conviértela con np.asarray.",
     "utils.img_to_array": "usa np.asarray(imagen, dtype='float32').",
     "utils.register_keras_serializable": "no hace falta: pasa tu clase en load_model(ruta, custom_objects={…}).",
+    "saving.register_keras_serializable": "no hace falta: pasa tu clase en load_model(ruta, custom_objects={…}).",
     # modelo
     "Model.train_step": "course_lib no deja cambiar el paso de entrenamiento de fit. Escribe tu propio bucle: "
                         "y = model(x, training=True); g = loss.gradient(y_true, y); model.backward(g); "
@@ -193,8 +194,14 @@ def missing_name_error(module_path, name, available):
     )
 
 
+#: Módulos del motor cuyo contenido es sobre todo interno: lo que ofrecen con nombre de Keras.
+OFFERED = {"saving": ["load_model", "save_model"]}
+
+
 def offered(module, module_path):
     """Los nombres que un módulo de course_lib ofrece como Keras (para listarlos y sugerir)."""
+    if module_path in OFFERED:
+        return OFFERED[module_path]
     if not module_path:  # el nivel superior: sus espacios de nombres de Keras
         return [n for n, v in vars(module).items()
                 if isinstance(v, types.ModuleType) and n in KERAS_API["modules"][""]]
