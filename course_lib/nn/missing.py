@@ -223,24 +223,15 @@ def install(module, module_path):
     return module
 
 
-def missing_attribute(obj, name):
-    """Para ``__getattr__`` de Layer y Model: el error de un atributo que no existe en ``obj``.
-
-    Si el atributo sí está definido en la clase (una propiedad que lanzó AttributeError por dentro),
-    se vuelve a leer para que se vea el error original y no un «no existe» engañoso.
-    """
-    if name.startswith("_"):
-        raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r}")
-    if any(name in vars(klass) for klass in type(obj).__mro__):
-        return object.__getattribute__(obj, name)
+def keras_attribute_error(obj, name):
+    """Para ``__getattr__`` de Layer y Model: si ``name`` es un atributo de las capas o los modelos de Keras
+    (o uno de Keras 2 que tiene consejo), el error que dice que course_lib no lo tiene y qué usar; si no, None
+    (entonces es una errata, y la capa da su propio error con el nombre más parecido)."""
     kind = "Model" if hasattr(type(obj), "fit") else "Layer"
-    available = [n for n in dir(type(obj)) if not n.startswith("_")] + [n for n in vars(obj) if not n.startswith("_")]
+    if not (keras_has(kind, name) or f"{kind}.{name}" in ADVICE):
+        return None
     who = f"{type(obj).__name__} ('{getattr(obj, 'name', '?')}')"
-    if keras_has(kind, name) or f"{kind}.{name}" in ADVICE:
-        advice = ADVICE.get(f"{kind}.{name}") or MODULE_ADVICE[kind]
-        what = (f"{name!r} es un atributo de los modelos y capas de Keras que course_lib no tiene." if keras_has(kind, name)
-                else f"{name!r} no existe en course_lib.")
-        raise MissingKerasFeature(f"{who}: {what} {_sentence(advice)}".strip())
-    suggestion = suggest(name, available)
-    hint = f" ¿Quisiste decir {suggestion!r}?" if suggestion else ""
-    raise MissingKerasFeature(f"{who} no tiene el atributo {name!r} (Keras tampoco).{hint}")
+    advice = ADVICE.get(f"{kind}.{name}") or MODULE_ADVICE[kind]
+    what = (f"{name!r} es un atributo de los modelos y capas de Keras que course_lib no tiene." if keras_has(kind, name)
+            else f"{name!r} no existe en course_lib.")
+    return MissingKerasFeature(f"{who}: {what} {_sentence(advice)}".strip())
