@@ -59,7 +59,7 @@ from .symbolic import (
     tracing,
     unique_name,
 )
-from .missing import missing_attribute
+from .missing import keras_attribute_error
 from .validation import CourseError, CourseTypeError, as_float_array, describe
 
 __all__ = ["Layer", "reset_names", "unique_name"]
@@ -194,8 +194,10 @@ class Layer(Operation):
                 f"{type(self).__name__}: la capa no está inicializada. En el __init__ de una subclase de Layer o "
                 "Model, llama primero a super().__init__(**kwargs)."
             )
-        # Un atributo de Keras que el motor no tiene (o una errata): un error en español que dice qué usar.
-        return missing_attribute(self, name)
+        keras_error = keras_attribute_error(self, name)   # un nombre de Keras: qué usar en su lugar
+        if keras_error is not None:
+            raise keras_error
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # ---------------------------------------------------------------- capas simples y compuestas
     @property
