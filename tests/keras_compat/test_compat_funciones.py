@@ -83,13 +83,19 @@ def he_normal(keras):
     return {"forma": w.shape, "desviacion_aprox": round(float(w.std()) / np.sqrt(2 / 200), 1)}
 
 
-@fragmento("kernel_initializer por nombre: 'he_uniform', 'glorot_normal', 'zeros'")
+@fragmento("kernel_initializer por nombre: 'he_uniform', 'glorot_normal', 'zeros', 'ones'")
 def inicializadores_por_nombre(keras):
+    # Desviación típica de la muestra dividida entre la teórica: √(2/fan_in) en He, √(2/(fan_in + fan_out))
+    # en Glorot; con 3 000 pesos la razón está a ±0,02 de 1, así que redondeada a una cifra es 1,0.
+    teorica = {"he_uniform": np.sqrt(2 / 50), "glorot_normal": np.sqrt(2 / 110)}
     resultado = {}
     for nombre in ("he_uniform", "glorot_normal", "zeros", "ones"):
         model = keras.Sequential([keras.Input(shape=(50,)), keras.layers.Dense(60, kernel_initializer=nombre)])
         w = model.get_weights()[0]
-        resultado[nombre] = round(float(w.std()), 2)
+        if nombre in teorica:
+            resultado[nombre] = round(float(w.std()) / teorica[nombre], 1)
+        else:
+            resultado[nombre] = [float(w.min()), float(w.max())]
     return resultado
 
 
