@@ -83,8 +83,8 @@ def main(argv=None):
             raise SystemExit("--escribir rehace la lista entera: úsalo sin -k.")
         lineas = [
             "# Fragmentos de la prueba de compatibilidad que aún no funcionan (o no dan lo mismo) en course_lib.",
-            "# Lo escribe «python tests/keras_compat/informe.py --escribir»; la prueba falla si algo de aquí",
-            "# ya funciona o si algo que no está aquí deja de funcionar.",
+            "# Lo escribe «python tests/keras_compat/informe.py --escribir»; la prueba falla si algo que no está",
+            "# aquí deja de funcionar, y su resumen señala lo que está aquí y ya funciona.",
         ]
         for frag, motivo in faltan:
             motivo = " ".join(motivo.split())

@@ -7,7 +7,7 @@ anota cada caso (``record_property``), que viajan con los informes de los proces
 
 
 def pytest_terminal_summary(terminalreporter):
-    fragmentos, programas = {}, {}
+    fragmentos, programas, obsoletos = {}, {}, []
     for informes in terminalreporter.stats.values():
         for informe in informes:
             if getattr(informe, "when", None) != "call" or "keras_compat" not in getattr(informe, "nodeid", ""):
@@ -18,6 +18,10 @@ def pytest_terminal_summary(terminalreporter):
             elif "programa" in props:
                 programas.setdefault(props["programa"], {})[props["motor"]] = props.get("course_lib", "bien") \
                     if props["motor"] == "course_lib" else informe.outcome
+                if props.get("pendiente_obsoleto"):
+                    obsoletos.append(f"programas.{props['programa']}")
+            if props.get("pendiente_obsoleto") and "fragmento" in props:
+                obsoletos.append(props["fragmento"])
     if not fragmentos and not programas:
         return
     escribir = terminalreporter.write_line
@@ -37,6 +41,9 @@ def pytest_terminal_summary(terminalreporter):
             escribir(f"Faltan en course_lib ({len(faltan)}):")
             for grupo, nombres in grupos.items():
                 escribir(f"  {grupo} ({len(nombres)}): {', '.join(nombres)}")
+    if obsoletos:
+        escribir(f"Ya funcionan y siguen en pendientes.txt ({len(obsoletos)}; quítalos con "
+                 f"«python tests/keras_compat/informe.py --escribir»): {', '.join(sorted(obsoletos))}")
     if programas:
         en_course_lib = sorted(n for n, m in programas.items() if m.get("course_lib") == "bien")
         escribir(f"Programas completos: {len(programas)}; corren y aprenden en course_lib {len(en_course_lib)}"
