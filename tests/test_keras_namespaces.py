@@ -279,3 +279,15 @@ def test_saving_tiene_el_cargador_de_keras():
     assert keras.saving.save_model is keras.models.save_model
     with pytest.raises(missing.MissingKerasFeature, match="Lo que tiene: load_model, save_model"):
         keras.saving.load_weights
+
+
+def test_los_consejos_son_de_nombres_que_faltan_de_verdad():
+    """Un consejo para algo que course_lib ya tiene no se vería nunca y engañaría a quien lo lea."""
+    for key in missing.ADVICE:
+        if "." not in key or key.split(".")[0] in ("Model", "Layer"):
+            continue
+        module_path, name = key.rsplit(".", 1)
+        module = keras
+        for part in module_path.split("."):
+            module = getattr(module, part)
+        assert name not in vars(module), f"{key} tiene consejo en missing.ADVICE, pero course_lib ya lo tiene"

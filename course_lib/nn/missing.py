@@ -55,25 +55,16 @@ ADVICE = {
     "layers.Lambda": "escribe una subclase de keras.layers.Layer cuyo call haga la operación con capas, con + - * "
                      "entre tensores o con keras.ops.",
     "layers.Conv3D": "course_lib tiene convoluciones 1-D (Conv1D) y 2-D (Conv2D), no 3-D.",
-    "layers.SeparableConv2D": "usa Conv2D (la convolución separable hace lo mismo con menos parámetros).",
-    "layers.DepthwiseConv2D": "usa Conv2D.",
     "layers.Attention": "usa MultiHeadAttention(num_heads=1, key_dim=d), que incluye las proyecciones.",
     "layers.AdditiveAttention": "usa MultiHeadAttention (atención con producto escalar).",
     "layers.TextVectorization": "convierte el texto en enteros con un diccionario de Python (palabra → índice) y "
                                 "rellena con keras.utils.pad_sequences.",
     "layers.StringLookup": "convierte las cadenas en enteros con un diccionario de Python antes de fit.",
-    "layers.RandomFlip": "haz el aumento de datos con NumPy antes de fit (np.flip, desplazamientos, ruido); el "
-                         "capítulo 12 lo muestra.",
-    "layers.Resizing": "redimensiona las imágenes con NumPy o con PIL antes de fit.",
     "layers.Masking": "course_lib no propaga máscaras: rellena las secuencias con keras.utils.pad_sequences y deja "
                       "que la red aprenda a ignorar el relleno, o usa secuencias de la misma longitud.",
-    "layers.GaussianNoise": "añade el ruido a los datos con NumPy en cada época, o usa Dropout.",
     "layers.SimpleRNNCell": "usa la capa entera: SimpleRNN, LSTM o GRU con return_sequences/return_state.",
     "layers.RNN": "usa SimpleRNN, LSTM o GRU.",
-    "layers.PReLU": "usa LeakyReLU(negative_slope=…), con la pendiente fija.",
     "layers.GroupNormalization": "usa LayerNormalization o BatchNormalization.",
-    "layers.Identity": "usa Activation('linear').",
-    # callbacks
     "callbacks.TensorBoard": "usa el History que devuelve fit (history.history) y dibuja las curvas con matplotlib.",
     "callbacks.BackupAndRestore": "usa ModelCheckpoint y, para seguir, keras.models.load_model y fit(initial_epoch=…).",
     "callbacks.ProgbarLogger": "fit(verbose=1) ya escribe una línea por época.",

@@ -425,4 +425,52 @@ def capa_congelada(keras):
     return {"entrenables": len(model.trainable_weights), "no_entrenables": len(model.non_trainable_weights)}
 
 
+# ----------------------------------------------------------------------------- más capas de Keras
+@fragmento("Conv1DTranspose(strides=2, padding='same')")
+def conv1d_transpuesta(keras):
+    return _pila(keras, [keras.layers.Conv1DTranspose(2, 3, strides=2, padding="same")], (5, 3))
+
+
+@fragmento("DepthwiseConv2D y SeparableConv2D (las de MobileNet)")
+def convoluciones_separables(keras):
+    layers = keras.layers
+    return {"depthwise": _pila(keras, [layers.DepthwiseConv2D(3, depth_multiplier=2)], (5, 5, 2)),
+            "separable": _pila(keras, [layers.SeparableConv2D(4, 3, padding="same")], (5, 5, 2))}
+
+
+@fragmento("Cropping1D, Cropping2D, UpSampling1D y ZeroPadding1D")
+def recortes_y_rellenos(keras):
+    layers = keras.layers
+    return {"crop1d": _pila(keras, [layers.Cropping1D((1, 2))], (6, 2)),
+            "crop2d": _pila(keras, [layers.Cropping2D(((1, 0), (0, 2)))], (5, 5, 1)),
+            "up1d": _pila(keras, [layers.UpSampling1D(2)], (3, 2)),
+            "pad1d": _pila(keras, [layers.ZeroPadding1D(2)], (3, 2))}
+
+
+@fragmento("SpatialDropout1D, GaussianNoise y GaussianDropout: en predict no hacen nada")
+def ruido_en_inferencia(keras):
+    layers = keras.layers
+    return _pila(keras, [layers.SpatialDropout1D(0.3), layers.GaussianNoise(0.5), layers.GaussianDropout(0.2)],
+                 (4, 3))
+
+
+@fragmento("capas de aumento de datos (RandomFlip, RandomRotation, RandomZoom): identidad en predict")
+def aumento_en_inferencia(keras):
+    layers = keras.layers
+    return _pila(keras, [layers.RandomFlip("horizontal"), layers.RandomRotation(0.1), layers.RandomZoom(0.1),
+                         layers.Conv2D(2, 3)], (8, 8, 1))
+
+
+@fragmento("PReLU: la pendiente de los negativos se aprende")
+def prelu(keras):
+    return _pila(keras, [keras.layers.Dense(3), keras.layers.PReLU()], (4,))
+
+
+@fragmento("Resizing y CenterCrop sobre imágenes")
+def resizing_center_crop(keras):
+    layers = keras.layers
+    return {"crop": _pila(keras, [layers.CenterCrop(4, 4)], (6, 6, 1)),
+            "resize_forma": _pila(keras, [layers.Resizing(3, 5)], (6, 6, 1))["forma"]}
+
+
 test_fragmento = prueba("capas")

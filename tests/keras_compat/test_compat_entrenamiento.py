@@ -392,4 +392,64 @@ def recompilar(keras):
     return bool(np.allclose(antes, model.predict(X, verbose=0)))
 
 
+# ----------------------------------------------------------------------------- más pérdidas y métricas
+@fragmento("keras.losses.KLDivergence, Poisson y LogCosh")
+def perdidas_otras(keras):
+    l = keras.losses
+    y = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]])
+    p = np.array([[0.3, 0.3, 0.4], [0.5, 0.25, 0.25]])
+    return {"kld": _perdida(keras, l.KLDivergence(), y, p), "poisson": _perdida(keras, l.Poisson(), y, p),
+            "logcosh": _perdida(keras, l.LogCosh(), y, p)}
+
+
+@fragmento("MeanAbsolutePercentageError y MeanSquaredLogarithmicError")
+def perdidas_porcentuales(keras):
+    l = keras.losses
+    y, p = np.abs(datos((5, 2), semilla=1)) + 0.5, np.abs(datos((5, 2), semilla=2)) + 0.5
+    return {"mape": _perdida(keras, l.MeanAbsolutePercentageError(), y, p),
+            "msle": _perdida(keras, l.MeanSquaredLogarithmicError(), y, p)}
+
+
+@fragmento("metrics=['top_k_categorical_accuracy'] y RootMeanSquaredError")
+def metricas_otras(keras):
+    model = _clasificador(keras)
+    model.compile(optimizer="sgd", loss="categorical_crossentropy",
+                  metrics=[keras.metrics.TopKCategoricalAccuracy(k=2), "categorical_accuracy"])
+    y = keras.utils.to_categorical(Y_CLASE, 3)
+    a = model.evaluate(X, y, return_dict=True, verbose=0)
+    regresion = _regresor(keras)
+    regresion.compile(optimizer="sgd", loss="mse", metrics=[keras.metrics.RootMeanSquaredError()])
+    return {"clasificacion": a, "regresion": regresion.evaluate(X, Y_REG, return_dict=True, verbose=0)}
+
+
+@fragmento("TruePositives, FalsePositives, TrueNegatives y FalseNegatives")
+def metricas_de_recuento(keras):
+    m = keras.metrics
+    y, p = np.array([1, 0, 1, 1, 0, 0]), np.array([0.9, 0.6, 0.2, 0.7, 0.1, 0.4])
+    resultado = {}
+    for clase in (m.TruePositives, m.FalsePositives, m.TrueNegatives, m.FalseNegatives):
+        metrica = clase()
+        metrica.update_state(y, p)
+        resultado[clase.__name__] = float(keras.ops.convert_to_numpy(metrica.result()))
+    return resultado
+
+
+@fragmento("una subclase de keras.losses.Loss con call (la CustomMSE de la guía)")
+def perdida_subclase(keras):
+    ops = keras.ops
+
+    class ECMRegularizado(keras.losses.Loss):
+        def __init__(self, factor=0.1, name="ecm_regularizado"):
+            super().__init__(name=name)
+            self.factor = factor
+
+        def call(self, y_true, y_pred):
+            ecm = ops.mean(ops.square(y_true - y_pred), axis=-1)
+            return ecm + self.factor * ops.mean(ops.square(0.5 - y_pred), axis=-1)
+
+    model = _regresor(keras)
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss=ECMRegularizado())
+    return model.fit(X, Y_REG, epochs=2, batch_size=8, shuffle=False, verbose=0).history["loss"]
+
+
 test_fragmento = prueba("entrenamiento")
