@@ -231,9 +231,9 @@ def test_un_nombre_de_keras_no_se_corrige_a_otro_parecido():
 
 @pytest.mark.parametrize("obtener, nombre", [
     (keras.losses.get, "circle"),
-    (keras.activations.get, "mish"),
+    (keras.activations.get, "squareplus"),
     (keras.optimizers.get, "lion"),
-    (keras.initializers.get, "lecun_normal"),
+    (keras.initializers.get, "stft"),
 ])
 def test_get_de_un_nombre_de_keras_que_falta(obtener, nombre):
     with pytest.raises(CourseError) as info:
