@@ -229,15 +229,16 @@ def test_un_nombre_de_keras_no_se_corrige_a_otro_parecido():
     assert closest("rleu", ["relu", "tanh"]) == "relu"
 
 
-@pytest.mark.parametrize("obtener, nombre", [
-    (keras.losses.get, "circle"),
-    (keras.activations.get, "squareplus"),
-    (keras.optimizers.get, "lion"),
-    (keras.initializers.get, "stft"),
-])
-def test_get_de_un_nombre_de_keras_que_falta(obtener, nombre):
+@pytest.mark.parametrize("modulo, tabla", [("losses", "LOSSES"), ("activations", "ACTIVATIONS"),
+                                           ("optimizers", "OPTIMIZERS"), ("initializers", "INITIALIZERS")])
+def test_get_de_un_nombre_de_keras_que_falta(modulo, tabla):
+    """Un nombre que Keras acepta y course_lib aún no tiene: el error lo dice y no sugiere otro parecido."""
+    tenemos = {n.lower() for n in getattr(getattr(keras, modulo), tabla)}
+    faltan = sorted(set(keras_api.KERAS_API["identifiers"][modulo]) - tenemos - {"optimizer", "initializer"})
+    if not faltan:
+        pytest.skip(f"course_lib ya tiene todos los nombres de keras.{modulo}")
     with pytest.raises(CourseError) as info:
-        obtener(nombre)
+        getattr(keras, modulo).get(faltan[0])
     assert "Es un nombre de Keras, pero course_lib no lo tiene" in str(info.value)
     assert "Quisiste decir" not in str(info.value)
 
