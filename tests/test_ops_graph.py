@@ -4,6 +4,7 @@ Para cada operación: (1) sobre un tensor simbólico da lo mismo que sobre array
 (2) sus gradientes coinciden con los numéricos en float64 (``gradient_check`` del modelo, que
 incluye una Dense delante para comprobar también los gradientes de los pesos); (3) un modelo que la
 usa se guarda y se carga. Las que no se derivan dan un error en español sobre un tensor simbólico.
+Al final, las mismas operaciones dentro de una pérdida escrita como función (que el motor traza).
 """
 
 import numpy as np
@@ -153,3 +154,49 @@ def test_formas_simbolicas():
     assert ops.one_hot(ops.cast(ops.sum(x, axis=-1), "int32"), 5).shape == (None, 6, 5)
     assert ops.take(x, np.array([0, 1]), axis=1).shape == (None, 2, 4)
     assert ops.shape(x) == (None, 6, 4)
+
+
+# ----------------------------------------------------------------------------- pérdidas propias (funciones)
+def _mse_propia(y_true, y_pred):
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
+
+
+def test_una_funcion_de_perdida_da_lo_mismo_que_la_de_keras(float64):
+    propia = keras.losses.get(_mse_propia)
+    mse = keras.losses.MeanSquaredError()
+    y, p = RNG.normal(size=(6, 3)), RNG.normal(size=(6, 3))
+    w = RNG.uniform(size=6)
+    assert propia(y, p) == pytest.approx(mse(y, p), rel=1e-12)
+    assert propia(y, p, sample_weight=w) == pytest.approx(mse(y, p, sample_weight=w), rel=1e-12)
+    np.testing.assert_allclose(propia.gradient(y, p, sample_weight=w), mse.gradient(y, p, sample_weight=w), rtol=1e-12)
+
+
+def test_el_gradiente_de_una_funcion_de_perdida_es_el_numerico(float64):
+    def huber_casera(y_true, y_pred):
+        d = ops.abs(y_true - y_pred)
+        return ops.mean(ops.where(ops.less(d, 1.0), 0.5 * ops.square(d), d - 0.5), axis=-1)
+
+    perdida = keras.losses.get(huber_casera)
+    y, p = RNG.normal(size=(5, 4)) * 2, RNG.normal(size=(5, 4)) * 2
+    analitico = perdida.gradient(y, p)
+    from course_lib.nn.gradient_check import numerical_gradient
+
+    numerico = numerical_gradient(lambda: perdida(y, p), p)
+    np.testing.assert_allclose(analitico, numerico, rtol=1e-6, atol=1e-9)
+
+
+def test_una_funcion_que_devuelve_un_numero_es_la_perdida_del_lote(float64):
+    perdida = keras.losses.get(lambda y_true, y_pred: ops.sum(ops.square(y_true - y_pred)))
+    y, p = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 2))
+    assert perdida(y, p) == pytest.approx(np.sum((y - p) ** 2))
+    np.testing.assert_allclose(perdida.gradient(y, p), 2 * (p - y))
+
+
+def test_una_funcion_de_perdida_con_numpy_da_un_error_en_espanol():
+    def con_numpy(y_true, y_pred):
+        return np.mean(np.square(y_true - y_pred), axis=-1)
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss=con_numpy)
+    with pytest.raises(CourseError, match="keras.ops|tensor simbólico"):
+        model.fit(RNG.normal(size=(4, 2)), RNG.normal(size=(4, 1)), verbose=0)
