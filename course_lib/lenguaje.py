@@ -299,3 +299,174 @@ def load_pretrained(path=WEIGHTS_FILE):
         vocabulary = str(archivo["vocabulario"])
         weights = {k: archivo[k] for k in archivo.files if k not in ("info", "vocabulario")}
     return vocabulary, weights, info
+
+
+# --- Fechas en palabras → ISO: el codificador–decodificador -----------------------------------------
+
+DATES_SEED = 16                 # las fechas son fijas: SEMILLA solo cambia pesos iniciales y lotes
+PAD, START = "·", "^"
+OUTPUT_CHARS = list("0123456789-") + [START]
+
+
+def dates_task(n_train=3000, n_test=1000, seed=DATES_SEED):
+    """La tarea de las fechas, ya codificada (las mismas cuentas que el cuaderno, que las escribe a la vista).
+
+    Devuelve un dict con ``words_train``, ``iso_train``, ``words_test``, ``iso_test`` (listas), el
+    vocabulario de entrada ``input_vocab`` (``PAD`` y las palabras, en orden), ``X_train``/``X_test``
+    (palabras como enteros, rellenadas por la izquierda con ``PAD`` = 0), ``D_train`` (la salida
+    desplazada que recibe el decodificador con *teacher forcing*, empezando por ``START``) e
+    ``Y_train``/``Y_test`` (los 10 caracteres ISO como enteros de ``OUTPUT_CHARS``). Ninguna fecha de
+    prueba está en el entrenamiento.
+    """
+    from .texto import dates_dataset
+
+    rng = np.random.default_rng(seed)
+    words_train, iso_train = dates_dataset(n_train, rng)
+    words_test, iso_test = dates_dataset(n_test, rng, exclude=iso_train)
+    vocab = [PAD] + sorted({w for date in words_train + words_test for w in date.split()})
+    length = max(len(date.split()) for date in words_train + words_test)
+
+    def encode_words(dates):
+        X = np.zeros((len(dates), length), dtype=np.int64)
+        for i, date in enumerate(dates):
+            symbols = [vocab.index(w) for w in date.split()]
+            X[i, length - len(symbols):] = symbols
+        return X
+
+    def encode_iso(dates):
+        Y = np.array([[OUTPUT_CHARS.index(c) for c in date] for date in dates], dtype=np.int64)
+        D = np.concatenate([np.full((len(Y), 1), OUTPUT_CHARS.index(START)), Y[:, :-1]], axis=1)
+        return D, Y
+
+    D_train, Y_train = encode_iso(iso_train)
+    _, Y_test = encode_iso(iso_test)
+    return {"words_train": words_train, "iso_train": iso_train, "words_test": words_test, "iso_test": iso_test,
+            "input_vocab": vocab, "X_train": encode_words(words_train), "X_test": encode_words(words_test),
+            "D_train": D_train, "Y_train": Y_train, "Y_test": Y_test}
+
+
+def date_translator(input_vocab_size, input_length, attention, units=64):
+    """Codificador–decodificador GRU para las fechas; con ``attention``, atención cruzada (capa «atencion»).
+
+    Entradas: las palabras (N, input_length) y la salida desplazada (N, 10); salida: logits (N, 10, 12).
+    """
+    words = nn.Input(shape=(input_length,), dtype="int64")
+    previous = nn.Input(shape=(10,), dtype="int64")
+    states, last = nn.GRU(units, return_sequences=True, return_state=True)(nn.Embedding(input_vocab_size, 32)(words))
+    h = nn.GRU(units, return_sequences=True)(nn.Embedding(len(OUTPUT_CHARS), 16)(previous), initial_state=last)
+    if attention:
+        context = nn.MultiHeadAttention(1, units, name="atencion")(h, states)
+        h = nn.Concatenate()([h, context])
+    return nn.Model([words, previous], nn.Dense(len(OUTPUT_CHARS))(h))
+
+
+def greedy_decode(model, X):
+    """Decodificación voraz: 10 pasos, cada uno con los caracteres que el propio modelo eligió antes."""
+    D = np.full((len(X), 10), OUTPUT_CHARS.index(START))
+    for t in range(10):
+        chosen = model.predict([X, D], verbose=0)[:, t].argmax(axis=-1)
+        if t < 9:
+            D[:, t + 1] = chosen
+    return np.concatenate([D[:, 1:], chosen[:, None]], axis=1)
+
+
+def translator_file(seed, attention):
+    """El archivo de pesos de un traductor de fechas entrenado por ``make pesos``."""
+    return DATA / f"cap16_fechas_{'con' if attention else 'sin'}_atencion_semilla{seed}.weights.npz"
+
+
+# --- El modelo neuronal de contexto fijo (Bengio et al., 2003), en NumPy ------------------------------
+
+MLP_CONTEXT, MLP_EMBEDDING, MLP_HIDDEN = 8, 16, 96
+
+
+def mlp_init(vocab_size, seed, k=MLP_CONTEXT, e=MLP_EMBEDDING, h=MLP_HIDDEN):
+    """Pesos iniciales del MLP de contexto fijo: tabla C (V × E), W1 (k·E × H), b1, W2 (H × V), b2."""
+    g = np.random.default_rng(seed)
+    return {"C": g.normal(0, 0.1, (vocab_size, e)), "W1": g.normal(0, 1 / np.sqrt(k * e), (k * e, h)),
+            "b1": np.zeros(h), "W2": g.normal(0, 0.01, (h, vocab_size)), "b2": np.zeros(vocab_size)}
+
+
+def mlp_contexts(X, pad, k=MLP_CONTEXT):
+    """(N, T) → (N, T, k): en cada posición, los k caracteres que terminan en ella (con ``pad`` delante)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    padded = np.concatenate([np.full((len(X), k - 1), pad), X], axis=1)
+    return sliding_window_view(padded, k, axis=1)
+
+
+def _log_softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def mlp_forward(P, ctx):
+    """ctx (…, k) enteros → (e, h, z): embeddings juntos, capa oculta tanh y logits (M, V)."""
+    e = P["C"][ctx].reshape(-1, P["W1"].shape[0])
+    h = np.tanh(e @ P["W1"] + P["b1"])
+    return e, h, h @ P["W2"] + P["b2"]
+
+
+def mlp_loss_and_gradients(P, ctx, y):
+    """J = −media de log softmax(z)[y] y sus gradientes respecto de C, W1, b1, W2 y b2."""
+    k = P["W1"].shape[0] // P["C"].shape[1]
+    ctx, y = np.asarray(ctx).reshape(-1, k), np.asarray(y).ravel()
+    e, h, z = mlp_forward(P, ctx)
+    log_p = _log_softmax(z)
+    loss = -log_p[np.arange(len(y)), y].mean()
+    dz = np.exp(log_p)
+    dz[np.arange(len(y)), y] -= 1
+    dz /= len(y)
+    G = {"W2": h.T @ dz, "b2": dz.sum(axis=0)}
+    dh = (dz @ P["W2"].T) * (1 - h ** 2)
+    G["W1"], G["b1"] = e.T @ dh, dh.sum(axis=0)
+    G["C"] = np.zeros_like(P["C"])
+    np.add.at(G["C"], ctx, (dh @ P["W1"].T).reshape(len(y), k, -1))
+    return loss, G
+
+
+def mlp_log_probabilities(P, X, Y, pad):
+    """log P(Y[n, t] | contexto) del MLP para ventanas (N, T): (N, T)."""
+    k = P["W1"].shape[0] // P["C"].shape[1]
+    log_p = _log_softmax(mlp_forward(P, mlp_contexts(X, pad, k))[2]).reshape(X.shape + (-1,))
+    return np.take_along_axis(log_p, Y[..., None], axis=-1)[..., 0]
+
+
+class NumpyAdam:
+    """Adam (capítulo 06) sobre un diccionario de arrays de NumPy."""
+
+    def __init__(self, params, eta, b1=0.9, b2=0.999, eps=1e-7):
+        self.eta, self.b1, self.b2, self.eps, self.t = eta, b1, b2, eps, 0
+        self.m = {k: np.zeros_like(v) for k, v in params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in params.items()}
+
+    def step(self, params, grads):
+        self.t += 1
+        for k in params:
+            self.m[k] = self.b1 * self.m[k] + (1 - self.b1) * grads[k]
+            self.v[k] = self.b2 * self.v[k] + (1 - self.b2) * grads[k] ** 2
+            m_hat, v_hat = self.m[k] / (1 - self.b1 ** self.t), self.v[k] / (1 - self.b2 ** self.t)
+            params[k] -= self.eta * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+def mlp_file(seed):
+    """El archivo de pesos del MLP de contexto fijo entrenado por ``make pesos``."""
+    return DATA / f"cap16_mlp_semilla{seed}.npz"
+
+
+# --- Las ventanas de evaluación -----------------------------------------------------------------------
+
+EVALUATION_WINDOWS, EVALUATION_LENGTH = 512, 64
+
+
+def evaluation_windows(validation, test):
+    """Las ventanas fijas con que se miden todos los modelos del capítulo (las mismas en el cuaderno y en
+    ``make pesos``): 512 ventanas de 64 caracteres de la validación y otras tantas de la prueba.
+
+    Son datos, no azar del experimento: no dependen de la semilla del cuaderno, para que las cifras de los
+    modelos ya entrenados se puedan comprobar. Devuelve ``(X_val, Y_val), (X_test, Y_test)``.
+    """
+    from .texto import random_windows
+
+    return (random_windows(validation, EVALUATION_WINDOWS, EVALUATION_LENGTH, np.random.default_rng(1000)),
+            random_windows(test, EVALUATION_WINDOWS, EVALUATION_LENGTH, np.random.default_rng(2000)))

@@ -1,4 +1,5 @@
-"""El índice (notebooks/README.md) y la tabla de capítulos del README cubren los capítulos 00–15.
+"""El índice (notebooks/README.md) y la tabla de capítulos del README cubren todos los capítulos (00–15 y los
+que vienen «más allá de los apuntes»), en orden.
 
 Un estudiante llega a cada cuaderno desde el índice: cada cuaderno debe estar enlazado, cada enlace
 debe llevar a un cuaderno que existe y ningún capítulo puede quedar «en preparación».
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 INDEX = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CHAPTERS = [f"{i:02d}" for i in range(16)]
+CHAPTERS = [f"{i:02d}" for i in range(max(16, len(NOTEBOOKS)))]
 
 
 def _index_links():
