@@ -300,8 +300,9 @@ EXERCISES = [
         solution=sinusoidal_positions,
         hint=("Cada par de columnas (2i, 2i + 1) es una onda de una frecuencia: seno en la par, coseno en la impar; "
               "las frecuencias bajan de 1 a 1/10000 a lo largo de las columnas.",
-              "Con t = np.arange(T)[:, None] y las frecuencias de las columnas pares (np.arange(0, d, 2)), rellena "
-              "pe[:, 0::2] y pe[:, 1::2]."),
+              "Pon las posiciones en una columna (forma (T, 1)) y las frecuencias de las columnas pares en una fila "
+              "(forma (d/2,)): su producto, por difusión, es la matriz (T, d/2) de ángulos; el seno va a las "
+              "columnas pares de PE y el coseno a las impares (los cortes 0::2 y 1::2)."),
         mistakes=[
             (_sinusoidal_swapped, "intercambiaste seno y coseno"),
             (_sinusoidal_exponent_i, "2i/d"),
