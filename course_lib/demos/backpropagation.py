@@ -31,7 +31,7 @@ from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 from PIL import Image, ImageDraw, ImageFont
 
-from .base import Demo, DemoMessage, font, fmt, int_slider, slider_style, value_slider
+from .base import Demo, DemoMessage, encode_png, font, fmt, int_slider, slider_style, value_slider
 from .rastertext import TextStamps
 from .rnn_gradient import scientific
 
@@ -189,15 +189,18 @@ def relative_error(analytic, numeric):
 
 # --- Dibujo con PIL -----------------------------------------------------------------------------
 
-# Posición de cada nodo: (columna, fila) en una rejilla de 5 columnas y 5 filas.
-POSITIONS = {"x1": (0, 0), "w1": (0, 1.05), "x2": (0, 2.95), "w2": (0, 4), "u1": (1, 0.5), "b": (1, 2),
-             "u2": (1, 3.5), "z": (2, 2), "a": (3, 2), "y": (3, 3.6), "L": (4, 2)}
+# Columna de cada nodo y su fila (0–3, repartidas en el alto del grafo).
+COLUMNS = {"x1": 0, "w1": 0, "x2": 0, "w2": 0, "u1": 1, "b": 1, "u2": 1, "z": 2, "a": 3, "y": 3, "L": 4}
+ROWS = {"x1": 0, "w1": 1, "x2": 2, "w2": 3, "u1": 0.5, "b": 1.5, "u2": 2.5, "z": 1.5, "a": 1.5, "y": 3,
+        "L": 1.5}
+COLUMNS["y"] = 4          # la etiqueta, justo debajo de la pérdida que la lee
 VALUE_COLOR = (0, 0, 0)
 GRADIENT_COLOR = (213, 94, 0)          # bermellón de Okabe e Ito: el gradiente, como en CS231n
 WAITING_COLOR = (150, 150, 150)
 FILLS = {"peso": (219, 233, 246), "entrada": (232, 244, 234), "etiqueta": (238, 238, 238),
          "operación": (255, 255, 255)}
 CURRENT_FILL, CURRENT_EDGE = (255, 243, 214), (230, 159, 0)
+WIDEST_NUMBER = ("−0,2926", "−3,2·10⁻⁵", "−12,34")   # lo más ancho que cabe en una caja
 
 
 def _font(size, bold=False):
@@ -205,27 +208,54 @@ def _font(size, bold=False):
     return ImageFont.truetype(path, size)
 
 
+def _leaf_label(node, value):
+    """La primera línea de una hoja: «w₁ = 0,5»."""
+    return f"{node.formula} = {_short(value)}"
+
+
 class GraphPainter:
-    """Pinta el grafo, la comprobación numérica y la explicación del paso en una imagen RGB."""
+    """Pinta el grafo, la explicación del paso y la comprobación numérica en una imagen RGB.
+
+    Arriba el grafo (con la leyenda de colores en su esquina libre), debajo las dos líneas del paso
+    y, al pie, la tabla θ | g | ĝ | error en horizontal. La disposición se mide una vez con las
+    fuentes reales (la más ancha de las fórmulas y de los números posibles en cada columna), así
+    que nada se solapa ni en el cuaderno (letra de 13 px) ni en la sala (letra de 20 px).
+    """
 
     def __init__(self, width, height):
         self.width, self.height = width, height
-        self.small, self.normal = font(12), font(14)
-        self.fonts = {"small": _font(self.small), "normal": _font(self.normal),
-                      "bold": _font(self.normal, bold=True), "title": _font(font(15), bold=True)}
-        self.graph_width = int(width * 0.66)
-        line = self.normal * 1.3
-        self.top = int(self.small * 1.9)                       # leyenda de colores
-        self.bottom = int(height - 2 * line - 10)              # explicación del paso (dos líneas)
-        self.box_w = int(self.graph_width / 5 * 0.9)
-        self.box_h = int(3 * line + 6)
+        self.size = font(13)
+        self.fonts = {"normal": _font(self.size), "bold": _font(self.size, bold=True)}
         self.stamps = TextStamps()
+        self.line = int(round(self.size * 1.3))
+        length = self.stamps.length
+        # Ancho de las cajas por columna y hueco entre columnas.
+        texts = {0: ["x₁ = −2,5", "w₁ = −2,5"], 1: ["u₁ = w₁·x₁", "b = −2,5"], 2: ["z = u₁ + u₂ + b"],
+                 3: [ACTIVATIONS[name][2] for name in ACTIVATIONS] + ["y = 1"],
+                 4: [LOSSES[name][2] for name in LOSSES]}
+        self.box_widths = {
+            column: int(max(length(t, self.fonts["bold"]) for t in labels + list(WIDEST_NUMBER)) + self.size)
+            for column, labels in texts.items()}
+        self.gap = max((width - 4 - sum(self.box_widths.values())) / 4, 8)
+        self.column_x, x = {}, 2
+        for column in range(5):
+            self.column_x[column] = x + self.box_widths[column] / 2
+            x += self.box_widths[column] + self.gap
+        # De abajo arriba: la tabla (4 líneas) y la explicación del paso (2 líneas).
+        self.table_top = height - 4 * self.line - 2
+        self.explain_top = self.table_top - 2 * self.line - 6
+        self.top = 2
+        self.leaf_h, self.box_h = 2 * self.line + 6, 3 * self.line + 6
+        self.row_step = (self.explain_top - 6 - self.top - self.leaf_h) / 3
+        label = max(length(text, self.fonts["bold"]) for text in TABLE_ROWS) + self.size
+        number = max(length(text, self.fonts["normal"]) for text in WIDEST_NUMBER[:3]) + self.size
+        self.table_columns = [4 + label + k * number for k in range(len(LEAVES))]
 
     def center(self, name):
-        column, row = POSITIONS[name]
-        step_x = (self.graph_width - self.box_w) / 4
-        step_y = (self.bottom - self.top - self.box_h) / 4
-        return (self.box_w / 2 + 4 + column * step_x * 0.985, self.top + self.box_h / 2 + row * step_y)
+        return self.column_x[COLUMNS[name]], self.top + self.leaf_h / 2 + ROWS[name] * self.row_step
+
+    def half(self, name, kind):
+        return self.box_widths[COLUMNS[name]] / 2, (self.box_h if kind == "operación" else self.leaf_h) / 2
 
     def _text(self, xy, text, font, fill, anchor="la"):
         self.stamps.stamp(self.image, xy, text, font, fill, anchor)
@@ -235,102 +265,98 @@ class GraphPainter:
         image = self.image = Image.new("RGB", (self.width, self.height), "white")
         pen = ImageDraw.Draw(image)
         done = {step.node: step for step in steps[:shown]}
-        current = steps[shown - 1].node if shown else None
+        current = steps[shown - 1] if shown else None
         f = self.fonts
-        self._text((4, 2), "negro: valor (hacia delante)", f["small"], VALUE_COLOR)
-        legend = self.stamps.length("negro: valor (hacia delante)   ", f["small"])
-        self._text((4 + legend, 2), "bermellón: ∂L/∂nodo (hacia atrás)", f["small"], GRADIENT_COLOR)
-
+        # La leyenda, en la esquina de arriba a la derecha (libre: z, a y L están más abajo).
+        legend_x = self.column_x[2] - self.box_widths[2] / 2
+        self._text((legend_x, self.top), "negro: valor (pasada hacia delante)", f["normal"], VALUE_COLOR)
+        self._text((legend_x, self.top + self.line), "bermellón: ∂L/∂nodo (pasada hacia atrás)", f["normal"],
+                   GRADIENT_COLOR)
+        kinds = {node.name: node.kind for node in graph}
         for node in graph:
-            for position, source in enumerate(node.inputs):
-                self._edge(pen, source, node, position, done)
+            for source in node.inputs:
+                used = current is not None and current.node == source
+                self._edge(pen, source, node.name, kinds, done, used)
         for node in graph:
-            self._box(pen, node, values[node.name], done.get(node.name), node.name == current)
-        self._explain(pen, graph, steps, shown, values)
+            self._box(pen, node, values[node.name], done.get(node.name),
+                      current is not None and node.name == current.node)
+        for k, text in enumerate(explanation(graph, steps, shown, values)):
+            color = GRADIENT_COLOR if k == 1 and shown else VALUE_COLOR
+            self._text((4, self.explain_top + k * self.line), text, f["normal"], color)
         self._table(pen, done, checks)
         return np.asarray(image)
 
-    def _edge(self, pen, source, node, position, done):
-        (x0, y0), (x1, y1) = self.center(source), self.center(node.name)
-        start = (x0 + self.box_w / 2, y0)
-        end = (x1 - self.box_w / 2, y1)
-        used = source in done and node.name in done      # la derivada local de esta arista ya se usó
-        color = GRADIENT_COLOR if used else (130, 130, 130)
-        pen.line([start, end], fill=color, width=3 if used else 2)
+    def _edge(self, pen, source, target, kinds, done, used):
+        (x0, y0), (x1, y1) = self.center(source), self.center(target)
+        (w0, h0), (w1, h1) = self.half(source, kinds[source]), self.half(target, kinds[target])
+        if abs(x1 - x0) < 1:          # y, debajo de su lector: flecha vertical
+            start, end = (x0, y0 - h0), (x1, y1 + h1)
+        else:
+            start, end = (x0 + w0, y0), (x1 - w1, y1)
+        flowed = source in done                          # el gradiente ya bajó por esta arista
+        color = CURRENT_EDGE if used else (GRADIENT_COLOR if flowed else (130, 130, 130))
+        pen.line([start, end], fill=color, width=5 if used else (3 if flowed else 2))
         angle = math.atan2(end[1] - start[1], end[0] - start[0])
-        tip = 9 if self.normal < 18 else 13
+        tip = max(9, self.size * 0.7)
         left = (end[0] - tip * math.cos(angle - 0.4), end[1] - tip * math.sin(angle - 0.4))
         right = (end[0] - tip * math.cos(angle + 0.4), end[1] - tip * math.sin(angle + 0.4))
         pen.polygon([end, left, right], fill=color)
-        if used:
-            local = next(local for reader, _, local, _ in done[source].terms if reader == node.name)
-            middle = (start[0] + 0.55 * (end[0] - start[0]), start[1] + 0.55 * (end[1] - start[1]))
-            text = "×" + fmt(local, 3)
-            half_w, half_h = self.stamps.length(text, self.fonts["small"]) / 2 + 2, self.small * 0.65
-            pen.rectangle([middle[0] - half_w, middle[1] - half_h, middle[0] + half_w, middle[1] + half_h], fill="white")
-            self._text(middle, text, self.fonts["small"], GRADIENT_COLOR, anchor="mm")
 
     def _box(self, pen, node, value, step, is_current):
         x, y = self.center(node.name)
-        w, h = self.box_w, self.box_h
+        w, h = self.half(node.name, node.kind)
         fill = CURRENT_FILL if is_current else FILLS[node.kind]
         edge = CURRENT_EDGE if is_current else (GRADIENT_COLOR if step else (110, 110, 110))
-        pen.rounded_rectangle([x - w / 2, y - h / 2, x + w / 2, y + h / 2], radius=8, fill=fill, outline=edge,
+        pen.rounded_rectangle([x - w, y - h, x + w, y + h], radius=8, fill=fill, outline=edge,
                               width=4 if is_current else 2)
-        line = self.normal * 1.3
-        f = self.fonts
-        label = node.formula if node.kind == "operación" else f"{node.formula} ({node.kind})"
-        label_font = f["bold"] if self.stamps.length(label, f["bold"]) <= w - 6 else f["small"]
-        if self.stamps.length(label, label_font) > w - 6:
-            label = node.formula
-        self._text((x, y - line), label, label_font, VALUE_COLOR, anchor="mm")
-        self._text((x, y), _short(value), f["normal"], VALUE_COLOR, anchor="mm")
+        f, line = self.fonts, self.line
         if node.kind == "etiqueta":
-            text, color = "constante", WAITING_COLOR
+            text, color = "fija", WAITING_COLOR
         elif step is None:
             text, color = "?", WAITING_COLOR
         else:
             text, color = _short(step.gradient), GRADIENT_COLOR
-        self._text((x, y + line), text, f["bold"], color, anchor="mm")
-
-    def _explain(self, pen, graph, steps, shown, values):
-        lines = explanation(graph, steps, shown, values)
-        line = self.normal * 1.3
-        for k, text in enumerate(lines):
-            color = GRADIENT_COLOR if k == 1 and shown else VALUE_COLOR
-            self._text((4, self.bottom + 6 + k * line), text, self.fonts["normal"], color)
+        if node.kind == "operación":
+            self._text((x, y - line), node.formula, f["bold"], VALUE_COLOR, anchor="mm")
+            self._text((x, y), _short(value), f["normal"], VALUE_COLOR, anchor="mm")
+            self._text((x, y + line), text, f["bold"], color, anchor="mm")
+        else:
+            self._text((x, y - line / 2), _leaf_label(node, value), f["normal"], VALUE_COLOR, anchor="mm")
+            self._text((x, y + line / 2), text, f["bold"], color, anchor="mm")
 
     def _table(self, pen, done, checks):
-        f = self.fonts
-        left = self.graph_width + 12
-        width = self.width - left - 4
-        line = self.normal * 1.45
-        self._text((left, 4), "Comprobación numérica", f["title"], VALUE_COLOR)
-        self._text((left, 4 + line), "ĝ = [L(θ + h) − L(θ − h)] / 2h", f["small"], VALUE_COLOR)
-        columns = [left, left + 0.2 * width, left + 0.49 * width, left + 0.78 * width]
-        top = 4 + 2.5 * line
-        for column, text in zip(columns, ["θ", "retroprop. g", "dif. finitas ĝ", "error rel."]):
-            self._text((column, top), text, f["small"], VALUE_COLOR)
-        pen.line([(left, top + line * 0.9), (self.width - 4, top + line * 0.9)], fill=(150, 150, 150), width=1)
-        for k, name in enumerate(LEAVES):
-            y = top + (k + 1.15) * line
+        f, line, top = self.fonts, self.line, self.table_top
+        pen.line([(4, top - 3), (self.width - 4, top - 3)], fill=(170, 170, 170), width=1)
+        for k, (text, color) in enumerate(zip(TABLE_ROWS, [VALUE_COLOR, GRADIENT_COLOR, VALUE_COLOR, VALUE_COLOR])):
+            self._text((4, top + k * line), text, f["bold"], color)
+        for column, name in zip(self.table_columns, LEAVES):
             step = done.get(name)
-            self._text((columns[0], y), _name(name), f["bold"], VALUE_COLOR)
-            self._text((columns[2], y), _short(checks[name]), f["normal"], VALUE_COLOR)
+            self._text((column, top), _name(name), f["bold"], VALUE_COLOR)
+            self._text((column, top + 2 * line), _short(checks[name]), f["normal"], VALUE_COLOR)
             if step is None:
-                self._text((columns[1], y), "?", f["normal"], WAITING_COLOR)
-                self._text((columns[3], y), "—", f["normal"], WAITING_COLOR)
+                self._text((column, top + line), "?", f["normal"], WAITING_COLOR)
+                self._text((column, top + 3 * line), "—", f["normal"], WAITING_COLOR)
             else:
-                self._text((columns[1], y), _short(step.gradient), f["normal"], GRADIENT_COLOR)
+                self._text((column, top + line), _short(step.gradient), f["normal"], GRADIENT_COLOR)
                 error = scientific(relative_error(step.gradient, checks[name]))
-                self._text((columns[3], y), error, f["normal"], VALUE_COLOR)
-        y = top + (len(LEAVES) + 1.4) * line
-        for k, text in enumerate(NOTE):
-            self._text((left, y + k * self.small * 1.3), text, f["small"], VALUE_COLOR)
+                self._text((column, top + 3 * line), error, f["normal"], VALUE_COLOR)
 
 
-NOTE = ["h = 10⁻⁵. La retropropagación da los 5", "gradientes en una pasada hacia atrás;",
-        "las diferencias finitas, con 2 pasadas", "hacia delante por cada uno."]
+#: Las filas de la tabla de comprobación (la primera es la cabecera).
+TABLE_ROWS = ["parámetro o entrada θ", "retropropagación g", "dif. finitas ĝ (h = 10⁻⁵)", "error relativo"]
+
+
+def _wrap(text, font, width, stamps):
+    """Parte ``text`` en líneas que caben en ``width`` píxeles."""
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}".strip()
+        if current and stamps.length(candidate, font) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + [current] if current else lines
 
 
 def _short(value):
@@ -373,7 +399,7 @@ def explanation(graph, steps, shown, values):
 class BackpropagationDemo(Demo):
     title = "La retropropagación, nodo a nodo"
     figsize = (12.5, 4.9)
-    room_height_px = 430
+    room_height_px = 460
 
     def __init__(self, expression="neurona sigmoide + pérdida cuadrática", step=0, x1=2.0, x2=-1.0, w1=0.5,
                  w2=1.0, b=-0.5, y=1):
@@ -409,6 +435,11 @@ class BackpropagationDemo(Demo):
         self.canvas_image = figure.figimage(np.full((height, width, 3), 255, dtype=np.uint8), origin="upper")
         self.animate(self.canvas_image)
 
+    def render_png(self):
+        # La figura es una sola imagen de PIL: se codifica tal cual, sin pasar por Agg (que la
+        # volvería a muestrear: ≈ 130 ms). ``self.figure`` tiene la misma imagen, por si se guarda.
+        return encode_png(self.pixels)
+
     def leaves(self):
         v = self.values()
         return {name: float(v[name]) for name in LEAVES} | {"y": float(v["y"])}
@@ -423,7 +454,8 @@ class BackpropagationDemo(Demo):
         shown = min(int(v["step"]), len(steps))
         checks = finite_differences(graph, leaves)
         self.graph, self.node_values, self.steps, self.shown, self.checks = graph, values, steps, shown, checks
-        self.canvas_image.set_data(self.painter.paint(graph, values, steps, shown, checks))
+        self.pixels = self.painter.paint(graph, values, steps, shown, checks)
+        self.canvas_image.set_data(self.pixels)
         if not all(np.isfinite(list(values.values()))):
             raise DemoMessage("Con estos valores la pérdida no es finita.")
 

@@ -33,6 +33,7 @@ import warnings
 
 import ipywidgets as widgets
 import matplotlib as mpl
+import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FuncFormatter
@@ -111,7 +112,9 @@ def number(value, decimals=2):
 
 def fmt(value, decimals=2):
     """Número con coma decimal y sin ceros de sobra: 0.5 → «0,5», 3.0 → «3», −0.111 → «−0,11»."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{decimals}f}"
+    if "." in text:  # sin decimales no hay ceros de sobra (10 sigue siendo «10»)
+        text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     return text.replace(".", ",").replace("-", "−")
@@ -304,11 +307,20 @@ class Demo:
     def _on_change(self, change):
         self.refresh()
 
+    _in_style = False
+
     @contextlib.contextmanager
     def _drawing(self):
         """El estilo y el modo (cuaderno o sala) con que se creó esta demostración."""
-        with projector_mode(self.mode), mpl.rc_context(self.style):
+        if self._in_style:
             yield
+            return
+        with projector_mode(self.mode), mpl.rc_context(self.style):
+            self._in_style = True
+            try:
+                yield
+            finally:
+                self._in_style = False
 
     def refresh(self):
         """Recalcula, redibuja y muestra. Nunca lanza: los errores se ven como mensajes."""
@@ -316,10 +328,15 @@ class Demo:
             self._refresh()
 
     def _refresh(self):
+        # Un solo contexto de estilo para todo (crear un ``rc_context`` copia rcParams: ≈ 3 ms cada vez).
+        with self._drawing():
+            self._refresh_in_style()
+
+    def _refresh_in_style(self):
         start, start_cpu = time.perf_counter(), time.process_time()
         problem = ""
         try:
-            with self._drawing(), self._no_warnings_to_students():
+            with self._no_warnings_to_students():
                 self.update()
         except DemoMessage as exc:
             problem = str(exc)
@@ -327,8 +344,7 @@ class Demo:
             self.failures.append(exc)
             problem = f"No se pudo actualizar con estos valores ({type(exc).__name__}: {exc})."
         try:
-            with self._drawing():
-                self.image.value = self.render_png()
+            self.image.value = self.render_png()
         except Exception as exc:
             self.failures.append(exc)
             problem = problem or f"No se pudo dibujar la figura ({type(exc).__name__}: {exc})."
@@ -345,8 +361,7 @@ class Demo:
             else ""
         )
         try:
-            with self._drawing():
-                caption = "" if problem else self.caption()
+            caption = "" if problem else self.caption()
         except Exception:
             caption = ""
         self.status.value = (
@@ -437,7 +452,11 @@ def encode_png(rgba):
     se codifica antes, porque hay 4 veces menos bytes que comprimir. Viaja menos al navegador y el
     navegador decodifica menos. El coste: en un degradado continuo se pueden notar escalones suaves.
     """
-    image = PILImage.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    rgba = numpy.ascontiguousarray(rgba)
+    if rgba.shape[-1] == 3:  # ya es RGB (las demostraciones que pintan con PIL)
+        image = PILImage.fromarray(rgba, "RGB")
+    else:
+        image = PILImage.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     image.quantize(256, method=PILImage.Quantize.FASTOCTREE).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
