@@ -11,6 +11,7 @@ from .activations import activations
 from .backpropagation import backpropagation
 from .capacity import capacity
 from .convolution import convolution
+from .families import families
 from .gradient_descent import gradient_descent
 from .losses import losses
 from .neuron import neuron
@@ -37,6 +38,7 @@ DEMO_NAMES = [
     "regularization",
     "playground",
     "rnn_gradient",
+    "families",
     "threshold_cost",
 ]
 

@@ -39,6 +39,7 @@ ROOM = [
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
     ("13", "Gradiente en una RNN", "rnn_gradient",
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
+    ("14", "Familias de modelos", "families", "Prueba la espiral con la regresión logística y después con la SVM, el bosque y la red: ¿cuál generaliza mejor?"),
     ("15", "Umbral y coste", "threshold_cost", "Prueba u = 0,5 y después u = p*: ¿cuántos malignos se escapan? Cambia el coste de un FN y mira moverse p*."),
 ]
 
