@@ -126,14 +126,14 @@ class RNNGradientDemo(Demo):
         box = (1.0, 1.0, 1.0, 0.85)
         self.grad_text = RasterText(ax, [0.02, 0.75, 0.9, 0.23], fontsize=14, ha="left", background=box)
         ax = self.state_axes
-        ax.set(xlim=(0, MAX_STEPS), ylim=(0, 1.12), xlabel="paso de tiempo t",
-               ylabel=r"media de $f\,'(z_t)$ en las 16 unidades", title="La saturación: cuánto deja pasar f′ en cada paso")
-        self.maximum_line = ax.plot([], [], color="0.45", ls="--", lw=2)[0]
-        self.derivative_line = ax.plot([], [], color=COLORS[1], lw=3)[0]
-        self.state_text = RasterText(ax, [0.02, 0.05, 0.96, 0.23], fontsize=14, ha="left", background=box)
+        ax.set(xlim=(0, MAX_STEPS), ylim=(0, 1.45), yticks=[0, 0.25, 0.5, 0.75, 1], xlabel="paso de tiempo t",
+               ylabel=r"media de $f\,'(z_t)$", title="La saturación: la derivada en cada paso")
+        self.maximum_line = ax.plot([], [], color="0.45", ls="--", lw=2, label="máximo de f′")[0]
+        self.derivative_line = ax.plot([], [], color=COLORS[1], lw=3, label="media de f′(zₜ) en las 16 unidades")[0]
+        self.derivative_legend = ax.legend(loc="upper right", fontsize=11, framealpha=1)
         decimal_comma_ticks(self.grad_axes, self.state_axes)
         self.animate(self.reference, self.norm_line, self.legend, self.maximum_line, self.derivative_line,
-                     self.grad_text.artist, self.state_text.artist)
+                     self.derivative_legend, self.grad_text.artist)
 
     def update(self):
         v = self.values()
@@ -142,7 +142,6 @@ class RNNGradientDemo(Demo):
             for line in [self.reference, self.norm_line, self.maximum_line, self.derivative_line]:
                 line.set_data([], [])
             self.grad_text.set_text("")
-            self.state_text.set_text("")
             self.result = None
             raise DemoMessage("Con T = 0 pasos no hay secuencia: elige al menos 1 paso de tiempo.")
         with np.errstate(over="ignore", invalid="ignore"):
@@ -161,19 +160,18 @@ class RNNGradientDemo(Demo):
         outside = "" if total == 0 or low <= total <= high else " (fuera)"
         self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
                                 f"el gradiente {verdict(total)}")
-        mean = self.result[2]
-        self.state_text.set_text(f"media de f′ = {fmt(mean, 2)} (máximo {fmt(peak, 2)})\n"
-                                 f"ρ · media de f′ = {fmt(rho * mean, 2)}: " + (
-                                     "< 1, cada paso atrás tiende a encogerlo" if rho * mean < 1
-                                     else "≥ 1, cada paso atrás tiende a agrandarlo"))
 
     def caption(self):
         if self.result is None:
             return ""
-        total, word, _ = self.result
+        total, word, mean = self.result
         v = self.values()
-        return (f"{LABELS[v['activation']]}, ρ = {fmt(v['rho'])}, T = {v['steps']}: el gradiente que vuelve "
-                f"{v['steps']} pasos atrás se multiplica por {scientific(total)}; {word}.")
+        rho = v["rho"]
+        trend = "tiende a encogerlo" if rho * mean < 1 else "tiende a agrandarlo"
+        return (f"{LABELS[v['activation']]}, ρ = {fmt(rho)}, T = {v['steps']}: el gradiente que vuelve "
+                f"{v['steps']} pasos atrás se multiplica por {scientific(total)}; {word}. Media de f′ = "
+                f"{fmt(mean, 2)}: cada paso atrás multiplica por algo del orden de ρ · f′ = {fmt(rho * mean, 2)}, "
+                f"que {trend}.")
 
 
 def rnn_gradient(**initial_values):
