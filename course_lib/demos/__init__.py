@@ -11,6 +11,7 @@ from .activations import activations
 from .capacity import capacity
 from .convolution import convolution
 from .gradient_descent import gradient_descent
+from .gradient_flow import gradient_flow
 from .losses import losses
 from .neuron import neuron
 from .optimizers import optimizers
@@ -34,6 +35,7 @@ DEMO_NAMES = [
     "regularization",
     "playground",
     "rnn_gradient",
+    "gradient_flow",
 ]
 
 __all__ = DEMO_NAMES

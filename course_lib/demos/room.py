@@ -38,6 +38,8 @@ ROOM = [
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
     ("13", "Gradiente en una RNN", "rnn_gradient",
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
+    ("18", "Gradiente en profundidad", "gradient_flow",
+     "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
 
 PAGE_STYLE = """<style>
