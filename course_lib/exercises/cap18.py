@@ -282,9 +282,9 @@ EXERCISES = [
         hint=("tres pasos: comprimir cada mapa a un número (el pooling global promedio de la sección 2.2), pasar esos "
               "C números por dos capas densas que dan un peso entre 0 y 1 por canal, y reescalar cada canal de x por "
               "su peso.",
-              "`x.mean(axis=(1, 2))` da (N, C); tras las dos capas tienes otra vez (N, C), y para multiplicar x "
-              "(N, H, A, C) canal a canal hay que añadirle dos ejes, `[:, None, None, :]`. Después de la primera "
-              "densa va ReLU; después de la segunda, la sigmoide."),
+              "la media sobre los ejes del alto y del ancho (1 y 2) da un array (N, C); tras las dos capas tienes otra "
+              "vez (N, C), y para multiplicar x (N, H, A, C) canal a canal hay que añadirle dos ejes de tamaño 1 en "
+              "medio. Después de la primera densa va ReLU; después de la segunda, la sigmoide."),
         mistakes=[
             (lambda x, W1, b1, W2, b2: _se_variant(x, W1, b1, W2, b2, squeeze="max"), "MEDIA"),
             (lambda x, W1, b1, W2, b2: _se_variant(x, W1, b1, W2, b2, squeeze="batch"), "no también sobre el lote"),
