@@ -13,6 +13,7 @@ from .capacity import capacity
 from .convolution import convolution
 from .families import families
 from .gradient_descent import gradient_descent
+from .gradient_flow import gradient_flow
 from .losses import losses
 from .neuron import neuron
 from .optimizers import optimizers
@@ -40,6 +41,7 @@ DEMO_NAMES = [
     "rnn_gradient",
     "families",
     "threshold_cost",
+    "gradient_flow",
 ]
 
 __all__ = DEMO_NAMES
