@@ -20,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones
+.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ notebooks: $(TESTS)
 browser: $(TESTS)
 	@bash scripts/install_browser.sh
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
+
+# Los modelos que los capítulos «más allá de los apuntes» traen ya entrenados en data/ (deterministas,
+# minutos; cada capítulo, su script). Capítulo 16: scripts/pesos_cap16.py.
+pesos: $(COURSE)
+	$(TEST_ENV) $(BIN)/python scripts/pesos_cap16.py
 
 # El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
 web: $(WEB)

@@ -27,7 +27,7 @@ def _celdas_de_codigo(cuaderno):
 def test_los_capitulos_estan_todos():
     numeros = [int(c.name[:2]) for c in CUADERNOS]
     assert numeros[:16] == list(range(16)), "faltan capítulos de 00–15"
-    assert numeros == list(range(len(numeros))), "los capítulos van numerados sin huecos"
+    assert set(numeros[16:]) <= {16, 17, 18}, "más allá de los apuntes solo están 16–18 (DESIGN.md)"
 
 
 

@@ -14,6 +14,7 @@ from .convolution import convolution
 from .families import families
 from .gradient_descent import gradient_descent
 from .gradient_flow import gradient_flow
+from .language_model import language_model
 from .losses import losses
 from .neuron import neuron
 from .optimizers import optimizers
@@ -41,6 +42,7 @@ DEMO_NAMES = [
     "rnn_gradient",
     "families",
     "threshold_cost",
+    "language_model",
     "gradient_flow",
 ]
 

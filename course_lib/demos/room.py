@@ -41,6 +41,8 @@ ROOM = [
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
     ("14", "Familias de modelos", "families", "Prueba la espiral con la regresión logística y después con la SVM, el bosque y la red: ¿cuál generaliza mejor?"),
     ("15", "Umbral y coste", "threshold_cost", "Prueba u = 0,5 y después u = p*: ¿cuántos malignos se escapan? Cambia el coste de un FN y mira moverse p*."),
+    ("16", "Modelo de lenguaje", "language_model",
+     "Prueba a escribir un comienzo y subir la temperatura a 2; después baja top-k a 3 y mira cómo vuelven las palabras."),
     ("18", "Gradiente en profundidad", "gradient_flow",
      "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
