@@ -35,7 +35,7 @@ TIMEOUT_MS = 120_000
 SIZES = [(1024, 768), (1280, 720)]
 START_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"
 # Lo que el README dice que hace cada tecla en la presentación; cada una se prueba abajo.
-README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W"]
+README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W", "Inicio", "Fin"]
 
 
 def _require_browser():
@@ -128,6 +128,11 @@ def test_alt_r_then_f_starts_the_show_full_screen_with_the_keyboard_working(brow
     show.screenshot(path=str(SCREENSHOTS / "diapositivas_mapa.png"))
     show.keyboard.press("w")
     show.wait_for_selector(".reveal:not(.overview)", timeout=10_000)
+    show.keyboard.press("End")
+    show.wait_for_function("() => [...document.querySelectorAll('.reveal .slides > section')].pop()"
+                           ".classList.contains('present')", timeout=10_000)
+    show.keyboard.press("Home")
+    show.wait_for_function("h => location.hash === h", arg=first, timeout=10_000)
     show.keyboard.press("f")
     show.wait_for_function("() => !document.fullscreenElement", timeout=10_000)
     assert _focus_in_notebook(show)
