@@ -58,7 +58,7 @@ def test_unseen_wrong_answers_get_generic_diagnoses(monkeypatch):
     assert feedback.status == INCORRECT and "forma" in feedback.message
     # 11.2 compara los pliegues con su propio código: lo grabado solo son los resultados esperados.
     assert folds.verify.data["uncovered"]
-    feedback = check_with(folds, lambda m, k: [(list(range(m)), [])] * k, monkeypatch)
+    feedback = check_with(folds, lambda grupos, k: [(list(range(len(grupos))), [])] * k, monkeypatch)
     assert feedback.status == INCORRECT and f"prueba 1 de {len(folds.verify.data['calls'])}" in feedback.message
     assert check_with(scenarios, {"a": "supervisado", "b": None, "c": None, "d": None}, monkeypatch).status == PENDING
 
