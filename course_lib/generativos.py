@@ -26,6 +26,7 @@ Las imágenes del VAE y del autocodificador están en [0, 1] y sus decodificador
 """
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,8 @@ from . import nn
 from .data import load_mnist
 from .nn.validation import CourseError, check_positive_int
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "generativos"
+# La carpeta de los pesos guardados; la variable de entorno CURSO_PESOS_17 la cambia (para probar pesos nuevos).
+DATA_DIR = Path(os.environ.get("CURSO_PESOS_17") or Path(__file__).resolve().parent.parent / "data" / "generativos")
 LATENTE_VAE = 2          # para poder dibujar el espacio latente
 LATENTE_GAN = 32
 FILTROS = (16, 32)       # canales de las dos convoluciones (y, al revés, de las traspuestas)
@@ -304,10 +306,11 @@ MODELOS = {
     "vae_codificador": lambda: crear_codificador(2 * LATENTE_VAE),
     "vae_decodificador": lambda: crear_decodificador(LATENTE_VAE),
     "generador": crear_generador,
+    "clasificador": crear_clasificador,
 }
 _FORMAS_DE_ENTRADA = {"autocodificador_codificador": (28, 28, 1), "vae_codificador": (28, 28, 1),
                       "autocodificador_decodificador": (LATENTE_VAE,), "vae_decodificador": (LATENTE_VAE,),
-                      "generador": (LATENTE_GAN,)}
+                      "generador": (LATENTE_GAN,), "clasificador": (28, 28, 1)}
 
 
 def ruta_de_pesos(nombre, semilla, carpeta=None):

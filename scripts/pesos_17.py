@@ -1,4 +1,4 @@
-"""Los pesos del capítulo 17 (``make pesos``): autocodificador, VAE y DCGAN entrenados más tiempo.
+"""Los pesos del capítulo 17 (``make pesos``): autocodificador, VAE, DCGAN y clasificador.
 
 El cuaderno 17 entrena en directo versiones cortas (unos segundos cada una); estos son los mismos modelos,
 con la misma receta (``course_lib/generativos.py``), entrenados con los 8000 dígitos de entrenamiento de
@@ -9,7 +9,7 @@ las épocas, los pasos y los segundos de CPU que tardó cada uno.
 Es determinista: cada semilla fija los pesos iniciales, el orden de los lotes y el ruido, y BLAS usa
 un hilo. Uso::
 
-    python scripts/pesos_17.py                        # semillas 0, 1 y 2 (unos minutos por semilla)
+    python scripts/pesos_17.py                        # semillas 0, 1 y 2 (unos 4 minutos de CPU por semilla)
     python scripts/pesos_17.py --semillas 0 --pasos-gan 300 --carpeta /tmp/prueba   # una prueba rápida
 """
 
@@ -23,9 +23,10 @@ from pathlib import Path
 RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ))
 
-EPOCAS_AUTOCODIFICADOR = 30
-EPOCAS_VAE = 30
-PASOS_DCGAN = 6000
+EPOCAS_AUTOCODIFICADOR = 15
+EPOCAS_VAE = 20
+PASOS_DCGAN = 3000
+EPOCAS_CLASIFICADOR = 3
 
 
 def entrenar_una_semilla(semilla, carpeta, epocas_ac, epocas_vae, pasos_gan):
@@ -56,6 +57,13 @@ def entrenar_una_semilla(semilla, carpeta, epocas_ac, epocas_vae, pasos_gan):
     segundos["dcgan"] = time.process_time() - inicio
     generador.save_weights(gen.ruta_de_pesos("generador", semilla, carpeta))
 
+    inicio = time.process_time()
+    X_ent, y_ent, X_prueba, y_prueba = gen.division_mnist()
+    clasificador = gen.entrenar_clasificador(X_ent, y_ent, semilla, EPOCAS_CLASIFICADOR)
+    segundos["clasificador"] = time.process_time() - inicio
+    clasificador.save_weights(gen.ruta_de_pesos("clasificador", semilla, carpeta))
+    exactitud = float(np.mean(clasificador.predict(X_prueba, verbose=0).argmax(axis=1) == y_prueba))
+
     ultimos = slice(-min(200, pasos_gan), None)
     resumen = {
         "segundos_cpu": {k: round(v, 1) for k, v in segundos.items()},
@@ -64,6 +72,7 @@ def entrenar_una_semilla(semilla, carpeta, epocas_ac, epocas_vae, pasos_gan):
         "vae_kl_final": round(historia_vae["kl"][-1], 3),
         "dcgan_d_real_ultimos_200": round(float(np.mean(historia_gan["d_real"][ultimos])), 3),
         "dcgan_d_falsa_ultimos_200": round(float(np.mean(historia_gan["d_falsa"][ultimos])), 3),
+        "clasificador_exactitud_prueba": round(exactitud, 4),
     }
     print(f"semilla {semilla}: {json.dumps(resumen, ensure_ascii=False)}", flush=True)
     return semilla, resumen
@@ -98,6 +107,7 @@ def main(argumentos=None):
         "epocas_autocodificador": args.epocas_ac,
         "epocas_vae": args.epocas_vae,
         "pasos_dcgan": args.pasos_gan,
+        "epocas_clasificador": EPOCAS_CLASIFICADOR,
         "receta": gen.RECETA,
         "por_semilla": {str(s): resultados[s] for s in sorted(resultados)},
         "versiones": {"numpy": numpy.__version__, "scikit-learn": sklearn.__version__,

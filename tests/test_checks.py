@@ -144,7 +144,7 @@ def test_unknown_exercise_is_a_clear_error():
 
 def test_there_are_exercises_in_every_chapter():
     chapters = {ex.id[:2] for ex in EXERCISES}
-    assert chapters == {f"{n:02d}" for n in range(16)}
+    assert {f"{n:02d}" for n in range(16)} <= chapters
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda ex: ex.id)

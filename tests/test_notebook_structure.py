@@ -30,7 +30,10 @@ def _code(path):
 
 
 def test_the_sixteen_chapters_exist():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(16)]
+    # 00–15 siguen los apuntes; 16–18 van «más allá de los apuntes» (issue 19) y llegan uno a uno.
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers[:16] == [f"{i:02d}" for i in range(16)]
+    assert set(numbers[16:]) <= {"16", "17", "18"} and len(set(numbers)) == len(numbers)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -19,6 +19,7 @@ from .pooling import pooling
 from .regularization import regularization
 from .scaling import scaling
 from .rnn_gradient import rnn_gradient
+from .latent_space import latent_space
 
 # Los nombres públicos del paquete: las funciones que crean las demostraciones.
 DEMO_NAMES = [
@@ -34,6 +35,7 @@ DEMO_NAMES = [
     "regularization",
     "playground",
     "rnn_gradient",
+    "latent_space",
 ]
 
 __all__ = DEMO_NAMES

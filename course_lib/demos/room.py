@@ -38,6 +38,8 @@ ROOM = [
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
     ("13", "Gradiente en una RNN", "rnn_gradient",
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
+    ("17", "Espacio latente de un VAE", "latent_space",
+     "Prueba a mover z del centro del «0» al del «1» y mira dónde cambia de opinión la CNN; después, |z| > 3."),
 ]
 
 PAGE_STYLE = """<style>
