@@ -1,8 +1,8 @@
 """Modelos generativos del capítulo 17: las recetas en un solo sitio.
 
-El cuaderno 17 escribe a mano, para enseñarlos, el paso de entrenamiento del VAE y el de la DCGAN, y
-comprueba que dan lo mismo que los de aquí. Este módulo los guarda para quien los usa fuera del
-cuaderno:
+El cuaderno 17 deriva a mano los gradientes de la reparametrización y del término KL (y los comprueba
+contra PyTorch), enseña el código de los pasos de entrenamiento de aquí y entrena con ellos versiones
+cortas. Este módulo los guarda para quien los usa fuera del cuaderno:
 
 - ``scripts/pesos_17.py`` (``make pesos``) entrena con estas funciones, más tiempo, los modelos que
   se guardan en ``data/generativos/``;
