@@ -127,6 +127,12 @@ SEMILLAS ?= 1 2
 afirmaciones: $(TESTS)
 	$(TEST_ENV) $(BIN)/python scripts/afirmaciones.py $(CAPITULOS) --semillas $(SEMILLAS)
 
+# Los pesos que los capítulos 16–18 cargan ya entrenados (cada capítulo, su script; deterministas).
+pesos: pesos-17
+
+pesos-17: $(COURSE)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python scripts/pesos_17.py
+
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/demos.py
@@ -135,7 +141,7 @@ clean:
 	rm -rf $(VENV) build .pytest_cache
 
 # --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
-.PHONY: aula tareas hub benchmark-clase
+.PHONY: aula tareas hub benchmark-clase pesos pesos-17
 aula: $(COURSE)
 	$(BIN)/python -m course_lib.classroom.release build/aula --git
 

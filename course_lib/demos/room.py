@@ -43,6 +43,8 @@ ROOM = [
     ("15", "Umbral y coste", "threshold_cost", "Prueba u = 0,5 y después u = p*: ¿cuántos malignos se escapan? Cambia el coste de un FN y mira moverse p*."),
     ("16", "Modelo de lenguaje", "language_model",
      "Prueba a escribir un comienzo y subir la temperatura a 2; después baja top-k a 3 y mira cómo vuelven las palabras."),
+    ("17", "Espacio latente de un VAE", "latent_space",
+     "Prueba a mover z del centro del «0» al del «1» y mira dónde cambia de opinión la CNN; después, |z| > 3."),
     ("18", "Gradiente en profundidad", "gradient_flow",
      "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
