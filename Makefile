@@ -20,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos
+.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos pesos-16 pesos-17
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,7 +101,9 @@ browser: $(TESTS)
 
 # Los modelos que los capítulos «más allá de los apuntes» traen ya entrenados en data/ (deterministas,
 # minutos; cada capítulo, su script). Capítulo 16: scripts/pesos_cap16.py.
-pesos: $(COURSE)
+pesos: pesos-16 pesos-17
+
+pesos-16: $(COURSE)
 	$(TEST_ENV) $(BIN)/python scripts/pesos_cap16.py
 
 # El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
@@ -128,8 +130,6 @@ afirmaciones: $(TESTS)
 	$(TEST_ENV) $(BIN)/python scripts/afirmaciones.py $(CAPITULOS) --semillas $(SEMILLAS)
 
 # Los pesos que los capítulos 16–18 cargan ya entrenados (cada capítulo, su script; deterministas).
-pesos: pesos-17
-
 pesos-17: $(COURSE)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python scripts/pesos_17.py
 
