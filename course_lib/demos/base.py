@@ -328,6 +328,8 @@ class Demo:
         self.refresh()
 
     _in_style = False
+    #: La sala lo pone a True antes de mostrarla: su botón ya dice qué demostración es (sin título).
+    in_room = False
 
     @contextlib.contextmanager
     def _drawing(self):
@@ -429,7 +431,7 @@ class Demo:
         """La caja de ipywidgets con los controles, la figura y los mensajes."""
         if self._widget is None:
             # En la sala, el botón del capítulo ya dice qué demostración es: el título no gasta altura.
-            show_title = self.title and self.mode != ROOM_MODE
+            show_title = self.title and self.mode != ROOM_MODE and not self.in_room
             header = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title)}</h3>")] if show_title else []
             rows = [
                 widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))

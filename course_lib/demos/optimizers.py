@@ -133,9 +133,6 @@ class OptimizersDemo(Demo):
             "beta_1": value_slider(beta_1, DECAYS, "Adam β₁"),
             "beta_2": value_slider(beta_2, [0.9, 0.99, 0.999, 0.9999], "Adam β₂"),
         }
-        for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
-            if isinstance(control, (widgets.SelectionSlider, widgets.IntSlider)):
-                control.layout.width = "330px"
         for name in ("sgd", "momentum_on", "rmsprop", "adagrad", "adam"):
             controls[name].layout.width = "auto"
         self._shown = None

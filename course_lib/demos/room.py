@@ -59,6 +59,7 @@ body { margin: 0; }
 .course-room-hint { font-size: 18px; line-height: 1.25; margin: 2px 0 4px 0; }
 .course-room-chapters .widget-toggle-button { font-size: 14px; margin: 1px; padding: 0 8px; height: 28px; }
 .course-room .widget-hbox, .course-room .widget-inline-hbox { margin-top: 0; margin-bottom: 0; }
+.course-room-playground .widget-image { max-height: 280px; width: auto; }
 </style>"""
 
 
@@ -107,6 +108,8 @@ class DemoRoom:
                 f"<p style='color:#b00020'>⚠ No se pudo crear la demostración del capítulo {chapter} "
                 f"({html.escape(type(exc).__name__)}: {html.escape(str(exc))}).</p>")]
         self.demos[name] = demo
+        demo.in_room = True
+        demo.widget.add_class(f"course-room-{name}")
         return [widgets.HTML(f"<p class='course-room-hint'>{html.escape(hint)}</p>"), demo.widget]
 
     def _ipython_display_(self):
