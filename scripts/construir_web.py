@@ -31,13 +31,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from colab import binder_url, colab_url, repository_url  # noqa: E402
-from conftest import EXECUTED_DIR, source_fingerprint  # noqa: E402
+
+def _root_conftest():
+    """El conftest.py de la raíz (dónde y con qué huella guarda nbval las copias ejecutadas), por su
+    ruta: dentro de pytest, «conftest» puede ser ya el de tests/."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("conftest_de_la_raiz", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_CONFTEST = _root_conftest()
+EXECUTED_DIR, source_fingerprint = _CONFTEST.EXECUTED_DIR, _CONFTEST.source_fingerprint
 from imagenes import DESCRIPTIONS  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build" / "web"
 SOURCE = BUILD / "fuente"
 HTML = BUILD / "html"
+# Lo que el sitio sirve él mismo (web/conf.py lo añade a html_static_path): MathJax, sin CDN.
+STATIC = BUILD / "estaticos"
+NODE_MODULES = ROOT / ".web" / "node_modules"
+# De MathJax 3 (npm, fijado en el Makefile): el componente TeX → HTML, sus fuentes y las extensiones
+# que carga al vuelo (TeX, menú, accesibilidad). Sin la salida SVG ni la voz (sre): ≈ 4 MB.
+MATHJAX_PARTS = ["tex-chtml.js", "input", "output/chtml.js", "output/chtml", "a11y", "ui", "adaptors"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 LIVE_LINE = ('<p class="course-demo-live"><em>Controles interactivos: la figura de arriba es su estado inicial. '
              'Para moverlos, abre el cuaderno en Colab o Binder (botones del principio) o en JupyterLab '
@@ -60,17 +79,23 @@ def _is_current(executed, source):
     return metadata.get("fuente_sha256") == source_fingerprint(source)
 
 
-def execute(source):
-    """Ejecuta un cuaderno con nbclient (en su carpeta) y guarda la copia en build/ejecutados."""
+def execute(source, destination=EXECUTED_DIR):
+    """Ejecuta un cuaderno con nbclient (en su carpeta) y guarda la copia en ``destination``.
+
+    ``store_widget_state`` se queda en True (lo de nbclient por omisión): con False, nbclient 0.11
+    lanza ``KeyError`` con el id de cada widget ``Output`` (los ``interact`` de ipywidgets lo
+    usan), porque su ``OutputWidget`` escribe en ``widget_state[comm_id]`` sin comprobar la opción.
+    El estado guardado no llega al sitio: ``site_notebook`` lo quita.
+    """
     from nbclient import NotebookClient
 
     os.environ.update(THREADS)
     notebook = nbformat.read(source, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=False,
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(source.parent)}}).execute()
     notebook.metadata["curso"] = {"fuente_sha256": source_fingerprint(source)}
-    EXECUTED_DIR.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, EXECUTED_DIR / source.name)
+    Path(destination).mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, Path(destination) / source.name)
     return source.name
 
 
@@ -193,6 +218,22 @@ def prepare_sources(executed):
     (SOURCE / "index.md").write_text(index_page(), encoding="utf-8")
 
 
+def offline_assets():
+    """MathJax de .web/node_modules (``make web`` lo instala con npm) en build/web/estaticos."""
+    mathjax = NODE_MODULES / "mathjax" / "es5"
+    if not (mathjax / "tex-chtml.js").exists():
+        raise SystemExit("Falta MathJax en .web/node_modules: ejecuta «make web» (lo instala con npm).")
+    if STATIC.exists():
+        shutil.rmtree(STATIC)
+    for part in MATHJAX_PARTS:
+        origin, target = mathjax / part, STATIC / "mathjax" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if origin.is_dir():
+            shutil.copytree(origin, target)
+        else:
+            shutil.copy2(origin, target)
+
+
 def spanish_theme_alt_text():
     """El tema escribe «Abrir en Colab logo» como texto alternativo de sus iconos: en español."""
     for page in HTML.rglob("*.html"):
@@ -213,6 +254,7 @@ def main(argv=None):
     start = time.perf_counter()
     executed = executed_notebooks(force=args.ejecutar)
     prepare_sources(executed)
+    offline_assets()
     if HTML.exists():
         shutil.rmtree(HTML)
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-j", "2",

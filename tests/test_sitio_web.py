@@ -166,3 +166,45 @@ def test_chromium_opens_the_home_page_and_two_chapters(server):
         page.goto(f"{server}/search.html?q=neuronas")
         page.wait_for_selector("#search-results li", timeout=30_000)
         assert "neurona" in page.locator("#search-results").inner_text().lower()
+
+
+def _offline_page(browser):
+    """Una página que solo llega a localhost: cualquier otra petición se bloquea y se anota."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    blocked = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if urlparse(url).hostname in ("127.0.0.1", "localhost") or url.startswith("data:"):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return page, blocked
+
+
+TYPESET = """() => window.MathJax && MathJax.startup && MathJax.startup.promise.then(() => ({
+    typeset: document.querySelectorAll('mjx-container').length,
+    raw: [...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container')).length,
+    errors: document.querySelectorAll('mjx-merror').length,
+}))"""
+
+
+def test_formulas_are_typeset_with_no_network(server):
+    """MathJax viene del propio sitio (npm, fijado): sin red, las fórmulas se ven compuestas."""
+    import navegador
+    from test_browser import _require_browser
+
+    sync_api = _require_browser()
+    chapter = next(p for p in CHAPTERS if p.name.startswith("03_"))
+    with sync_api.sync_playwright() as p, navegador.chromium(p) as browser:
+        page, blocked = _offline_page(browser)
+        page.goto(f"{server}/notebooks/{chapter.stem}.html")
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000)
+        result = page.evaluate(TYPESET)
+        print(f"{chapter.stem}: {result['typeset']} fórmulas compuestas sin red; peticiones bloqueadas: {blocked}")
+        assert result["typeset"] >= 20, result
+        assert result["raw"] == 0 and result["errors"] == 0, result
+        assert not blocked, f"el capítulo pide recursos de fuera: {blocked}"

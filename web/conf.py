@@ -30,7 +30,10 @@ myst_heading_anchors = 3
 
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path = ["_static"]
+# _static del curso y lo que construir_web.py deja en build/web/estaticos (MathJax de npm).
+html_static_path = ["_static", str(ROOT / "build" / "web" / "estaticos")]
+# Las fórmulas sin red: MathJax 3 servido por el propio sitio (relativo a _static).
+mathjax_path = "mathjax/tex-chtml.js"
 html_css_files = ["curso.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False
