@@ -62,3 +62,27 @@ def test_repo2docker_reads_the_binder_folder():
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in log
     requirements = (ROOT / "binder" / "requirements.txt").read_text().split()
     assert "../requirements.txt" in requirements and "." in requirements  # versiones fijadas + course_lib
+    assert "binder/postBuild" in log  # JupyterLab en español
+
+
+def _pins(path):
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_binder_installs_what_the_chapters_execute_with_the_tested_versions():
+    """Keras, PyTorch (CPU), las bibliotecas del capítulo 14 y el paquete de idioma, con las versiones
+    de las pruebas y de la clase; JupyterLab en español con los ajustes del curso."""
+    binder = _pins(ROOT / "binder" / "requirements.txt")
+    tested = _pins(ROOT / "requirements-test.txt") | _pins(ROOT / "requirements-clase.txt")
+    assert binder.pop("torch") == f"{tested['torch']}+cpu"
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in (ROOT / "binder" / "requirements.txt").read_text()
+    for name in ["keras", "jupyterlab-language-pack-es-es", "xgboost-cpu", "lightgbm", "nltk", "gensim", "statsmodels"]:
+        assert binder.get(name) == tested[name], name
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "jupyter/ajustes/overrides.json" in post_build and os.access(ROOT / "binder" / "postBuild", os.X_OK)
