@@ -24,9 +24,21 @@ def test_cells_and_badges_follow_the_address_in_pyproject():
 
 
 def _first_cell(path):
-    cell = nbformat.read(path, as_version=4).cells[0]
-    assert cell.metadata.get("curso") == colab.CELL_MARK, f"{path.name}: regenera con python scripts/colab.py"
-    return cell.source
+    """La celda de Colab: tras el título y los objetivos, antes de cualquier otra celda de código, plegada."""
+    cells = nbformat.read(path, as_version=4).cells
+    marked = [i for i, c in enumerate(cells) if c.metadata.get("curso") == colab.CELL_MARK]
+    assert len(marked) == 1, f"{path.name}: regenera con python scripts/colab.py"
+    index = marked[0]
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), f"{path.name}: primero, el título"
+    assert all(c.cell_type == "markdown" for c in cells[:index]), f"{path.name}: código antes de la celda de Colab"
+    assert cells[index].metadata["jupyter"]["source_hidden"] and cells[index].metadata["cellView"] == "form"
+    return cells[index].source
+
+
+def test_the_colab_cell_is_short_and_collapsed():
+    for path in NOTEBOOKS:
+        source = _first_cell(path)
+        assert len(source.splitlines()) <= 10, f"{path.name}: {len(source.splitlines())} líneas"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=lambda p: p.stem)
