@@ -22,7 +22,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones
+.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos pesos-16 pesos-17
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,34 +70,50 @@ install: $(COURSE)
 lab: $(CLASE)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
 
+# Para dar clase con diapositivas: el mismo JupyterLab con las figuras en «modo clase» (textos de
+# ≥ 20 px en el proyector: course_lib.plots.CLASS_MODE_STYLE). En el cuaderno, Alt+R y F.
+presentar: $(CLASE)
+	CURSO_MODO_CLASE=1 $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
+
 # La sala de demostraciones para el proyector: una página de Voilà sin código, por capítulos.
 clase: $(CLASE)
 	$(BIN)/voila --theme=light --VoilaConfiguration.show_tracebacks=False clase/sala_de_demostraciones.ipynb
 
-# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura.
+# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura y de la altura de sus
+# salidas (las de build/ejecutados si existen: tras make test; si no, las registradas).
 diapositivas: $(COURSE)
 	$(BIN)/python scripts/diapositivas.py notebooks/[0-9][0-9]_*.ipynb
+	$(BIN)/python scripts/diapositivas.py --informe notebooks/[0-9][0-9]_*.ipynb
 
 # Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
-# el sitio web con esas copias (sin ejecutar otra vez); las versiones mínimas de pyproject.toml.
+# el sitio web y el recorrido de las diapositivas con esas copias (sin ejecutar otra vez); las
+# versiones mínimas de pyproject.toml.
 # El capítulo 00 no pasa por nbval: lo ejecuta tests/test_ejecucion_web.py por el camino del sitio
 # (nbclient, como make web en un clon limpio), y el sitio reutiliza esa copia.
 test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=notebooks/00_introduccion.ipynb
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_diapositivas_navegador.py
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
 
 unit: $(TESTS) $(DOCENTE) $(HUB_PROXY)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py
 
 notebooks: $(TESTS)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider notebooks
 
 browser: $(TESTS)
 	@bash scripts/install_browser.sh
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_browser.py tests/test_diapositivas_navegador.py
+
+# Los modelos que los capítulos «más allá de los apuntes» traen ya entrenados en data/ (deterministas,
+# minutos; cada capítulo, su script). Capítulo 16: scripts/pesos_cap16.py.
+pesos: pesos-16 pesos-17
+
+pesos-16: $(COURSE)
+	$(TEST_ENV) $(BIN)/python scripts/pesos_cap16.py
 
 # El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
 web: $(WEB)
@@ -122,6 +138,10 @@ SEMILLAS ?= 1 2
 afirmaciones: $(TESTS)
 	$(TEST_ENV) $(BIN)/python scripts/afirmaciones.py $(CAPITULOS) --semillas $(SEMILLAS)
 
+# Los pesos que los capítulos 16–18 cargan ya entrenados (cada capítulo, su script; deterministas).
+pesos-17: $(COURSE)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python scripts/pesos_17.py
+
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/demos.py
@@ -130,7 +150,7 @@ clean:
 	rm -rf $(VENV) build .pytest_cache
 
 # --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
-.PHONY: aula tareas hub benchmark-clase
+.PHONY: aula tareas hub benchmark-clase pesos pesos-17
 aula: $(COURSE)
 	$(BIN)/python -m course_lib.classroom.release build/aula --git
 
