@@ -10,6 +10,8 @@ CLASE  := $(VENV)/.clase-instalada
 WEB    := $(VENV)/.web-instalada
 DOCENTE := $(VENV)/.docente-instalado
 HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
+# El sitio web sin red: MathJax (fórmulas) y axe-core (prueba de accesibilidad), de npm, fijados.
+WEB_NPM := .web/node_modules/.mathjax-3.2.2-axe-core-4.11.0
 # JupyterLab del curso en español (ajustes propios, sin tocar los globales del usuario): jupyter/README.md
 LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/jupyter/ajustes
 # JupyterLab se niega a arrancar como root sin --allow-root.
@@ -46,7 +48,7 @@ $(TESTS): $(CLASE) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
-$(WEB): $(TESTS) requirements-web.txt
+$(WEB): $(TESTS) requirements-web.txt $(WEB_NPM)
 	$(BIN)/python -m pip install --quiet -r requirements-web.txt
 	@touch $@
 
@@ -57,6 +59,11 @@ $(DOCENTE): $(COURSE) pyproject.toml
 # configurable-http-proxy (npm), en .hub/, versión fijada: el proxy de JupyterHub.
 $(HUB_PROXY):
 	npm install --no-audit --no-fund --silent --prefix .hub configurable-http-proxy@5.3.0
+
+# MathJax 3 (y no 4): sus fuentes van en el propio paquete; MathJax 4 las pide a una CDN.
+$(WEB_NPM):
+	npm install --no-audit --no-fund --silent --prefix .web mathjax@3.2.2 axe-core@4.11.0
+	@touch $@
 
 install: $(COURSE)
 
@@ -81,10 +88,12 @@ diapositivas: $(COURSE)
 # Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
 # el sitio web y el recorrido de las diapositivas con esas copias (sin ejecutar otra vez); las
 # versiones mínimas de pyproject.toml.
+# El capítulo 00 no pasa por nbval: lo ejecuta tests/test_ejecucion_web.py por el camino del sitio
+# (nbclient, como make web en un clon limpio), y el sitio reutiliza esa copia.
 test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_diapositivas_navegador.py
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py

@@ -93,6 +93,79 @@ def use_course_style(modo_clase=None):
         mpl.rcParams.update(CLASS_MODE_STYLE)
     mscale.register_scale(_LinearScaleWithComma)
     usar_coma_en_tablas()
+    _describe_figures_in_ipython()
+
+
+def _number(value):
+    return f"{value:.3g}".replace(".", ",").replace("-", "−")
+
+
+def describe_figure(fig):
+    """Descripción en español de una figura, leída de la propia figura: su título y, por panel, el
+    título, los ejes (etiqueta y rango) y lo que dibuja. Es el texto alternativo del sitio web.
+
+    >>> describe_figure(fig)  # doctest: +SKIP
+    'Figura «Pérdida»: eje x «época» de 0 a 50; eje y «pérdida» de 0 a 1,2; 2 curvas (entrenamiento, validación).'
+    """
+    suptitle = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) else ""
+    panels = []
+    for ax in fig.get_axes():
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        parts = []
+        title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t).strip()
+        if title:
+            parts.append(f"«{title}»")
+        if ax.axison:
+            for name, label, limits in (("x", ax.get_xlabel(), ax.get_xlim()), ("y", ax.get_ylabel(), ax.get_ylim())):
+                text = f"eje {name} «{label}»" if label else f"eje {name}"
+                parts.append(f"{text} de {_number(min(limits))} a {_number(max(limits))}")
+        lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+        drawn = []
+        if lines:
+            drawn.append(f"{len(lines)} curva{'s' if len(lines) > 1 else ''} ({', '.join(l.get_label() for l in lines[:6])})")
+        if ax.images:
+            drawn.append("una imagen o mapa de calor")
+        if ax.collections:
+            drawn.append("puntos o regiones")
+        if ax.patches and not ax.images:
+            drawn.append("barras o formas")
+        if drawn:
+            parts.append("dibuja " + ", ".join(drawn))
+        if parts:
+            panels.append("; ".join(parts))
+    head = f"Figura «{suptitle}»" if suptitle else "Figura"
+    if len(panels) == 1:
+        return f"{head}: {panels[0]}."
+    return f"{head} con {len(panels)} paneles: " + " | ".join(f"({i}) {p}" for i, p in enumerate(panels, 1)) + "."
+
+
+def _describe_figures_in_ipython():
+    """En un cuaderno, la forma de texto de cada figura (``text/plain``, la que acompaña a su PNG)
+    pasa a ser su descripción: un lector de pantalla o el sitio web (texto alternativo) la usan."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def register(*_):
+        shell.display_formatter.formatters["text/plain"].for_type(
+            mpl.figure.Figure, lambda fig, printer, cycle: printer.text(describe_figure(fig)))
+
+    # Al cargarse, el backend «inline» (matplotlib-inline) quita de todos los formateadores lo
+    # registrado para Figure: se carga antes (si es el backend elegido) y se vuelve a registrar
+    # tras cada celda por si otra lo reactiva (``%matplotlib inline``).
+    backend = str(mpl.rcParams["backend"])
+    if backend.startswith("module://"):
+        import importlib
+
+        importlib.import_module(backend.removeprefix("module://"))
+    register()
+    if register.__qualname__ not in [getattr(f, "__qualname__", "") for f in shell.events.callbacks["post_run_cell"]]:
+        shell.events.register("post_run_cell", register)
 
 
 def _axes(ax, figsize=None):

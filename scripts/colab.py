@@ -3,8 +3,9 @@
 La dirección del repositorio vive en un solo sitio, ``[project.urls] Repositorio`` de
 pyproject.toml. Este script (idempotente) la copia donde hace falta:
 
-- la primera celda de código de cada ``notebooks/NN_*.ipynb``: instala el curso **solo** si el
-  cuaderno corre en Google Colab (en JupyterLab, Binder o las pruebas no hace nada);
+- una celda de código de cada ``notebooks/NN_*.ipynb``, tras el título y los objetivos y antes de
+  cualquier otra celda de código, plegada: instala el curso **solo** si el cuaderno corre en
+  Google Colab (en JupyterLab, Binder o las pruebas no hace nada);
 - el bloque de insignias «Abrir en Colab» y «Binder» del README, entre sus marcas.
 
     python scripts/colab.py              # escribe lo que haya cambiado
@@ -26,17 +27,18 @@ BADGES_END = "<!-- fin de las insignias -->"
 COMMAND = "python scripts/colab.py"
 
 CELL_TEMPLATE = '''\
-# Solo en Google Colab: descarga el curso e instala course_lib (en otro entorno no hace nada).
-import os
-import subprocess
+# @title Solo en Google Colab: instala el curso (en otro entorno no hace nada)
 import sys
-
 if "google.colab" in sys.modules:
+    import os, subprocess
     if not os.path.isdir("/content/curso"):
         subprocess.run(["git", "clone", "--quiet", "--depth", "1", "{url}", "/content/curso"], check=True)
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "/content/curso"], check=True)
     sys.path.insert(0, "/content/curso")  # importable ya, sin reiniciar la sesión
     os.chdir("/content/curso/notebooks")'''
+# Plegada: en JupyterLab (source_hidden) y en Colab (cellView «form» muestra solo el título).
+CELL_METADATA = {"curso": CELL_MARK, "tags": ["remove-cell"], "jupyter": {"source_hidden": True},
+                 "cellView": "form"}
 
 
 def repository_url():
@@ -65,25 +67,49 @@ def notebooks():
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def colab_cell(url):
+def colab_cell(url, metadata=None):
     cell = nbformat.v4.new_code_cell(CELL_TEMPLATE.format(url=url))
-    # En el sitio web no se muestra (sus botones ya abren Colab); en los cuadernos, sí.
-    cell.metadata = {"curso": CELL_MARK, "tags": ["remove-cell"]}
+    # En el sitio web no se muestra (sus botones ya abren Colab); en los cuadernos, plegada. Se
+    # conservan las claves que añaden otros generadores (la de diapositivas: «slideshow»).
+    cell.metadata = {**(metadata or {}), **CELL_METADATA}
     return cell
 
 
+def colab_position(cells):
+    """Dónde va la celda: tras el título y los objetivos (lo primero que ve el estudiante es el
+    capítulo) y antes de cualquier otra celda de código."""
+    position = 0
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            break
+        text = cell.source.lstrip()
+        if text.startswith("# ") or text.startswith("## Objetivos"):
+            position = index + 1
+        else:
+            break
+    return position
+
+
+def _is_colab(cell):
+    return cell.get("metadata", {}).get("curso") == CELL_MARK
+
+
 def update_notebook(path, url):
-    """Pone (o actualiza) la celda de Colab al principio; devuelve True si el cuaderno cambió."""
+    """Pone (o actualiza) la celda de Colab tras el título y los objetivos; devuelve True si el
+    cuaderno cambió."""
     notebook = nbformat.read(path, as_version=4)
-    wanted = colab_cell(url)
     cells = notebook.cells
-    existing = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("curso") == CELL_MARK]
-    if existing == [0] and cells[0].source == wanted.source and cells[0].metadata == wanted.metadata:
+    existing = [i for i, c in enumerate(cells) if _is_colab(c)]
+    wanted = colab_cell(url, cells[existing[0]].metadata if existing else None)
+    others = [c for c in cells if not _is_colab(c)]
+    position = colab_position(others)
+    if (existing == [position] and cells[position].source == wanted.source
+            and cells[position].metadata == wanted.metadata):
         return False
-    for i in reversed(existing):
-        wanted.id = cells[i].get("id", wanted.id)  # conserva el id: diffs limpios
-        del cells[i]
-    cells.insert(0, wanted)
+    if existing:
+        wanted.id = cells[existing[0]].get("id", wanted.id)  # conserva el id: diffs limpios
+    others.insert(position, wanted)
+    notebook.cells = others
     nbformat.write(notebook, path)
     return True
 
@@ -118,8 +144,11 @@ def stale_files(url):
     """Los ficheros cuya celda de Colab o insignias no corresponden a la dirección actual."""
     stale = []
     for path in notebooks():
-        first = nbformat.read(path, as_version=4).cells[0]
-        if first.get("metadata", {}).get("curso") != CELL_MARK or first.source != colab_cell(url).source:
+        cells = nbformat.read(path, as_version=4).cells
+        marked = [i for i, c in enumerate(cells) if _is_colab(c)]
+        position = colab_position([c for c in cells if not _is_colab(c)])
+        if (marked != [position] or cells[position].source != colab_cell(url).source
+                or any(cells[position].metadata.get(k) != v for k, v in CELL_METADATA.items())):
             stale.append(path.relative_to(ROOT))
     if badges(url) not in (ROOT / "README.md").read_text(encoding="utf-8"):
         stale.append(Path("README.md"))

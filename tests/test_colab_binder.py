@@ -24,9 +24,21 @@ def test_cells_and_badges_follow_the_address_in_pyproject():
 
 
 def _first_cell(path):
-    cell = nbformat.read(path, as_version=4).cells[0]
-    assert cell.metadata.get("curso") == colab.CELL_MARK, f"{path.name}: regenera con python scripts/colab.py"
-    return cell.source
+    """La celda de Colab: tras el título y los objetivos, antes de cualquier otra celda de código, plegada."""
+    cells = nbformat.read(path, as_version=4).cells
+    marked = [i for i, c in enumerate(cells) if c.metadata.get("curso") == colab.CELL_MARK]
+    assert len(marked) == 1, f"{path.name}: regenera con python scripts/colab.py"
+    index = marked[0]
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), f"{path.name}: primero, el título"
+    assert all(c.cell_type == "markdown" for c in cells[:index]), f"{path.name}: código antes de la celda de Colab"
+    assert cells[index].metadata["jupyter"]["source_hidden"] and cells[index].metadata["cellView"] == "form"
+    return cells[index].source
+
+
+def test_the_colab_cell_is_short_and_collapsed():
+    for path in NOTEBOOKS:
+        source = _first_cell(path)
+        assert len(source.splitlines()) <= 10, f"{path.name}: {len(source.splitlines())} líneas"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=lambda p: p.stem)
@@ -62,3 +74,27 @@ def test_repo2docker_reads_the_binder_folder():
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in log
     requirements = (ROOT / "binder" / "requirements.txt").read_text().split()
     assert "../requirements.txt" in requirements and "." in requirements  # versiones fijadas + course_lib
+    assert "binder/postBuild" in log  # JupyterLab en español
+
+
+def _pins(path):
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_binder_installs_what_the_chapters_execute_with_the_tested_versions():
+    """Keras, PyTorch (CPU), las bibliotecas del capítulo 14 y el paquete de idioma, con las versiones
+    de las pruebas y de la clase; JupyterLab en español con los ajustes del curso."""
+    binder = _pins(ROOT / "binder" / "requirements.txt")
+    tested = _pins(ROOT / "requirements-test.txt") | _pins(ROOT / "requirements-clase.txt")
+    assert binder.pop("torch") == f"{tested['torch']}+cpu"
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in (ROOT / "binder" / "requirements.txt").read_text()
+    for name in ["keras", "jupyterlab-language-pack-es-es", "xgboost-cpu", "lightgbm", "nltk", "gensim", "statsmodels"]:
+        assert binder.get(name) == tested[name], name
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "jupyter/ajustes/overrides.json" in post_build and os.access(ROOT / "binder" / "postBuild", os.X_OK)

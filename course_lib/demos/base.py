@@ -27,6 +27,7 @@ Los números que lee el estudiante van con coma decimal y signo menos tipográfi
 import contextlib
 import html
 import io
+import json
 import threading
 import time
 import warnings
@@ -239,6 +240,10 @@ class Demo:
     #: Alto de la figura en la sala (px); el ancho es siempre ROOM_WIDTH_PX.
     room_height_px = 370
     dpi = 72
+    #: Nombres de los controles que llevan la lección (uno o dos). El sitio web precalcula la
+    #: figura a lo largo de cada uno y la mueve con un deslizador sin Python. ``None``: el primer
+    #: deslizador de ``controls`` (scripts/construir_web.py, ``lesson_controls``).
+    lesson_controls = None
 
     def __init__(self, controls):
         self.mode = display_mode()
@@ -457,9 +462,12 @@ class Demo:
                 "los controles, abre el cuaderno en Colab o Binder (botones de arriba) o en "
                 "JupyterLab y ejecuta sus celdas.")
         view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        # Qué demostración es y con qué valores empezó: el sitio web la rehace con su propio código.
+        values = json.dumps(self.values(), ensure_ascii=False, default=lambda value: None)
+        origin = f' data-demo="{html.escape(type(self).__module__)}" data-values="{html.escape(values)}"'
         return {
             "application/vnd.jupyter.widget-view+json": view,
-            "text/html": (f'<figure class="course-demo-still"><img src="data:image/png;base64,{png}" '
+            "text/html": (f'<figure class="course-demo-still"{origin}><img src="data:image/png;base64,{png}" '
                           f'alt="{html.escape(alt)}" style="max-width:100%"><figcaption>{html.escape(live)}</figcaption></figure>'),
             "image/png": png,
             "text/plain": f"{alt} — {live}",
