@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,6 +32,8 @@ from course_lib.classroom.estudiante import WITHHELD, exercise_from_data
 from course_lib.exercises import all_exercises
 
 EXERCISES = all_exercises()
+# Un ejemplo resuelto (el 00.1: su capítulo enseña check() con él) viaja con su solución a propósito.
+GRADED = [ex for ex in EXERCISES if not release.is_worked_example(ex)]
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +152,7 @@ def searchable(root):
         yield path, text, path.suffix == ".ipynb"
 
 
-def leaks(root, exercises=EXERCISES):
+def leaks(root, exercises=GRADED):
     texts = list(searchable(root))
     found = []
     for exercise in exercises:
@@ -191,7 +194,7 @@ def test_no_solution_code_and_no_teacher_tool_reaches_the_edition(edition):
 @pytest.mark.parametrize("exercise", [ex for ex in EXERCISES if callable(ex.solution)], ids=lambda ex: ex.id)
 def test_the_student_probe_is_not_a_grading_input(exercise):
     data = release.exercise_data(exercise, release.source.Collector(release._forbidden()))
-    if data["modo"] == "regla":
+    if data["modo"] != "formato":
         return
     assert data["prueba"] is not None, f"{exercise.id}: sin entradas de prueba para revisar el formato"
     probe = decode(data["prueba"]["args"]), decode(data["prueba"]["kwargs"])
@@ -239,17 +242,18 @@ def test_the_student_check_never_contradicts_the_grading(exercise, monkeypatch):
     collector = release.source.Collector(release._forbidden())
     data = json.loads(json.dumps(release.exercise_data(exercise, collector)))
     namespace = {}
-    if data["modo"] == "regla":
+    if data["modo"] != "formato":
         exec(compile(collector.source(), "capitulo_de_aula", "exec"), namespace)
     copy_ = exercise_from_data(data, namespace)
-    assert repr(copy_.solution) == WITHHELD and copy_.mistakes == []
+    assert copy_.mistakes == []
+    assert (repr(copy_.solution) == WITHHELD) == (data["modo"] != "ejemplo")
     variants = accepted_variants(exercise) if data["modo"] == "formato" else [exercise.solution]
     assert variants, exercise.id
     monkeypatch.setattr(checks, "get_exercise", lambda _id: copy_)
     assert checks.check(exercise.id, None).status == PENDING
     for variant in variants:
         feedback = checks.check(exercise.id, variant)
-        expected = CORRECT if data["modo"] == "regla" else PENDING
+        expected = PENDING if data["modo"] == "formato" else CORRECT
         assert feedback.status == expected, (exercise.id, feedback.message)
     if data["modo"] == "formato":  # sin la respuesta, un error típico nunca sale «correcto»
         with np.errstate(all="ignore"):
@@ -375,6 +379,7 @@ def test_the_runner_returns_only_outcomes_and_survives_attacks():
     """Errores del estudiante conservados (el ValueError de 04.2 tiene su diagnóstico), un proceso que se
     muere o se cuelga cuenta como fallo, y un cambio en su sitio vuelve al proceso que califica."""
     python = sys.executable
+    same_course = {"PYTHONPATH": str(Path(checks.__file__).resolve().parents[1])}  # el course_lib de esta prueba
     notebook = _notebook([
         "import numpy as np\nimport os",
         "def paso(theta, grad, eta):\n    theta -= eta * grad\n    return theta",  # en su sitio
@@ -385,18 +390,37 @@ def test_the_runner_returns_only_outcomes_and_survives_attacks():
         ("04.3", "eta"),
         ("04.3", "no_existe"),
     ])
-    verdicts = calificacion.grade_notebook(notebook, python, call_timeout=20)
+    verdicts = calificacion.grade_notebook(notebook, python, call_timeout=20, extra_env=same_course)
     by_cell = [verdicts[i] for i in sorted(verdicts)]
-    assert [f.status for f in by_cell] == [CORRECT, INCORRECT, CORRECT, INCORRECT]
-    assert checks.check("04.2", lambda X, y, w: X @ np.sign(X @ w - y) / len(y)).message == by_cell[1].message
-    assert "no encuentro «no_existe»" in by_cell[3].message
+
+    def paso(theta, grad, eta):
+        theta -= eta * grad
+        return theta
+
+    # El mismo veredicto que en este proceso: también para un cambio en su sitio (vuelve al que califica).
+    local = [checks.check("04.1", paso), checks.check("04.2", lambda X, y, w: X @ np.sign(X @ w - y) / len(y)),
+             checks.check("04.3", 2 / 7)]
+    assert [(f.status, f.message) for f in by_cell[:3]] == [(f.status, f.message) for f in local]
+    assert by_cell[1].status == INCORRECT and by_cell[2].status == CORRECT
+    assert by_cell[3].status == INCORRECT and "no encuentro «no_existe»" in by_cell[3].message
 
     dying = _notebook(["def paso(theta, grad, eta):\n    os._exit(0)", "import os", ("04.1", "paso"),
                        "eta = 2 / 7", ("04.3", "eta")])
-    first, second = (calificacion.grade_notebook(dying, python)[i] for i in (2, 4))
+    first, second = (calificacion.grade_notebook(dying, python, extra_env=same_course)[i] for i in (2, 4))
     assert first.status == INCORRECT and "terminó" in first.message
     assert second.status == CORRECT  # el proceso se vuelve a arrancar para el siguiente ejercicio
 
+    # Una herramienta que el ejercicio prohíbe se vigila donde corre la función (si el ejercicio prohíbe alguna).
+    if "sklearn.metrics.balanced_accuracy_score" in getattr(checks.get_exercise("00.5"), "forbidden", ()):
+        code = ("from sklearn.metrics import balanced_accuracy_score\n"
+                "def exactitud(y_true, y_pred):\n    return balanced_accuracy_score(y_true, y_pred)")
+        (verdict,) = calificacion.grade_notebook(_notebook([code, ("00.5", "exactitud")]), python,
+                                                 extra_env=same_course).values()
+        namespace = {}
+        exec(code, namespace)
+        local = checks.check("00.5", namespace["exactitud"])
+        assert verdict.status == local.status == INCORRECT and verdict.message == local.message
+
     hanging = _notebook(["def paso(theta, grad, eta):\n    while True:\n        pass", ("04.1", "paso")])
-    (verdict,) = calificacion.grade_notebook(hanging, python, call_timeout=3).values()
+    (verdict,) = calificacion.grade_notebook(hanging, python, call_timeout=3, extra_env=same_course).values()
     assert verdict.status == INCORRECT and "no terminó en 3 s" in verdict.message

@@ -24,6 +24,7 @@ diagnóstico de este proceso (y un error si no es correcta), que es lo que nbgra
 """
 
 import builtins
+import inspect
 import json
 import os
 import re
@@ -203,21 +204,39 @@ def _write_back(original, after):
         original[:] = after
 
 
+def _raise_forbidden(tool):
+    """El mismo diagnóstico que ``course_lib.checks`` da a quien usa una herramienta prohibida."""
+    watch = getattr(checks, "_ForbiddenWatch", None)
+    if watch is not None:
+        found = watch({})
+        found.used = str(tool)
+        found.raise_if_used()
+    raise checks.Incorrect(f"tu función usa {tool}, que el ejercicio pide no usar.")
+
+
 class RemoteFunction:
     """La función del estudiante: cada llamada se hace en el proceso de :mod:`.ejecutor`."""
 
-    def __init__(self, runner, name, type_name="function"):
+    def __init__(self, runner, name, type_name="function", parameters=None, forbidden=()):
         self.runner, self.name, self.type_name = runner, name, type_name
+        self.forbidden = list(forbidden or ())
         self.__name__ = name
+        if parameters:  # la firma de la función del estudiante: los mensajes nombran sus parámetros
+            self.__signature__ = inspect.Signature([
+                inspect.Parameter(str(p), getattr(inspect.Parameter, str(kind), inspect.Parameter.POSITIONAL_OR_KEYWORD))
+                for p, kind in parameters])
 
     def __call__(self, *args, **kwargs):
         try:
-            message = {"op": "llamar", "nombre": self.name, "args": encode(list(args)), "kwargs": encode(kwargs)}
+            message = {"op": "llamar", "nombre": self.name, "args": encode(list(args)), "kwargs": encode(kwargs),
+                       "prohibidas": self.forbidden}
         except Unstorable as exc:
             raise NoSeSabeCalificar(f"la comprobación pasa a la respuesta {exc}, que no es un dato") from None
         reply = self.runner.request(message)
         if "excepcion" in reply:
             raise _rebuilt_exception(reply["excepcion"])
+        if "prohibida" in reply:
+            _raise_forbidden(reply["prohibida"])
         if "no_transferible" in reply:
             return opaque(reply["no_transferible"])
         if "error" in reply:
@@ -232,13 +251,17 @@ class RemoteFunction:
         return f"<función {self.name}>"
 
 
-def remote_answer(runner, name):
+def remote_answer(runner, name, forbidden=()):
     """La respuesta ``name`` de la entrega: una :class:`RemoteFunction`, un valor o None si no existe."""
     info = runner.request({"op": "describir", "nombre": name})
     if not info.get("existe"):
         return _MISSING
     if info["invocable"]:
-        return RemoteFunction(runner, name, info.get("tipo", "function"))
+        kind = info.get("tipo", "function")
+        try:
+            return RemoteFunction(runner, name, kind, info.get("parametros"), forbidden)
+        except (TypeError, ValueError):  # una firma que no se puede reconstruir: sin ella
+            return RemoteFunction(runner, name, kind, None, forbidden)
     reply = runner.request({"op": "valor", "nombre": name})
     if "no_transferible" in reply:
         return opaque(reply["no_transferible"])
@@ -250,8 +273,9 @@ _MISSING = object()
 
 def grade_answer(runner, exercise_id, name):
     """El :class:`course_lib.checks.Feedback` de la respuesta ``name`` al ejercicio ``exercise_id``."""
+    forbidden = getattr(checks.get_exercise(exercise_id), "forbidden", ())
     try:
-        answer = remote_answer(runner, name)
+        answer = remote_answer(runner, name, forbidden)
     except (ProcesoTerminado, TiempoAgotado) as exc:
         return checks.Feedback(exercise_id, checks.INCORRECT, str(exc))
     if answer is _MISSING:

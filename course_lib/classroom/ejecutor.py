@@ -23,6 +23,7 @@ que sale de aquí son los resultados de su función con entradas que no ha visto
 con la referencia la hace otro proceso.
 """
 
+import contextlib
 import json
 import os
 import sys
@@ -71,6 +72,35 @@ def _is_mutable(value):
     return isinstance(value, (*_MUTABLE, np.ndarray))
 
 
+def _forbidden_watch(paths):
+    """La vigilancia de las herramientas que el ejercicio prohíbe (``course_lib.checks``), si las hay.
+
+    Es la misma de la edición de autoestudio, aquí porque la función del estudiante corre aquí. Quien
+    la desactive a propósito solo se salta una regla del enunciado: la nota sigue exigiendo el
+    resultado correcto con entradas que no ha visto.
+    """
+    if not paths:
+        return None
+    from course_lib import checks
+
+    if not hasattr(checks, "_ForbiddenWatch"):
+        return None
+    return checks._ForbiddenWatch(checks._resolve_forbidden(paths))
+
+
+def _parameters(value):
+    """Nombre y tipo de cada parámetro de una función (para que los mensajes la nombren igual), o None."""
+    import inspect
+
+    if not callable(value):
+        return None
+    try:
+        signature = inspect.signature(value)
+    except (TypeError, ValueError):
+        return None
+    return [[p.name, p.kind.name] for p in signature.parameters.values()]
+
+
 def _exception(exc):
     return {"excepcion": {"tipo": type(exc).__name__, "mensaje": str(exc),
                           "base": next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"),
@@ -84,16 +114,21 @@ def _answer(shell, request):
     value = shell.user_ns[name]
     op = request["op"]
     if op == "describir":
-        return {"existe": True, "invocable": callable(value), "tipo": type(value).__name__}
+        return {"existe": True, "invocable": callable(value), "tipo": type(value).__name__,
+                "parametros": _parameters(value)}
     if op == "valor":
         return _encoded({"valor": value})
     if op == "llamar":
         args = decode(request["args"])
         kwargs = decode(request["kwargs"])
+        watch = _forbidden_watch(request.get("prohibidas"))
         try:
-            result = value(*args, **kwargs)
+            with watch or contextlib.nullcontext():
+                result = value(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 — también SystemExit o KeyboardInterrupt del estudiante
             return _exception(exc)
+        if watch is not None and watch.used is not None:
+            return {"prohibida": watch.used}
         after_args = {str(i): a for i, a in enumerate(args) if _is_mutable(a)}
         after_kwargs = {k: v for k, v in kwargs.items() if _is_mutable(v)}
         return _encoded({"resultado": result, "args_despues": after_args, "kwargs_despues": after_kwargs})

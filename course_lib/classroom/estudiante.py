@@ -189,11 +189,19 @@ def exercise_from_data(data, namespace=None):
 
     ``data["campos"]`` trae los demás campos del ejercicio (título, pistas…) tal como los tiene la
     edición completa. Si ``data["modo"]`` es ``"regla"``, la comprobación es la función
-    ``data["comprobacion"]`` de ``namespace`` (el módulo del capítulo, que la trae como código).
+    ``data["comprobacion"]`` de ``namespace`` (el módulo del capítulo, que la trae como código); si
+    es ``"ejemplo"`` (un ejemplo resuelto en su capítulo), también la solución.
     """
-    verify = namespace[data["comprobacion"]] if data["modo"] == "regla" else FormatCheck(data)
     fields = {name: decode(value) for name, value in data["campos"].items()}
-    return checks.Exercise(id=data["id"], verify=verify, solution=Withheld(), **fields)
+    solution = Withheld()
+    if data["modo"] == "formato":
+        verify = FormatCheck(data)
+    else:
+        verify = namespace[data["comprobacion"]]
+    if data["modo"] == "ejemplo":  # un ejemplo resuelto en su capítulo: se comprueba como siempre
+        shipped = data["solucion"]
+        solution = namespace[shipped["funcion"]] if "funcion" in shipped else decode(shipped["valor"])
+    return checks.Exercise(id=data["id"], verify=verify, solution=solution, **fields)
 
 
 def load_chapter(module_name, namespace=None):

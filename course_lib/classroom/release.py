@@ -163,13 +163,13 @@ def _perturbed(value, rng, mode):
     """``value`` con sus números alterados y si cambió algo.
 
     ``mode="todo"``: cada real que no es entero, ±5 % (los enteros, como una columna de unos o un
-    cero, no se tocan), y las filas de cada array de enteros (etiquetas, una matriz one-hot, una
-    imagen de enteros), barajadas; ``mode="reales"`` y ``mode="barajar"``: solo una de las dos cosas;
+    cero, no se tocan), y las filas de cada array de enteros o de textos (etiquetas, una matriz
+    one-hot, una imagen de enteros), barajadas; ``mode="reales"`` y ``mode="barajar"``: solo una de las dos cosas;
     ``mode="mas_uno"``: cada entero positivo suelto (un tamaño, un número de pliegues), +1.
     """
     reals, shuffle = mode in ("todo", "reales"), mode in ("todo", "barajar")
     if isinstance(value, np.ndarray):
-        integral = value.dtype.kind in "iub" or (value.dtype.kind == "f" and np.all(value == np.round(value)))
+        integral = value.dtype.kind in "iubUS" or (value.dtype.kind == "f" and np.all(value == np.round(value)))
         if shuffle and integral and value.size > 1:
             return _shuffled(value, rng)
         if reals and value.dtype.kind == "f" and not integral:
@@ -181,7 +181,7 @@ def _perturbed(value, rng, mode):
         return value, False
     if isinstance(value, float) and reals and not float(value).is_integer():
         return type(value)(value * (1 + 0.05 * rng.uniform(-1, 1))), True
-    if isinstance(value, int) and mode == "mas_uno" and value >= 1:
+    if isinstance(value, (int, float)) and mode == "mas_uno" and value >= 1 and float(value).is_integer():
         return type(value)(value + 1), True
     if isinstance(value, (tuple, list)):
         items = [_perturbed(v, rng, mode) for v in value]
@@ -260,10 +260,20 @@ def _shipped_fields(exercise):
     return shipped
 
 
+def is_worked_example(exercise):
+    """¿Es un ejemplo resuelto a propósito en su capítulo (el cuaderno ya muestra la solución)?"""
+    return bool(getattr(exercise, "worked_example", False))
+
+
 def _forbidden():
-    """Los objetos que una comprobación copiada no puede usar: soluciones y errores típicos."""
+    """Los objetos que una comprobación copiada no puede usar: soluciones y errores típicos.
+
+    Los de un ejemplo resuelto (00.1) no: su capítulo ya los muestra, y viajan tal cual.
+    """
     objects = []
     for exercise in all_exercises():
+        if is_worked_example(exercise):
+            continue
         objects.append(exercise.solution)
         objects += [wrong for wrong, _ in exercise.mistakes]
     return {id(o) for o in objects if o is not None and not isinstance(o, (bool, int, float, str))}
@@ -272,6 +282,16 @@ def _forbidden():
 def exercise_data(exercise, collector=None):
     """Lo que la edición de aula guarda de un ejercicio (sin respuesta)."""
     base = {"id": exercise.id, "campos": _shipped_fields(exercise)}
+    if is_worked_example(exercise) and collector is not None:
+        # Un ejemplo resuelto: su capítulo enseña check() con él (un intento equivocado, la respuesta
+        # buena). No se califica y su solución ya está en el cuaderno: viaja entero.
+        collector.add(exercise.verify)
+        if callable(exercise.solution):
+            collector.add(exercise.solution)
+            solution = {"funcion": exercise.solution.__name__}
+        else:
+            solution = {"valor": encode(exercise.solution)}
+        return {**base, "modo": "ejemplo", "comprobacion": exercise.verify.__name__, "solucion": solution}
     if not callable(exercise.solution):
         return {**base, "modo": "formato", "tipo": "valor", "formato": describe_value(exercise.solution, sizes=False)}
     call = first_call(exercise)
@@ -401,19 +421,23 @@ def build(target):
     data_dir.mkdir(parents=True, exist_ok=True)
     for module in exercises_dir.glob("cap*.py"):
         module.unlink()
-    summary = {"chapters": chapters(), "rules": [], "without_probe": []}
+    summary = {"chapters": chapters(), "rules": [], "examples": [], "without_probe": []}
     for chapter in chapters():
         data, code = chapter_data(chapter)
         (data_dir / f"cap{chapter}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
                                                       encoding="utf-8")
         rules = [ex["id"] for ex in data["ejercicios"] if ex["modo"] == "regla"]
+        examples = [ex["id"] for ex in data["ejercicios"] if ex["modo"] == "ejemplo"]
         summary["rules"] += rules
+        summary["examples"] += examples
         summary["without_probe"] += [ex["id"] for ex in data["ejercicios"]
                                      if ex["modo"] == "formato" and ex["tipo"] == "funcion" and not ex["prueba"]]
         shipped = [f"las comprobaciones de {', '.join(rules)} (reglas, como entrenar la red del estudiante y "
                    "medir su exactitud)"] if rules else []
         exported = notebook_imports(chapter)
         shipped += [f"lo que importa el cuaderno ({', '.join(exported)})"] if exported else []
+        shipped += [f"el ejemplo resuelto {', '.join(examples)}, con su solución, que el cuaderno ya muestra"
+                    ] if examples else []
         stub = (STUB_WITH_CODE.format(chapter=chapter, what="; ".join(shipped), code=code) if code
                 else STUB.format(chapter=chapter))
         (exercises_dir / f"cap{chapter}.py").write_text(stub, encoding="utf-8")
@@ -474,8 +498,8 @@ def solution_bodies():
     """Cuerpo (sin la línea ``def`` ni la docstring) de cada solución que es código: lo que no debe salir."""
     bodies = {}
     for exercise in all_exercises():
-        if not callable(exercise.solution):
-            continue
+        if not callable(exercise.solution) or is_worked_example(exercise):
+            continue  # un valor no es código; un ejemplo resuelto viaja con su solución a propósito
         text = textwrap.dedent(inspect.getsource(exercise.solution))
         function = ast.parse(text).body[0]
         statements = function.body
@@ -548,6 +572,8 @@ def main(argv=None):
     print(f"Edición de aula en {args.target} ({state}): capítulos {', '.join(summary['chapters'])}, sin respuestas.")
     if summary["rules"]:
         print(f"  Se comprueban del todo (una regla, sin respuesta): {', '.join(summary['rules'])}.")
+    if summary["examples"]:
+        print(f"  Ejemplos resueltos (no se califican; viajan con su solución): {', '.join(summary['examples'])}.")
     if summary["without_probe"]:
         print(f"  Sin entradas de prueba para revisar el formato: {', '.join(summary['without_probe'])}.")
     for exercise_id, path in content_leaks(args.target):
