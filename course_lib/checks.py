@@ -338,7 +338,7 @@ def validation_accuracy_after_training(model, X_train, y_train, X_val, y_val, ep
         raise Incorrect("las salidas no son probabilidades que sumen 1: la última capa debe usar activation='softmax'.")
     model.compile(optimizer=nn.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(X_train, y_train, epochs=epochs, batch_size=32, verbose=0, seed=0)
-    return model.evaluate(X_val, y_val)[1]
+    return model.evaluate(X_val, y_val, verbose=0)[1]
 
 
 def expect_choices(answer, correct, options, explain, key_name="pregunta"):

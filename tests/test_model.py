@@ -21,7 +21,8 @@ from course_lib.nn import (
     losses,
     optimizers,
 )
-from course_lib.nn import model as model_module
+from course_lib.nn import saving as saving_module
+from course_lib.nn import summary as summary_module
 
 
 def keras_example_of_the_notes(input_dim=4, output_dim=3):
@@ -103,9 +104,9 @@ def test_summary_needs_the_input_shape_then_works_after_fit(capsys):
 
 
 def test_thousands_are_grouped_the_spanish_way():
-    assert model_module._format_thousands(9999) == "9999"
-    assert model_module._format_thousands(17091) == "17 091"
-    assert model_module._format_thousands(1234567) == "1 234 567"
+    assert summary_module.format_thousands(9999) == "9999"
+    assert summary_module.format_thousands(17091) == "17 091"
+    assert summary_module.format_thousands(1234567) == "1 234 567"
 
 
 # ---------------------------------------------------------------- guardar y cargar
@@ -200,7 +201,7 @@ def test_save_is_atomic(trained_model, tmp_path, monkeypatch):
         file.write(b"PK\x03\x04 medio archivo")
         raise OSError("disco lleno (simulado)")
 
-    monkeypatch.setattr(model_module, "_write_npz", crash_while_writing)
+    monkeypatch.setattr(saving_module, "_write_npz", crash_while_writing)
     with pytest.raises(OSError, match="simulado"):
         other.save(path)
     assert os.listdir(tmp_path) == ["modelo.npz"]

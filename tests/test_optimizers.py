@@ -9,7 +9,7 @@ import pytest
 
 from course_lib.nn import config, optimizers
 from course_lib.nn.dense import Dense
-from course_lib.nn.model import Sequential
+from course_lib.nn.sequential import Sequential
 from course_lib.nn.optimizers import SGD, Adagrad, Adam, RMSprop
 from course_lib.nn.validation import CourseError
 

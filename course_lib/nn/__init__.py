@@ -17,8 +17,11 @@ Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializer
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
 (MultiHeadAttention), ``merging`` (Add, Concatenate), ``losses``, ``optimizers``, ``metrics``,
-``callbacks``, ``graph`` (Input y el grafo del API funcional), ``model`` (Model, Sequential y el
-bucle de entrenamiento) y ``gradient_check``.
+``callbacks`` y ``callback_list``, ``symbolic`` (tensores simbólicos, nodos y la aritmética de
+tensores), ``graph`` (el grafo: orden topológico, hacia delante y hacia atrás), ``input_layer``
+(Input), ``model`` (Model: funcional o subclase), ``sequential``, ``trainer`` (compile, fit,
+evaluate, predict), ``compile_utils`` (pérdidas y métricas por salida), ``summary``, ``saving`` y
+``loading`` (guardar y cargar), ``config`` y ``errors`` y ``gradient_check``.
 """
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers, regularizers
@@ -28,7 +31,8 @@ from .config import floatx, rng, set_floatx, set_seed
 from .convolution import conv2d, conv2d_output_size, padding_amounts
 from .gradient_check import gradient_check
 from .layer import reset_names
-from .graph import Input, KerasTensor
+from .input_layer import Input, InputLayer
+from .symbolic import KerasTensor
 from .layers import (
     LAYER_CLASSES,
     Add,
@@ -56,7 +60,10 @@ from .losses import (
     SparseCategoricalCrossentropy,
     to_categorical,
 )
-from .model import Model, Sequential, TrainingWarning, load_model
+from .loading import load_model
+from .model import Model
+from .sequential import Sequential
+from .trainer import TrainingWarning
 from .optimizers import SGD, Adagrad, Adam, RMSprop
 from .regularizers import L1, L1L2, L2
 from .validation import CourseError, CourseTypeError
@@ -72,7 +79,7 @@ __all__ = [
     "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
     "MultiHeadAttention", "Add", "Concatenate",
     # modelo y entrenamiento
-    "Sequential", "Model", "Input", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
+    "Sequential", "Model", "Input", "InputLayer", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores
     "MeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "SGD", "Adagrad", "RMSprop", "Adam", "L1", "L2", "L1L2",

@@ -1,4 +1,19 @@
-"""Callbacks: objetos a los que ``fit`` avisa al empezar, al terminar cada época y al acabar.
+"""Callbacks: objetos a los que ``fit``, ``evaluate`` y ``predict`` avisan en cada momento, como en Keras.
+
+El protocolo es el de ``keras.callbacks.Callback``: ``fit`` llama a ``set_model(modelo)`` y
+``set_params({"verbose", "epochs", "steps"})`` y después, en orden::
+
+    on_train_begin(logs)
+      on_epoch_begin(epoch, logs)
+        on_train_batch_begin(batch, logs)    # cada mini-lote
+        on_train_batch_end(batch, logs)      # logs: medias de la época hasta este lote
+        (validación: on_test_begin, on_test_batch_begin/end, on_test_end)
+      on_epoch_end(epoch, logs)              # logs: {"loss": …, "val_loss": …, métricas}
+    on_train_end(logs)
+
+``evaluate`` llama a los ``on_test_*`` y ``predict`` a los ``on_predict_*``. Un callback detiene el
+entrenamiento con ``self.model.stop_training = True`` (se mira tras cada lote y cada época). El bucle
+que los llama está en ``callback_list.py`` y ``trainer.py``.
 
 - :class:`History` guarda la pérdida y las métricas de cada época (``fit`` lo devuelve).
 - :class:`EarlyStopping` (parada temprana) detiene el entrenamiento cuando la magnitud vigilada
@@ -12,32 +27,83 @@ from .validation import CourseError, check_number, check_positive_int
 
 
 class Callback:
-    """Base: métodos vacíos que ``fit`` llama en cada momento del entrenamiento."""
+    """Base: métodos vacíos que ``fit``, ``evaluate`` y ``predict`` llaman en cada momento.
+
+    Las subclases redefinen los que necesiten; ``self.model`` es el modelo y ``self.params`` los
+    parámetros del entrenamiento (``{"verbose": …, "epochs": …, "steps": …}``).
+    """
 
     def __init__(self):
         self.model = None
+        self.params = None
+        self.validation_data = None
 
     def set_model(self, model):
         self.model = model
 
+    def set_params(self, params):
+        self.params = params
+
+    # ---- entrenamiento
     def on_train_begin(self, logs=None):
-        pass
-
-    def on_epoch_begin(self, epoch, logs=None):
-        pass
-
-    def on_epoch_end(self, epoch, logs=None):
-        pass
+        """Al empezar ``fit``."""
 
     def on_train_end(self, logs=None):
-        pass
+        """Al terminar ``fit``; ``logs`` son los de la última época."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Al empezar la época ``epoch`` (0, 1, 2…)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Al terminar la época ``epoch``; ``logs`` tiene la pérdida, las métricas y las de validación."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        """Antes de cada mini-lote de entrenamiento (``batch`` = 0, 1, 2… dentro de la época)."""
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        """Tras cada mini-lote; ``logs`` tiene las medias de la época hasta ese lote."""
+        self.on_batch_end(batch, logs=logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """Nombre antiguo de ``on_train_batch_begin`` (Keras lo conserva)."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Nombre antiguo de ``on_train_batch_end`` (Keras lo conserva)."""
+
+    # ---- evaluación (también la validación de fit)
+    def on_test_begin(self, logs=None):
+        """Al empezar ``evaluate`` (o la validación de una época)."""
+
+    def on_test_end(self, logs=None):
+        """Al terminar ``evaluate``; ``logs`` tiene la pérdida y las métricas."""
+
+    def on_test_batch_begin(self, batch, logs=None):
+        """Antes de cada lote de ``evaluate``."""
+
+    def on_test_batch_end(self, batch, logs=None):
+        """Tras cada lote de ``evaluate``; ``logs`` tiene las medias hasta ese lote."""
+
+    # ---- predicción
+    def on_predict_begin(self, logs=None):
+        """Al empezar ``predict``."""
+
+    def on_predict_end(self, logs=None):
+        """Al terminar ``predict``."""
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        """Antes de cada lote de ``predict``."""
+
+    def on_predict_batch_end(self, batch, logs=None):
+        """Tras cada lote de ``predict``; ``logs = {"outputs": predicciones del lote}``."""
 
 
 class History(Callback):
     """Historial del entrenamiento, como en Keras.
 
     ``history.history`` es un diccionario {"loss": [...], "val_loss": [...], "accuracy": [...], …}
-    con un valor por época, y ``history.epoch`` la lista de épocas (0, 1, 2, …).
+    con un valor por época, ``history.epoch`` la lista de épocas (0, 1, 2, …) y ``history.params``
+    los parámetros del entrenamiento.
     """
 
     def __init__(self):
@@ -46,13 +112,14 @@ class History(Callback):
         self.epoch = []
 
     def on_train_begin(self, logs=None):
-        self.history = {}
         self.epoch = []
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
+        if self.model is not None:
+            self.model.history = self
 
     def __repr__(self):
         keys = ", ".join(self.history)

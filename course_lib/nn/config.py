@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .validation import CourseError
+from .errors import CourseError
 
 _FLOATX = "float32"
 

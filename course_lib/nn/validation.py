@@ -8,13 +8,8 @@ import difflib
 
 import numpy as np
 
-
-class CourseError(ValueError):
-    """Error de uso de ``course_lib`` con un mensaje en español para el estudiante."""
-
-
-class CourseTypeError(CourseError, TypeError):
-    """Error de tipo (por ejemplo, texto donde se esperaban números)."""
+from . import config
+from .errors import CourseError, CourseTypeError  # noqa: F401 (el resto del motor los importa de aquí)
 
 
 def closest(name, options):
@@ -53,8 +48,7 @@ def as_float_array(x, name, dtype=None):
     Errores claros si hay texto, valores que no son números, NaN o infinitos.
     """
     if dtype is None:
-        from .config import floatx
-        dtype = floatx()
+        dtype = config.floatx()
     if hasattr(x, "to_numpy"):  # pandas
         x = x.to_numpy()
     try:
