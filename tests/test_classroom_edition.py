@@ -357,7 +357,12 @@ def test_answers_travel_as_data_only():
     for unstorable in (lambda: 1, object(), np.array([object()]), nn.Sequential([Own(3, input_shape=(2,))])):
         with pytest.raises(Unstorable):
             encode(unstorable)
-    for forged in ({"__nd__": "|O", "shape": [1], "b64": ""}, {"py/object": "os.system"}, {"__np__": "|V8", "value": 0}):
+    # Lo que el proceso del estudiante podría inventarse para ejecutar código en el que califica.
+    popen = {"class_name": "Popen", "module": "subprocess", "qualname": "Popen", "config": {"args": ["true"]}}
+    for forged in ({"__nd__": "|O", "shape": [1], "b64": ""}, {"py/object": "os.system"}, {"__np__": "|V8", "value": 0},
+                   {"__red__": popen}, {"__red__": {"class_name": "Sequential", "config": {
+                       "class_name": "Sequential", "layers": [popen]}}},
+                   {"__red__": {"class_name": "Popen", "config": {"args": ["true"]}}}):
         with pytest.raises(ValueError):
             decode(forged)
 

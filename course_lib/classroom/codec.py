@@ -9,7 +9,7 @@ que :func:`encode` no haya podido escribir: leer una respuesta nunca ejecuta có
 
 Cada valor que JSON no distingue lleva una etiqueta: ``{"__nd__": …}`` (array), ``{"__np__": …}``
 (escalar de NumPy: se conserva si era entero o real), ``{"__tuple__": […]}``, ``{"__set__": […]}``,
-``{"__dict__": [[clave, valor], …]}``, ``{"__modelo__": …}`` y ``{"__capa__": …}``.
+``{"__dict__": [[clave, valor], …]}`` y ``{"__red__": …}`` (una capa o una red, por su arquitectura).
 """
 
 import base64
@@ -82,31 +82,54 @@ def _plain(value):
 
 
 def _engine_object(value):
-    """Una red o una capa de ``course_lib.nn`` por su arquitectura (clases del motor y configuración)."""
-    from ..nn import Model
+    """Una red o una capa de ``course_lib.nn`` por su arquitectura (clases del motor y configuración).
+
+    Una subclase propia (de una capa o de un modelo) no viaja: reconstruirla exigiría importar su
+    módulo, es decir, ejecutar código de la entrega en el proceso que califica.
+    """
     from ..nn.layer import Layer
-    from ..nn.layers import LAYER_CLASSES
-    from ..nn.model import _layer_entry
+    from ..nn.saving import layer_entry
 
-    def known(entry):
-        """¿Solo usa capas del motor? (una subclase propia no se puede reconstruir fuera)."""
-        name = entry["class_name"]
-        if name in ("Sequential", "Model"):
-            return all(known(e) for e in entry["config"]["layers"])
-        return name in LAYER_CLASSES or name == "InputLayer"
-
-    if isinstance(value, Model):
-        entry = {"class_name": type(value).__name__, "config": value.architecture()}
-        tag = "__modelo__"
-    elif isinstance(value, Layer):
-        entry = _layer_entry(value)
-        tag = "__capa__"
-    else:
+    if not isinstance(value, Layer):
         raise Unstorable(f"un valor de tipo {type(value).__name__}")
-    if type(value).__name__ not in LAYER_CLASSES and type(value).__name__ not in ("Sequential", "Model") \
-            or not known(entry):
-        raise Unstorable(f"una red con una capa que no es del motor del curso ({type(value).__name__})")
-    return {tag: entry}
+    try:
+        entry = layer_entry(value)
+        _check_entry(entry)
+    except ValueError as exc:
+        raise Unstorable(f"una red que no se puede enviar como datos ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 — una red a medio construir, por ejemplo
+        raise Unstorable(f"una red que no se puede describir ({type(exc).__name__}: {exc})") from None
+    return {"__red__": entry}
+
+
+_CONTAINERS = ("Sequential", "Model", "Functional")
+
+
+def _check_entry(entry, depth=0):
+    """Solo clases del motor, por su nombre: ni módulos, ni subclases, ni nada que haya que importar."""
+    from ..nn.layers import LAYER_CLASSES
+    from ..nn.symbolic import OPERATION_CLASSES
+
+    if depth > MAX_DEPTH or not isinstance(entry, dict):
+        raise ValueError("estructura de red no reconocida")
+    if "module" in entry or "qualname" in entry or "init" in entry:
+        raise ValueError(f"usa una clase propia ({entry.get('class_name')!r}), no del motor del curso")
+    if "operation" in entry:
+        if entry["operation"] not in OPERATION_CLASSES:
+            raise ValueError(f"operación desconocida {entry['operation']!r}")
+        return
+    name = entry.get("class_name")
+    if name in _CONTAINERS:
+        config = entry.get("config", entry)
+        if "module" in config or "qualname" in config or "init" in config:
+            raise ValueError(f"usa una clase propia ({config.get('class_name')!r}), no del motor del curso")
+        for child in config.get("layers", []):
+            _check_entry(child, depth + 1)
+        return
+    if name != "InputLayer" and name not in LAYER_CLASSES:
+        raise ValueError(f"tipo de capa desconocido {name!r}")
+    if not isinstance(entry.get("config", {}), dict):
+        raise ValueError("configuración de capa no reconocida")
 
 
 def decode(data, depth=0):
@@ -137,8 +160,8 @@ def decode(data, depth=0):
         return {decode(v, depth + 1) for v in data["__set__"]}
     if "__dict__" in data:
         return {_key(decode(k, depth + 1)): decode(v, depth + 1) for k, v in data["__dict__"]}
-    if "__modelo__" in data or "__capa__" in data:
-        return _rebuild(data)
+    if "__red__" in data:
+        return _rebuild(data["__red__"])
     raise ValueError(f"etiqueta no reconocida: {sorted(data)}")
 
 
@@ -148,22 +171,23 @@ def _key(value):
     return value
 
 
-def _rebuild(data):
+def _rebuild(entry):
     """Reconstruye con las clases del motor una red o una capa enviada por :func:`_engine_object`.
 
-    Sin construir los pesos: se crean al usarla, como con la red original recién escrita (así la
-    comprobación que fija la semilla y entrena da lo mismo que en la edición de autoestudio).
+    Antes, :func:`_check_entry` comprueba que solo nombra clases del motor. Sin construir los pesos:
+    se crean al usarla, como con la red recién escrita (así la comprobación que fija la semilla y
+    entrena da lo mismo que en la edición de autoestudio).
     """
     from ..nn import Sequential
-    from ..nn.model import _layer_from_entry, _model_from_architecture
+    from ..nn.loading import _layer_from_entry, _model_from_architecture
 
-    if "__capa__" in data:
-        return _layer_from_entry(data["__capa__"])
-    entry = data["__modelo__"]
-    if entry["class_name"] == "Sequential":
+    _check_entry(entry)
+    if entry.get("class_name") in _CONTAINERS:
         arch = entry["config"]
-        model = Sequential([_layer_from_entry(e) for e in arch["layers"]], name=arch.get("name"))
-        if not arch.get("trainable", True):
-            model._trainable = False
-        return model
-    return _model_from_architecture(entry["config"])
+        if arch.get("class_name") == "Sequential":
+            model = Sequential([_layer_from_entry(e, {}) for e in arch["layers"]], name=arch.get("name"))
+            if not arch.get("trainable", True):
+                model.trainable = False
+            return model
+        return _model_from_architecture(arch, {})
+    return _layer_from_entry(entry, {})

@@ -49,8 +49,11 @@ def _shell():
     """Un intérprete de IPython (sin núcleo): entiende ``%matplotlib inline`` y las demás magias."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
-    shell = InteractiveShell.instance()
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # sin base de datos del historial en disco
+    shell = InteractiveShell.instance(config=config)
     shell.user_ns.setdefault("display", __import__("IPython.display", fromlist=["display"]).display)
     return shell
 
