@@ -377,6 +377,7 @@ def versions():
             found[package] = None
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     found["curso"] = done.stdout.strip() or None
+    found["python_estudiante"] = STUDENT_PYTHON_VERSION[0]
     return found
 
 
@@ -392,7 +393,13 @@ def classroom_edition(workdir):
     aula = workdir / "aula"
     release.publish(aula)
     python, env = entorno.create_view(workdir / "entorno", aula)
+    done = subprocess.run([str(python), "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, env={**os.environ, **env})
+    STUDENT_PYTHON_VERSION[0] = done.stdout.strip() or None
     return aula, python, env
+
+
+STUDENT_PYTHON_VERSION = [None]  # la versión del Python de los estudiantes, para guardarla con las cifras
 
 
 async def main_async(args):

@@ -14,7 +14,8 @@ La regla (cada paso dice qué es medida y qué es supuesto):
 - **memoria garantizada** por estudiante: la mayor memoria medida por estudiante (servidor y
   núcleo, PSS) con un capítulo y su demostración, redondeada hacia arriba a 0,25 GiB;
 - **límite** por estudiante: el mayor pico de un núcleo en todos los capítulos (medido, VmHWM) más el
-  servidor (medido), redondeado hacia arriba a 0,5 GiB: ningún capítulo se queda sin memoria;
+  servidor (medido), con un 10 % de margen, redondeado hacia arriba a 0,5 GiB: ningún capítulo se
+  queda sin memoria;
 - **núcleos**: cuántos estudiantes calculando a la vez por núcleo mantienen el p95 de la demo por
   debajo de 250 ms (medido); con la **mitad de la clase calculando a la vez** (supuesto, no medido);
 - **memoria de la máquina**: la garantizada por cada estudiante más 4 GiB para el sistema y el hub
@@ -35,6 +36,7 @@ END = "<!-- fin del dimensionado -->"
 FLUID_P95_MS = 250          # por debajo, mover un deslizador se percibe inmediato
 ACTIVE_FRACTION = 0.5       # supuesto: en el peor momento, la mitad de la clase calcula a la vez
 SYSTEM_GIB = 4              # supuesto: sistema operativo, hub y proxy
+LIMIT_MARGIN = 0.10         # el pico medido varía de una ejecución a otra: un 10 % de margen
 CLASS_SIZES = (30, 100, 300)
 
 
@@ -66,7 +68,7 @@ def rule(runs, chapters):
     per_core = max(fluid) if fluid else min(row["n"] / run["machine"]["cores"] for run in runs for row in run["rows"])
     return {
         "guarantee_gib": _ceil_to(per_student_gib, 0.25),
-        "limit_gib": _ceil_to(kernel_peak_gib + server_gib, 0.5),
+        "limit_gib": _ceil_to((kernel_peak_gib + server_gib) * (1 + LIMIT_MARGIN), 0.5),
         "per_student_gib": per_student_gib,
         "server_gib": server_gib,
         "kernel_peak_gib": kernel_peak_gib,
@@ -103,7 +105,8 @@ def render(runs, chapters):
                 f"| {fmt(row['update_p50_ms'], 0)} / {fmt(row['update_p95_ms'], 0)} ms "
                 f"| {fmt(row['memory_mib'], 0)} MiB | {fmt(row['kernel_peak_mib'], 0)} MiB |")
     versions = runs[-1]["versions"]
-    lines += ["", f"Versiones de la última medida: Python {versions['python']}, JupyterHub {versions['jupyterhub']}, "
+    student = f" (el de los estudiantes, {versions['python_estudiante']})" if versions.get("python_estudiante") else ""
+    lines += ["", f"Versiones de la última medida: Python {versions['python']}{student}, JupyterHub {versions['jupyterhub']}, "
                   f"JupyterLab {versions['jupyterlab']}, NumPy {versions['numpy']} (curso en {versions['curso']}). "
                   f"Capítulo ejecutado: `{runs[-1]['chapter']}`, demostración `{runs[-1]['demo']}`."]
     if chapters:
@@ -121,7 +124,7 @@ def render(runs, chapters):
         f"{fmt(numbers['per_student_gib'] * 1024, 0)} MiB por estudiante con un capítulo y su demo).",
         f"- **Límite por estudiante: {fmt(numbers['limit_gib'], 1)} GiB** (medido: el mayor pico de un núcleo, "
         f"{fmt(numbers['kernel_peak_gib'] * 1024, 0)} MiB, {peak_source}, más el servidor, "
-        f"{fmt(numbers['server_gib'] * 1024, 0)} MiB).",
+        f"{fmt(numbers['server_gib'] * 1024, 0)} MiB, y un {int(LIMIT_MARGIN * 100)} % de margen).",
         f"- **Estudiantes calculando a la vez por núcleo: {fmt(numbers['per_core'], 1)}** (medido: el mayor N/núcleos "
         f"con la demo por debajo de {FLUID_P95_MS} ms en el 95 % de los movimientos).",
         f"- **Supuesto:** en el peor momento («ejecutad ahora la demo») calcula a la vez el "
@@ -133,7 +136,7 @@ def render(runs, chapters):
                 f"extrapolado (medido hasta {numbers['max_measured']} a la vez)")
         lines.append(f"| {size} | {active} | {cores} | {memory} GiB | {kind} |")
     lines += ["", "Para la configuración: `tljh-config set limits.memory "
-                  f"{fmt(numbers['limit_gib'], 1).replace(',', '.')}G` (TLJH); en Zero to JupyterHub, "
+                  f"{numbers['limit_gib']:g}G` (TLJH); en Zero to JupyterHub, "
                   f"`singleuser.memory.guarantee: {int(numbers['guarantee_gib'] * 1024)}M` y "
                   f"`singleuser.memory.limit: {int(numbers['limit_gib'] * 1024)}M`.", "", END]
     return lines

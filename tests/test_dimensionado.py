@@ -40,8 +40,19 @@ def test_the_rule_counts_students_per_core_from_fluid_rounds(tmp_path, monkeypat
     run = {"date": "2026-01-01", "machine": {"cores": 2}, "rows": [
         {"n": 4, "update_p95_ms": 200, "memory_mib": 700, "server_mib": 100, "kernel_peak_mib": 600},
         {"n": 8, "update_p95_ms": 400, "memory_mib": 650, "server_mib": 100, "kernel_peak_mib": 600}]}
-    chapters = {"rows": [{"notebook": "10_x.ipynb", "kernel_peak_mib": 1300}]}
+    chapters = {"rows": [{"notebook": "10_x.ipynb", "kernel_peak_mib": 1200}]}  # (1200 + 100) · 1,1 → 1,5 GiB
     numbers = dimensionado.rule([run], chapters)
     assert numbers["per_core"] == 2 and numbers["guarantee_gib"] == 0.75 and numbers["limit_gib"] == 1.5
     active, cores, memory = dimensionado.class_row(100, numbers)
     assert (active, cores, memory) == (50, 25, 79)  # memoria: máx(100 · 0,75; 50 · 1,5) + 4 GiB
+
+
+def test_the_guide_configuration_uses_the_computed_memory():
+    """Los valores de memoria de TLJH y de Zero to JupyterHub en la guía son los de la regla."""
+    runs, chapters = dimensionado.load()
+    numbers = dimensionado.rule(runs, chapters)
+    text = dimensionado.DOCS.read_text(encoding="utf-8")
+    limit = numbers["limit_gib"]
+    assert f"tljh-config set limits.memory {limit:g}G" in text
+    assert f"guarantee: {int(numbers['guarantee_gib'] * 1024)}M" in text
+    assert f"limit: {int(limit * 1024)}M" in text
