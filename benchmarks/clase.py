@@ -370,7 +370,10 @@ def versions():
     from importlib.metadata import version
 
     found = {"python": sys.version.split()[0]}
-    for package in ("jupyterhub", "jupyterlab", "jupyter_server", "ipykernel", "nbgitpuller", "numpy", "matplotlib"):
+    # torch y keras: si están, el entorno del estudiante de la medida (una vista del de pruebas) los ve y
+    # las celdas de PyTorch y Keras de los capítulos se ejecutan (el caso que más memoria pide).
+    for package in ("jupyterhub", "jupyterlab", "jupyter_server", "ipykernel", "nbgitpuller", "numpy", "matplotlib",
+                    "torch", "keras"):
         try:
             found[package] = version(package)
         except Exception:  # noqa: BLE001

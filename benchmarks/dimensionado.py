@@ -110,8 +110,12 @@ def render(runs, chapters):
                   f"JupyterLab {versions['jupyterlab']}, NumPy {versions['numpy']} (curso en {versions['curso']}). "
                   f"Capítulo ejecutado: `{runs[-1]['chapter']}`, demostración `{runs[-1]['demo']}`."]
     if chapters:
+        frameworks = [f"{name} {chapters['versions'][key]}" for key, name in (("torch", "PyTorch"), ("keras", "Keras"))
+                      if chapters["versions"].get(key)]
+        with_frameworks = (f", con {' y '.join(frameworks)} (sus celdas se ejecutan: el caso que más memoria pide)"
+                           if frameworks else "")
         lines += ["", f"**Pico de memoria del núcleo de cada capítulo** (medido el {chapters['date'][:10]}, el "
-                      "cuaderno entero con el entorno del estudiante; VmHWM):", "",
+                      f"cuaderno entero con el entorno del estudiante{with_frameworks}; VmHWM):", "",
                   "| capítulo | pico del núcleo | tiempo |", "|---|---:|---:|"]
         for row in chapters["rows"]:
             lines.append(f"| `{row['notebook']}` | {fmt(row['kernel_peak_mib'], 0)} MiB | {fmt(row['seconds'])} s |")
