@@ -27,6 +27,9 @@ Variables de entorno (todas opcionales):
 - ``CURSO_AULA``: la edición de aula (``build/aula``, la que escribe ``make aula``).
 - ``CURSO_HUB_REPO``: repositorio git que reparte nbgitpuller (por defecto, ``CURSO_AULA``).
 - ``CURSO_HUB_PYTHON``: el Python del entorno del estudiante (``build/entorno-estudiante``).
+- ``CURSO_HUB_PYTHON_DOCENTE``: el Python con que arrancan los servidores del profesorado (por defecto,
+  el del estudiante). Para calificar desde Formgrader hace falta el entorno del profesorado (la
+  edición completa), que la profesora pueda ejecutar.
 - ``CURSO_HUB_TOKEN``: ficha de la API para el servicio ``banco-de-pruebas`` (benchmarks/clase.py).
 """
 
@@ -145,11 +148,18 @@ c.Spawner.poll_interval = 10  # el hub nota en segundos que un servidor ha muert
 c.Spawner.http_timeout = 120
 
 
+TEACHER_PYTHON = os.environ.get("CURSO_HUB_PYTHON_DOCENTE", "")
+
+
 def _by_role(spawner):
-    """Antes de arrancar un servidor: sin las extensiones de nbgrader del profesorado si no es docente."""
+    """Antes de arrancar un servidor: sin las extensiones de nbgrader del profesorado si no es docente;
+    con el entorno del profesorado si es docente y se ha indicado (CURSO_HUB_PYTHON_DOCENTE)."""
     environment = dict(spawner.environment)
     if not spawner.user.admin:
         environment["JUPYTER_CONFIG_PATH"] = str(AULA / "jupyter" / "estudiante")
+    elif TEACHER_PYTHON:
+        spawner.cmd = [TEACHER_PYTHON, "-m", "jupyterhub.singleuser"]
+        environment["PATH"] = f"{Path(TEACHER_PYTHON).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin"
     spawner.environment = environment
 
 
