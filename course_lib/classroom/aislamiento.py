@@ -50,9 +50,9 @@ def account(user):
     return entry.pw_uid, entry.pw_gid, user
 
 
-def private_directory(owner, prefix="calificacion-"):
+def private_directory(owner, prefix="calificacion-", parent=None):
     """Una carpeta temporal nueva (0700) del usuario aislado (o de quien califica, si no hay)."""
-    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     if owner is not None:
         os.chown(path, owner[0], owner[1])
     return path
@@ -103,7 +103,9 @@ def start_kernel(python, user, connection_file, extra=()):
 
     owner = account(user)
     command = [python, "-m", "ipykernel_launcher", "-f"]
-    home = private_directory(owner, prefix="nucleo-")
+    # Dentro de CURSO_NUCLEOS si existe: la carpeta que el nbgrader_config.py del curso borra al terminar
+    # (este proceso se convierte en el núcleo con exec y no puede borrar la suya).
+    home = private_directory(owner, prefix="nucleo-", parent=os.environ.get("CURSO_NUCLEOS") or None)
     if owner is None:  # con el usuario de quien califica, pero sin sus variables (PYTHONPATH, VIRTUAL_ENV…)
         os.execve(python, command + [connection_file, *extra], minimal_environment(home, variables(python)))
     copy = home / "conexion.json"

@@ -41,7 +41,10 @@ estudiante (docs/despliegue.md, «Tareas con nbgrader»). Las entregas se ejecut
 del estudiante (solo la edición de aula) y, si se indica, con un usuario del sistema sin permisos.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from nbgrader.converters import Autograde
@@ -65,7 +68,12 @@ c.Execute.timeout = 120
 PYTHON_ESTUDIANTE = os.environ.get("CURSO_PYTHON_ESTUDIANTE", "{student_python}")
 USUARIO_CALIFICADOR = os.environ.get("CURSO_CALIFICADOR", "")
 
-# 1. El núcleo con que nbgrader ejecuta cada entrega (para la retroalimentación): el del estudiante.
+# 1. El núcleo con que nbgrader ejecuta cada entrega (para la retroalimentación): el del estudiante,
+#    con una carpeta temporal suya dentro de CURSO_NUCLEOS, que se borra al terminar.
+if "CURSO_NUCLEOS" not in os.environ:
+    os.environ["CURSO_NUCLEOS"] = tempfile.mkdtemp(prefix="curso-nucleos-")
+    os.chmod(os.environ["CURSO_NUCLEOS"], 0o711)
+    atexit.register(shutil.rmtree, os.environ["CURSO_NUCLEOS"], True)
 _jupyter = Path(__file__).resolve().parent / ".jupyter"
 aislamiento.write_kernelspec(_jupyter / "kernels", PYTHON_ESTUDIANTE, USUARIO_CALIFICADOR)
 os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(_jupyter), os.environ.get("JUPYTER_PATH")]))

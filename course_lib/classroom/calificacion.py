@@ -29,6 +29,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import signal
 import subprocess
 import time
@@ -169,6 +170,7 @@ class Runner:
             except OSError:
                 pass
         self.process = None
+        shutil.rmtree(self.home, ignore_errors=True)  # su carpeta temporal, con lo que haya dejado
 
 
 # --- La respuesta del estudiante, vista desde aquí ----------------------------------------------------
