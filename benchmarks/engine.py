@@ -14,8 +14,16 @@ Casos: LeNet y MLP con lotes de 64; LSTM (lote 64, 50 pasos, 16 características
 Dense de 10 salidas); bloque codificador Transformer (lote 32, 64 posiciones, tamaño 64, 4 cabezas,
 red densa de 128, post-normalización como ``torch.nn.TransformerEncoderLayer``, más media y Dense 10).
 
+Dos casos pasan además por el bucle de entrenamiento completo (``model.train_on_batch``: validación de
+los datos, pérdida, ``backward`` por el grafo y el optimizador), no solo por las capas:
+``lenet_fit`` (la misma LeNet como ``Sequential``) y ``transformer_seq``, un modelo de lenguaje de
+juguete: el bloque Transformer escrito como subclase de ``Layer`` (como en los ejemplos de Keras), con
+una Dense de 32 salidas en cada posición y la entropía cruzada con etiquetas enteras sobre (N, T)
+(la pérdida de una secuencia, ``from_logits=True``), frente a PyTorch con ``CrossEntropyLoss`` sobre
+las N·T posiciones.
+
 Uso:  python benchmarks/engine.py [--repeticiones 100] [--rondas 3] [--hilos 2] [--desglose] [--perfil]
-      [--solo cnn,mlp,lstm,transformer]
+      [--solo cnn,mlp,lstm,transformer,lenet_fit,transformer_seq]
 """
 
 import argparse
@@ -29,8 +37,12 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from course_lib.nn import Add, GlobalAveragePooling1D, Input, LayerNormalization, Model, config  # noqa: E402
-from course_lib.nn.layers import LSTM, Conv2D, Dense, Flatten, MaxPooling2D, MultiHeadAttention  # noqa: E402
+from course_lib.nn import Add, GlobalAveragePooling1D, Input, LayerNormalization, Model, Sequential, config  # noqa: E402
+from course_lib.nn.layers import LSTM, Conv2D, Dense, Flatten, Layer, MaxPooling2D, MultiHeadAttention  # noqa: E402
+from course_lib.nn.losses import SparseCategoricalCrossentropy  # noqa: E402
+from course_lib.nn.optimizers import SGD  # noqa: E402
+
+VOCABULARY = 32
 
 BATCH = 64
 LEARNING_RATE = 0.01
@@ -61,6 +73,34 @@ def transformer_block(positions=64, size=64, heads=4, hidden=128):
     return Model(x, Dense(10)(GlobalAveragePooling1D()(h)))
 
 
+class TransformerBlock(Layer):
+    """El bloque codificador escrito como en los ejemplos de Keras: una subclase de Layer con call()."""
+
+    def __init__(self, size=64, heads=4, hidden=128, **kwargs):
+        super().__init__(**kwargs)
+        self.attention = MultiHeadAttention(heads, size // heads)
+        self.dense1, self.dense2 = Dense(hidden, activation="relu"), Dense(size)
+        self.norm1, self.norm2 = LayerNormalization(epsilon=1e-5), LayerNormalization(epsilon=1e-5)
+
+    def call(self, x):
+        h = self.norm1(x + self.attention(x, x))
+        return self.norm2(h + self.dense2(self.dense1(h)))
+
+
+def sequence_model(positions=64, size=64):
+    """Bloque Transformer (subclase) y una Dense de VOCABULARY logits por posición, con la pérdida por paso."""
+    x = Input(shape=(positions, size))
+    model = Model(x, Dense(VOCABULARY)(TransformerBlock(size)(x)))
+    model.compile(optimizer=SGD(LEARNING_RATE), loss=SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def lenet_sequential():
+    model = Sequential([Input(shape=(28, 28, 1)), *lenet_layers()])
+    model.compile(optimizer=SGD(LEARNING_RATE), loss=SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
 def softmax_cross_entropy_gradient(logits, labels):
     """∂J/∂logits de la entropía cruzada media con softmax: (softmax(z) − y_one_hot) / N."""
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -70,7 +110,9 @@ def softmax_cross_entropy_gradient(logits, labels):
 
 
 def train_step(layers, x, labels):
-    """Un paso con una lista de capas en fila o con un Model (grafo)."""
+    """Un paso con una lista de capas en fila o con un Model (grafo); un Model compilado, con train_on_batch."""
+    if isinstance(layers, Model) and layers.compiled:
+        return layers.train_on_batch(x, labels)
     if isinstance(layers, Model):
         grad = layers.backward(softmax_cross_entropy_gradient(layers.forward(x, training=True), labels))
         layers = list(layers.flat_layers())
@@ -143,7 +185,7 @@ def torch_step(kind, x_nhwc, labels):
     import torch
 
     nn = torch.nn
-    if kind == "cnn":
+    if kind in ("cnn", "lenet_fit"):
         model = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
                               nn.MaxPool2d(2), nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84),
                               nn.ReLU(), nn.Linear(84, 10))
@@ -159,6 +201,19 @@ def torch_step(kind, x_nhwc, labels):
 
         model = LastState()
         x = torch.tensor(x_nhwc, requires_grad=True)
+    elif kind == "transformer_seq":
+        class LanguageModel(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.encoder = nn.TransformerEncoderLayer(64, 4, dim_feedforward=128, dropout=0.0, batch_first=True)
+                self.dense = nn.Linear(64, VOCABULARY)
+
+            def forward(self, x):
+                return self.dense(self.encoder(x)).reshape(-1, VOCABULARY)
+
+        model = LanguageModel()
+        x = torch.tensor(x_nhwc, requires_grad=True)
+        labels = labels.reshape(-1)
     elif kind == "transformer":
         class Block(nn.Module):
             def __init__(self):
@@ -194,7 +249,8 @@ def main():
     parser.add_argument("--hilos", type=int, default=2)
     parser.add_argument("--desglose", action="store_true", help="tiempo de cada capa de la CNN")
     parser.add_argument("--perfil", action="store_true", help="funciones que más tiempo gastan (cProfile)")
-    parser.add_argument("--solo", default="cnn,mlp,lstm,transformer", help="casos separados por comas")
+    parser.add_argument("--solo", default="cnn,mlp,lstm,transformer,lenet_fit,transformer_seq",
+                        help="casos separados por comas")
     args = parser.parse_args()
     config.set_floatx("float32")
     config.set_seed(0)
@@ -204,6 +260,7 @@ def main():
     vectors = images.reshape(BATCH, -1)
     sequences = rng.standard_normal((BATCH, 50, 16)).astype(np.float32)
     tokens = rng.standard_normal((32, 64, 64)).astype(np.float32)
+    next_symbols = rng.integers(0, VOCABULARY, size=(32, 64))
     cases = {
         "cnn": ("CNN tipo LeNet (28×28×1: conv 5×5×6, pool 2, conv 5×5×16, pool 2, 120, 84, 10)",
                 lenet_layers(), images, labels),
@@ -211,6 +268,10 @@ def main():
         "lstm": ("LSTM (lote 64, 50 pasos, 16 características, 64 unidades) + Dense 10", lstm_layers(), sequences, labels),
         "transformer": ("Bloque Transformer (lote 32, 64 posiciones, tamaño 64, 4 cabezas, densa 128) + Dense 10",
                         transformer_block(), tokens, labels[:32]),
+        "lenet_fit": ("La misma LeNet como Sequential, con train_on_batch (el bucle de entrenamiento completo)",
+                      lenet_sequential(), images, labels),
+        "transformer_seq": ("Bloque Transformer (subclase de Layer) + Dense 32 por posición, pérdida por paso "
+                            "(N, T) con train_on_batch", sequence_model(), tokens, next_symbols),
     }
 
     try:

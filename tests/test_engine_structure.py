@@ -76,3 +76,38 @@ def test_model_is_split_like_keras():
         assert lines < 600, f"{name}.py tiene {lines} líneas"
     assert "def fit(" in (ENGINE / "trainer.py").read_text(encoding="utf-8")
     assert "def fit(" not in (ENGINE / "model.py").read_text(encoding="utf-8")
+
+
+#: Los módulos de esta parte del motor (el modelo, el grafo y el entrenamiento).
+MODEL_AND_TRAINING = ["errors", "config", "validation", "symbolic", "graph", "layer", "input_layer", "variables",
+                      "model", "sequential", "trainer", "compile_utils", "saving", "serialization", "loading",
+                      "summary", "callback_list", "callbacks", "losses", "metrics"]
+#: De los módulos compartidos, solo lo que es de esta parte (callbacks.py tiene también los callbacks de Keras).
+ONLY = {"callbacks": ("Callback", "History")}
+
+
+def test_every_public_name_has_a_docstring():
+    """El sitio web genera la referencia de la API desde el código: cada nombre público necesita su docstring
+    (los métodos que redefinen uno documentado heredan el suyo, como en Sphinx)."""
+    import importlib
+    import inspect
+
+    missing = []
+    for name in MODEL_AND_TRAINING:
+        module = importlib.import_module(f"course_lib.nn.{name}")
+        if not module.__doc__:
+            missing.append(name)
+        for attr, obj in vars(module).items():
+            if attr.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)) or attr not in ONLY.get(name, (attr,)):
+                continue
+            if not inspect.getdoc(obj):
+                missing.append(f"{name}.{attr}")
+            if inspect.isclass(obj):
+                for method, value in vars(obj).items():
+                    documented = value.__doc__ if isinstance(value, property) else inspect.getdoc(getattr(obj, method))
+                    if not method.startswith("_") and (inspect.isfunction(value) or isinstance(value, property)) \
+                            and not documented:
+                        missing.append(f"{name}.{attr}.{method}")
+    assert not missing, "sin docstring: " + ", ".join(missing)

@@ -1,6 +1,7 @@
-"""Keras y PyTorch en las pruebas: están instalados y Keras usa PyTorch como motor.
+"""Keras y PyTorch en las pruebas: están instalados y Keras usa PyTorch como motor; también las
+bibliotecas del capítulo 14 que se ejecutan en las pruebas.
 
-Si faltaran, las celdas de Keras y PyTorch de los cuadernos solo imprimirían «no está instalado»
+Si faltaran, sus celdas en los cuadernos solo imprimirían «no está instalado»
 y nbval las daría por buenas sin haber comprobado nada.
 """
 
@@ -14,6 +15,12 @@ from course_lib import frameworks
 
 @pytest.mark.parametrize("module", ["torch", "keras"])
 def test_test_environment_has_the_frameworks(module):
+    assert frameworks.is_installed(module), f"falta {module}: instala requirements-test.txt"
+
+
+# Las del capítulo 14 que las pruebas ejecutan de verdad (TensorFlow, CatBoost e ydata-profiling, no).
+@pytest.mark.parametrize("module", ["xgboost", "lightgbm", "nltk", "gensim", "statsmodels"])
+def test_test_environment_has_the_chapter_14_libraries(module):
     assert frameworks.is_installed(module), f"falta {module}: instala requirements-test.txt"
 
 

@@ -167,8 +167,7 @@ def test_loss_functions_and_names_like_keras():
     assert isinstance(losses.get("huber"), losses.Huber)
     assert isinstance(losses.get(losses.mean_absolute_error), losses.MeanAbsoluteError)
     assert losses.Huber().name == "huber_loss" and losses.MeanAbsoluteError().name == "mean_absolute_error"
-    with pytest.raises(CourseError, match="pérdida propia.*no deriva"):
-        losses.get(lambda y_true, y_pred: (y_true - y_pred) ** 2)
+    assert isinstance(losses.get(lambda y_true, y_pred: y_true - y_pred), losses.LossFunctionWrapper)
 
 
 def test_sequence_labels_are_checked_in_spanish():
@@ -184,3 +183,38 @@ def test_sequence_labels_are_checked_in_spanish():
 def test_to_categorical_on_sequences():
     onehot = losses.to_categorical(np.array([[0, 2], [1, 1]]), 3)
     assert onehot.shape == (2, 2, 3) and onehot[0, 1, 2] == 1 and onehot.sum() == 4
+
+
+def quartic(y_true, y_pred):
+    """Una pérdida propia, como las de los tutoriales: (y − ŷ)⁴ con la aritmética de tensores."""
+    d = (y_true - y_pred) * (y_true - y_pred)
+    return d * d
+
+
+def test_a_loss_written_as_a_function_is_traced_and_derived():
+    loss = losses.get(quartic)
+    rng = np.random.default_rng(0)
+    y, p, w = rng.standard_normal((5, 2)), rng.standard_normal((5, 2)), rng.random(5)
+    assert loss(y, p, sample_weight=w) == pytest.approx(np.sum((y - p) ** 4 * w[:, None]) / 10)
+    analytic = loss.gradient(y, p, sample_weight=w)
+    assert relative_error(analytic, numerical_gradient(lambda: loss(y, p, sample_weight=w), p)) < 1e-7
+
+
+def test_a_loss_subclass_with_call_like_keras():
+    class HalfSquare(losses.Loss):
+        def call(self, y_true, y_pred):
+            return (y_pred - y_true) * (y_pred - y_true) * 0.5
+
+    rng = np.random.default_rng(1)
+    y, p = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    loss = HalfSquare(name="media_del_cuadrado")
+    assert loss(y, p) == pytest.approx(0.5 * np.mean((y - p) ** 2))
+    np.testing.assert_allclose(loss.gradient(y, p), (p - y) / y.size, rtol=1e-12)
+
+
+def test_a_loss_function_that_uses_numpy_is_explained():
+    with pytest.raises(CourseError, match="np.absolute sobre un tensor simbólico.*keras.ops"):
+        def numpy_loss(y_true, y_pred):
+            return np.abs(y_true - y_pred)
+
+        losses.get(numpy_loss)(np.zeros((2, 1)), np.ones((2, 1)))

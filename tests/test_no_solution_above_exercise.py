@@ -1,4 +1,15 @@
-"""Ningún ejercicio tiene su solución escrita en el cuaderno por encima de él, ni repite a otro.
+"""Ningún ejercicio está resuelto por lo que tiene encima, por lo que imprime un cuaderno ni por otro capítulo.
+
+Tres reglas, de la más literal a la más fuerte:
+
+1. **Líneas clave** (abajo): el código de la solución no está copiado por encima del enunciado.
+2. **Funciones de los cuadernos**: ninguna función definida en un cuaderno (por encima del ejercicio en el suyo,
+   en cualquier parte en los demás) supera la comprobación del ejercicio. Esta regla ve una solución aunque
+   esté escrita de otra forma o con otros nombres (como el cuaderno 10, que resolvía 08.1, 09.2 y 09.3).
+3. **Lo que imprimen los cuadernos ejecutados** (``build/ejecutados/``, que deja una ejecución de las pruebas
+   de cuadernos): ninguna salida contiene la respuesta de un ejercicio cuya solución es un número.
+
+Los ejemplos resueltos a propósito (``Exercise.worked_example``, como el 00.1) quedan fuera.
 
 Regla mecánica (issue 12): las «líneas clave» de la solución de referencia de un ejercicio no
 aparecen en ninguna celda de código anterior al enunciado del ejercicio en su cuaderno.
@@ -193,3 +204,175 @@ def test_no_exercise_duplicates_another():
     present = {exercise.id for exercise in exercises}
     stale = {pair for pair in KNOWN_DUPLICATES if set(pair) <= present} - {(d[0], d[1]) for d in duplicated}
     assert not stale, f"ya no se repiten; sácalos de KNOWN_DUPLICATES: {sorted(stale)}"
+
+
+# --- 2. Ninguna función de un cuaderno resuelve un ejercicio ------------------------------------------------
+
+import ast  # noqa: E402
+import math  # noqa: E402
+import signal  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from course_lib import checks  # noqa: E402
+from course_lib.exercises import all_exercises  # noqa: E402
+
+HEAVY_IMPORTS = ("keras", "torch", "tensorflow")
+SECONDS_PER_TRY = 5
+
+
+def notebook_functions(cells, stop=None):
+    """Las funciones de nivel superior de las celdas de código (hasta ``stop``), listas para llamarlas.
+
+    Se ejecutan solo los ``import`` y los ``def`` (nada más del cuaderno), en orden y en un mismo espacio de
+    nombres, para que una función pueda usar a otra definida antes. Devuelve (celda, nombre, función).
+    """
+    namespace = {"np": np, "math": math}
+    found = []
+    for index, cell in enumerate(cells[:stop]):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [alias.name for alias in node.names] + [getattr(node, "module", None) or ""]
+                if any(name.split(".")[0] in HEAVY_IMPORTS for name in names):
+                    continue
+            elif not isinstance(node, ast.FunctionDef):
+                continue
+            try:
+                exec(compile(ast.Module([node], []), f"<celda {index}>", "exec"), namespace)
+            except Exception:
+                continue
+            if isinstance(node, ast.FunctionDef):
+                found.append((index, node.name, namespace[node.name]))
+    return found
+
+
+def _arity_fits(function, solution):
+    try:
+        wanted = len(inspect.signature(solution).parameters)
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        return True
+    required = sum(1 for p in parameters if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    return required <= wanted <= len(parameters)
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _passes(exercise_id, function):
+    """¿Supera ``function`` la comprobación? (con un tiempo máximo: una función de un cuaderno puede entrenar)."""
+    def stop(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(SECONDS_PER_TRY)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return checks.check(exercise_id, function).status == checks.CORRECT
+    except (_TooSlow, Exception):
+        return False
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _all_notebooks():
+    return {path.name[:2]: nbformat.read(path, as_version=4).cells for path in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))}
+
+
+def test_no_notebook_function_solves_an_exercise():
+    notebooks = _all_notebooks()
+    everywhere = {chapter: notebook_functions(cells) for chapter, cells in notebooks.items()}
+    solved = []
+    for exercise in all_exercises():
+        if not callable(exercise.solution) or exercise.worked_example:
+            continue
+        chapter = exercise.id[:2]
+        candidates = []
+        if chapter in notebooks:
+            start = exercise_start(notebooks[chapter], exercise.id)
+            candidates += [(chapter, i, name, f) for i, name, f in notebook_functions(notebooks[chapter], start)]
+        candidates += [(other, i, name, f) for other, functions in everywhere.items() if other != chapter
+                       for i, name, f in functions]
+        for other, index, name, function in candidates:
+            if _arity_fits(function, exercise.solution) and _passes(exercise.id, function):
+                solved.append(f"{exercise.id} lo resuelve {name} (cuaderno {other}, celda {index})")
+    assert not solved, solved
+
+
+def test_the_function_rule_finds_a_solution_written_differently():
+    cells = [nbformat.v4.new_code_cell("import numpy as np\n\ndef cuenta(a, b):\n    return a * b + b")]
+    function = notebook_functions(cells)[0][2]
+    assert function(4, 64) == 320
+    dense = checks.get_exercise("01.3")
+    renamed = nbformat.v4.new_code_cell(
+        "def total(capas):\n    t = 0\n    for i in range(len(capas) - 1):\n        t += capas[i] * capas[i + 1]"
+        " + capas[i + 1]\n    return t")
+    assert _passes(dense.id, notebook_functions([renamed])[0][2])
+
+
+# --- 3. Ninguna salida de un cuaderno ejecutado contiene la respuesta de un ejercicio numérico ---------------
+
+EXECUTED_DIR = Path(__file__).resolve().parent.parent / "build" / "ejecutados"
+
+
+def _outputs_text(path):
+    cells = nbformat.read(path, as_version=4).cells
+    texts = []
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                texts.append(output["text"])
+            for kind in ("text/plain", "text/html", "text/markdown"):
+                texts.append(str(output.get("data", {}).get(kind, "")))
+    return "\n".join(texts)
+
+
+def test_no_executed_notebook_prints_the_answer_of_a_numeric_exercise():
+    executed = sorted(EXECUTED_DIR.glob("[0-9][0-9]_*.ipynb")) if EXECUTED_DIR.exists() else []
+    if not executed:
+        pytest.skip("no hay cuadernos ejecutados en build/ejecutados (se crean al ejecutar las pruebas de cuadernos)")
+    values = [ex for ex in all_exercises() if isinstance(ex.solution, float)]
+    found = []
+    for path in executed:
+        text = _outputs_text(path)
+        for exercise in values:
+            # Con 3 cifras, una coincidencia casual es posible (una pérdida de 0,286 en otro capítulo): solo en su
+            # propio cuaderno; con 4 o más, en cualquiera.
+            for figures in (3, 4, 5, 6) if path.name.startswith(exercise.id[:2]) else (4, 5, 6):
+                rendering = f"{exercise.solution:.{figures}g}"
+                for form in {rendering, rendering.replace(".", ",")}:
+                    if re.search(rf"(?<![\d.,]){re.escape(form)}(?!\d)", text):
+                        found.append((exercise.id, path.name, form))
+    assert not found, found
+
+
+# --- La sección de ejercicios de cada cuaderno ---------------------------------------------------------------
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_exercise_has_its_statement_and_check_cell_and_the_section_says_how_to_ask_for_a_hint(chapter):
+    path = _notebook(chapter)
+    if path is None:
+        pytest.skip(f"el cuaderno del capítulo {chapter} todavía no existe")
+    cells = nbformat.read(path, as_version=4).cells
+    start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.lstrip().startswith("## Ejercicios"))
+    assert "pista(" in cells[start].source, f"{path.name}: la sección de ejercicios debe decir cómo pedir una pista"
+    for exercise in chapter_exercises(chapter).values():
+        if exercise.worked_example:
+            continue
+        statement = exercise_start(cells, exercise.id)
+        assert statement is not None and statement >= start, (path.name, exercise.id)
+        assert any(f'check("{exercise.id}"' in c.source for c in cells[statement:]), (path.name, exercise.id)
+        assert not re.search(r"\bPista:", cells[statement].source), \
+            f"{path.name}: el enunciado de {exercise.id} da una pista; las pistas van en pista(\"{exercise.id}\")"

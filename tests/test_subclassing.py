@@ -75,7 +75,7 @@ class TokenAndPositionEmbedding(Layer):
         self.pos_emb = Embedding(input_dim=maxlen, output_dim=embed_dim)
 
     def call(self, x):
-        positions = self.pos_emb(np.arange(x.shape[-1])[None, :])   # un array constante dentro de call
+        positions = self.pos_emb(np.arange(x.shape[-1]))   # (T,) índices constantes dentro de call, como Keras
         return self.token_emb(x) + positions
 
 
@@ -380,3 +380,20 @@ def test_add_layer_and_plus_give_the_same_model_output(float64):
     with_layer = Model(a, Add()([a, h]))
     with_plus = Model(a, a + h)
     np.testing.assert_array_equal(with_layer.predict(x), with_plus.predict(x))
+
+
+def test_layers_of_a_subclassed_model_are_its_attributes_also_after_compiling():
+    class Classifier(Model):
+        def __init__(self):
+            super().__init__()
+            self.block = Residual(4)
+            self.out = Dense(1)
+
+        def call(self, x):
+            return self.out(self.block(x))
+
+    model = Classifier()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((4, 4)), np.zeros((4, 1)), verbose=0)
+    assert model.layers == [model.block, model.out]
+    assert len(model.weights) == 6   # las dos Dense del bloque residual y la de salida

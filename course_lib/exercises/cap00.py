@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, Pending, call, expect_choice, expect_close, match_option
+from ..checks import Exercise, call, expect_choice, expect_choices, expect_close
 
-# 00.1 — Programación clásica: la regla escrita a mano, al revés que en el cuaderno (ejemplo resuelto):
-#        de Fahrenheit a Celsius, C = (F − 32) / 1,8.
+# 00.1 — Ejemplo resuelto (sección 5.3 del cuaderno): la regla escrita a mano, al revés que en la
+#        sección 3.1: de Fahrenheit a Celsius, C = (F − 32) / 1,8. Muestra cómo funciona check.
 
 FAHRENHEIT_TEST = np.array([-40.0, 14.0, 32.0, 54.5, 98.6, 212.0])
 
@@ -51,6 +51,14 @@ def _verify_nesting(answer):
 # 00.3 — Tipos de aprendizaje.
 
 LEARNING_KINDS = ("supervisado", "no supervisado", "por refuerzo", "autosupervisado")
+KIND_SYNONYMS = {
+    "supervised": "supervisado", "supervised learning": "supervisado",
+    "unsupervised": "no supervisado", "unsupervised learning": "no supervisado",
+    "refuerzo": "por refuerzo", "reinforcement": "por refuerzo", "reinforcement learning": "por refuerzo",
+    "self-supervised": "autosupervisado", "self supervised learning": "autosupervisado",
+    "aprendizaje supervisado": "supervisado", "aprendizaje no supervisado": "no supervisado",
+    "aprendizaje por refuerzo": "por refuerzo", "aprendizaje autosupervisado": "autosupervisado",
+}
 SCENARIOS = {
     "a": "supervisado",       # especie a partir de medidas etiquetadas
     "b": "no supervisado",    # agrupar clientes sin etiquetas
@@ -66,24 +74,8 @@ SCENARIO_REASONS = {
 
 
 def _verify_scenarios(answer):
-    if not isinstance(answer, dict):
-        raise Incorrect(
-            f"se esperaba un diccionario como {{'a': 'supervisado', ...}}; recibí un valor de tipo {type(answer).__name__}."
-        )
-    missing = [key for key in SCENARIOS if key not in answer]
-    if missing:
-        raise Incorrect(f"faltan los casos {', '.join(missing)}: el diccionario debe tener las claves 'a', 'b', 'c' y 'd'.")
-    for key, expected in SCENARIOS.items():
-        value = answer[key]
-        if value is None or value is Ellipsis:
-            raise Pending(f"todavía falta responder el caso {key!r}.")
-        kind = match_option(value, LEARNING_KINDS) if isinstance(value, str) else None
-        if kind is None:
-            raise Incorrect(
-                f"caso {key!r}: la respuesta debe ser una de {', '.join(map(repr, LEARNING_KINDS))}; recibí {value!r}."
-            )
-        if kind != expected:
-            raise Incorrect(f"caso {key!r}: {SCENARIO_REASONS[key]}")
+    expect_choices(answer, SCENARIOS, LEARNING_KINDS, lambda case, chosen, right: SCENARIO_REASONS[case],
+                   key_name="caso", synonyms=KIND_SYNONYMS)
 
 
 # 00.4 — ¿Quién inventó el aprendizaje profundo?
@@ -103,44 +95,76 @@ def _verify_history(answer):
     expect_choice(answer, "b", HISTORY_OPTIONS, HISTORY_EXPLANATIONS)
 
 
-# 00.5 — La exactitud: qué fracción de predicciones acierta.
+# 00.5 — Un caso nuevo para la exactitud: la EXACTITUD EQUILIBRADA (clases desequilibradas).
+#        La media, sobre las clases reales, de la fracción de aciertos dentro de cada clase.
 
-def accuracy(y_true, y_pred):
-    return np.mean(np.asarray(y_true) == np.asarray(y_pred))
+def balanced_accuracy(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return np.mean([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)])
 
 
-ACCURACY_CASES = [
-    (np.array([0, 1, 1, 0, 1, 2, 2, 0]), np.array([0, 1, 0, 0, 1, 2, 1, 0])),
-    (np.array([1, 1, 1, 1, 0]), np.array([1, 0, 1, 1, 0])),
-    (np.array(["Adelie", "Gentoo", "Chinstrap"]), np.array(["Adelie", "Gentoo", "Gentoo"])),
+BALANCED_CASES = [
+    # 8 Adelie y 2 Gentoo; el clasificador dice casi siempre «Adelie».
+    (np.array(["Adelie"] * 8 + ["Gentoo"] * 2), np.array(["Adelie"] * 8 + ["Adelie", "Gentoo"])),
+    (np.array([0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 0]), np.array([0, 0, 0, 1, 0, 0, 1, 2, 2, 2, 0, 0])),
+    (np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]), np.array([1, 0, 0, 0, 0, 0, 0, 0, 1, 0])),
 ]
 
 
-def _verify_accuracy(function):
-    for y_true, y_pred in ACCURACY_CASES:
+def _accuracy(y_true, y_pred):
+    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+
+
+def _mean_over_predicted(y_true, y_pred):
+    """Error típico: promediar sobre las clases PREDICHAS (eso es la precisión media por clase)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return float(np.mean([np.mean(y_true[y_pred == c] == c) for c in np.unique(y_pred)]))
+
+
+def _sum_of_recalls(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return float(np.sum([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)]))
+
+
+def _verify_balanced(function):
+    for y_true, y_pred in BALANCED_CASES:
         got = call(function, y_true.copy(), y_pred.copy())
-        hits = float(np.sum(y_true == y_pred))
-        m = len(y_true)
-        expected = hits / m
+        expected = balanced_accuracy(y_true, y_pred)
         expect_close(
             got,
             expected,
-            name="la exactitud",
+            name="la exactitud equilibrada",
             mistakes=[
-                (1 - expected, "calculaste la tasa de error (fallos/total), no la exactitud (aciertos/total)."),
-                (100 * expected, "devolviste un porcentaje; la exactitud se expresa como fracción entre 0 y 1."),
+                (_accuracy(y_true, y_pred), "esa es la exactitud de siempre (aciertos/total): con clases "
+                 "desequilibradas la clase grande manda. Calcula la exactitud DENTRO de cada clase real y "
+                 "promedia esas cifras, todas con el mismo peso."),
+                (_mean_over_predicted(y_true, y_pred), "agrupaste los ejemplos por la clase PREDICHA (eso mide "
+                 "la precisión de cada clase); agrúpalos por la clase REAL, y_true."),
+                (_sum_of_recalls(y_true, y_pred), "sumaste las exactitudes de cada clase: falta dividir entre el "
+                 "número de clases (la media)."),
+                (100 * expected, "devolviste un porcentaje; se pide una fracción entre 0 y 1."),
+                (1 - expected, "calculaste la tasa de error equilibrada (fallos), no la exactitud."),
             ],
-            m=m,
         )
+
+
+def _fresh_balanced(rng):
+    n = int(rng.integers(12, 40))
+    y_true = rng.choice(3, size=n, p=[0.7, 0.2, 0.1])
+    y_true[:3] = [0, 1, 2]
+    y_pred = np.where(rng.random(n) < 0.7, y_true, rng.integers(0, 3, size=n))
+    return y_true, y_pred
 
 
 EXERCISES = [
     Exercise(
         id="00.1",
-        title="Programación clásica: de Fahrenheit a Celsius",
+        title="Programación clásica: de Fahrenheit a Celsius (ejemplo resuelto)",
         verify=_verify_celsius,
         solution=celsius,
-        hint="despeja C en F = 1,8·C + 32: C = (F − 32) / 1,8. Funciona igual con un número que con un array.",
+        hint=("la regla de la sección 3.1 va de Celsius a Fahrenheit, F = 1,8·C + 32; aquí hay que despejar C.",
+              "deshaz las operaciones en orden inverso: lo último que se hizo a C fue sumar 32, así que eso es lo "
+              "primero que hay que deshacer (y los paréntesis importan)."),
         mistakes=[
             (lambda f: f - 32 / 1.8, "faltan paréntesis"),
             (lambda f: f / 1.8, "falta restar 32"),
@@ -149,13 +173,17 @@ EXERCISES = [
             (lambda f: (f - 32) * 1.8, "no multiplicar"),
             (lambda f: (f - 30) / 2, "no coincide con lo esperado"),
         ],
+        fresh=lambda rng: (rng.uniform(-60, 250, size=int(rng.integers(3, 9))),),
+        worked_example=True,
     ),
     Exercise(
         id="00.2",
         title="IA, aprendizaje automático y aprendizaje profundo",
         verify=_verify_nesting,
         solution="b",
-        hint="piensa en tres círculos, uno dentro de otro: ¿cuál es el más grande?",
+        hint=("piensa en tres círculos, uno dentro de otro: ¿cuál es el más grande y cuál el más pequeño?",
+              "¿puede haber IA sin aprendizaje (un programa de ajedrez con reglas escritas a mano)? ¿Y "
+              "aprendizaje automático sin redes profundas (el árbol de decisión de la sección 3)?"),
         mistakes=[
             ("a", "no son sinónimos"),
             ("c", "es al revés"),
@@ -168,14 +196,14 @@ EXERCISES = [
         title="Tipos de aprendizaje",
         verify=_verify_scenarios,
         solution=dict(SCENARIOS),
-        hint="pregúntate en cada caso: ¿hay etiquetas puestas por alguien?, ¿salen de los propios datos?, "
-        "¿hay solo recompensas?",
+        hint=("pregúntate en cada caso quién pone las «respuestas correctas» de las que se aprende.",
+              "alguien etiquetó cada ejemplo; la etiqueta sale de los propios datos (una parte tapada); solo hay "
+              "una puntuación por lo que se hace; o no hay nada de eso: son los cuatro tipos."),
         mistakes=[
-            ({**SCENARIOS, "a": "no supervisado"}, "caso 'a'"),
+            ({**SCENARIOS, "a": "no supervisado"}, "«a»"),
             ({**SCENARIOS, "c": "supervisado"}, "recompensas"),
             ({**SCENARIOS, "d": "no supervisado"}, "autosupervisado"),
-            ({**SCENARIOS, "b": "clustering"}, "debe ser una de"),
-            ({"a": "supervisado"}, "faltan los casos"),
+            ({**SCENARIOS, "b": "clustering"}, "responde con una de"),
             (["supervisado"], "diccionario"),
         ],
     ),
@@ -184,7 +212,9 @@ EXERCISES = [
         title="¿Quién inventó el aprendizaje profundo?",
         verify=_verify_history,
         solution="b",
-        hint="repasa la cronología de la sección 2.",
+        hint=("repasa la cronología de la sección 2: ¿cuántos nombres y cuántas décadas aparecen?",
+              "para cada persona de las opciones, mira qué aportó exactamente y si eso, por sí solo, ya era "
+              "aprendizaje profundo."),
         mistakes=[
             ("a", "no tiene un único inventor"),
             ("c", "McCulloch y Pitts"),
@@ -193,15 +223,20 @@ EXERCISES = [
     ),
     Exercise(
         id="00.5",
-        title="La exactitud de un clasificador",
-        verify=_verify_accuracy,
-        solution=accuracy,
-        hint="compara los dos arrays elemento a elemento con == y calcula la media de los aciertos.",
+        title="La exactitud equilibrada",
+        verify=_verify_balanced,
+        solution=balanced_accuracy,
+        hint=("la exactitud cuenta aciertos sobre todos los ejemplos; la equilibrada calcula la exactitud por "
+              "separado dentro de cada clase real y da a cada clase el mismo peso.",
+              "con `y_true == c` seleccionas los ejemplos de la clase c, y `np.unique(y_true)` da las clases; "
+              "para cada una, ¿qué fracción de esos ejemplos tiene la predicción c?"),
         mistakes=[
-            (lambda y, p: np.sum(y == p), "dividir entre m"),
-            (lambda y, p: np.mean(y != p), "tasa de error"),
-            (lambda y, p: 100 * np.mean(y == p), "porcentaje"),
-            (lambda y, p: y == p, "forma"),
+            (_accuracy, "exactitud de siempre"),
+            (_mean_over_predicted, "clase PREDICHA"),
+            (_sum_of_recalls, "sumaste"),
+            (lambda y, p: 100 * balanced_accuracy(y, p), "porcentaje"),
         ],
+        fresh=_fresh_balanced,
+        forbidden=("sklearn.metrics.balanced_accuracy_score", "sklearn.metrics.recall_score"),
     ),
 ]

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+from ._comun import PARAMETER_COUNTERS
 
 # 01.1 — Capa de salida y pérdida para clasificar tres especies.
 
@@ -47,19 +48,26 @@ def _verify_preactivation(function):
                 (np.dot(w, x) - b, "el sesgo se suma, no se resta: z = w·x + b."),
                 (w * x + b, "z debe ser un solo número: multiplica elemento a elemento y SUMA los productos "
                  "(np.dot(w, x)), y después suma b."),
+                (np.sum(w * x + b), "sumaste el sesgo una vez por cada entrada: b se suma una sola vez, después de "
+                 "sumar los productos."),
                 (np.sum(w) * np.sum(x) + b, "no es (Σw)·(Σx): cada entrada xᵢ se multiplica por SU peso wᵢ y "
                  "luego se suman los productos."),
             ],
         )
 
 
-# 01.3 — Número de parámetros de una red densa.
+def _fresh_preactivation(rng):
+    n = int(rng.integers(2, 7))
+    return rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+
+
+# 01.3 — Número de parámetros de una red densa (un recuento: exacto).
 
 def count_parameters(layer_sizes):
     return sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
-PARAMETER_CASES = [[4, 5, 5, 3], [2, 1], [784, 128, 10], [3, 8, 8, 8, 1]]
+PARAMETER_CASES = [[4, 5, 5, 3], [2, 1], [784, 128, 10], [3, 8, 8, 8, 1], [3072, 512, 256, 10]]
 
 
 def _verify_count(function):
@@ -79,8 +87,14 @@ def _verify_count(function):
                  "una capa de n_entrada → n_salida tiene (n_entrada + 1)·n_salida parámetros."),
                 (sum(a * (b + 1) for a, b in pairs), "los sesgos son uno por neurona de la capa de SALIDA de cada "
                  "par: (n_entrada + 1)·n_salida, no n_entrada·(n_salida + 1)."),
+                (sum(a * b for a, b in pairs) + sum(sizes), "contaste también un sesgo para cada neurona de la "
+                 "capa de entrada: las entradas no son neuronas, no tienen sesgo."),
             ],
         )
+
+
+def _fresh_count(rng):
+    return ([int(n) for n in rng.integers(1, 300, size=int(rng.integers(2, 6)))],)
 
 
 # 01.4 — Un paso del perceptrón con etiquetas −1/+1 (la convención de Rosenblatt): un caso nuevo.
@@ -158,13 +172,29 @@ def _perceptron_zero_one_rule(w, b, x, y, eta):
     return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
 
 
+def _perceptron_in_place(w, b, x, y, eta):
+    """Error típico: ``w += …`` cambia el array de quien llama (el enunciado lo prohíbe)."""
+    if (1 if np.dot(w, x) + b >= 0 else -1) != y:
+        w += eta * y * x
+        b += eta * y
+    return w, b
+
+
+def _fresh_perceptron(rng):
+    n = int(rng.integers(2, 6))
+    return rng.normal(size=n), float(rng.normal()), rng.normal(size=n), int(rng.choice([-1, 1])), \
+        float(rng.uniform(0.05, 1.0))
+
+
 EXERCISES = [
     Exercise(
         id="01.1",
         title="La capa de salida para tres especies",
         verify=_verify_output,
         solution="c",
-        hint="¿cuántos números debe dar la red y qué deben cumplir (estar entre 0 y 1, sumar 1)?",
+        hint=("¿cuántos números debe dar la red para un pingüino, y qué deben cumplir entre todos?",
+              "una probabilidad por especie: cada una entre 0 y 1 y todas juntas sumando 1. ¿Qué activación de la "
+              "sección 5 hace eso, y con qué pérdida se entrena?"),
         mistakes=[
             ("a", "regresión"),
             ("b", "binaria"),
@@ -177,40 +207,55 @@ EXERCISES = [
         title="La preactivación de una neurona",
         verify=_verify_preactivation,
         solution=preactivation,
-        hint="z = w₁x₁ + … + wₙxₙ + b; np.dot(w, x) hace la suma de productos.",
+        hint=("cada entrada se multiplica por su propio peso, se suman todos los productos y al final se añade el "
+              "sesgo, una sola vez.",
+              "NumPy hace «multiplicar elemento a elemento y sumar» en un solo paso: es el producto escalar de dos "
+              "vectores (busca np.dot o el operador @)."),
         mistakes=[
             (lambda x, w, b: np.dot(w, x), "falta sumar el sesgo"),
             (lambda x, w, b: np.dot(w, x) - b, "se suma, no se resta"),
             (lambda x, w, b: w * x + b, "un solo número"),
+            (lambda x, w, b: np.sum(w * x + b), "una vez por cada entrada"),
             (lambda x, w, b: np.sum(w) * np.sum(x) + b, "SU peso"),
         ],
+        fresh=_fresh_preactivation,
     ),
     Exercise(
         id="01.3",
         title="Contar los parámetros de una red densa",
         verify=_verify_count,
         solution=count_parameters,
-        hint="recorre los pares de capas consecutivas (zip(capas[:-1], capas[1:])) y suma (n_entrada + 1)·n_salida.",
+        hint=("cada neurona (salvo las de entrada) tiene un peso por cada neurona de la capa anterior y un sesgo "
+              "propio.",
+              "recorre las parejas de capas consecutivas, por ejemplo con `zip(capas[:-1], capas[1:])`, y suma lo "
+              "que aporta cada pareja; para [4, 5, 5, 3], la primera pareja (4, 5) aporta 25."),
         mistakes=[
             (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "solo los pesos"),
             (lambda s: sum(s), "has contado neuronas"),
             (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + len(s) - 1, "no uno por capa"),
             (lambda s: sum(a * (b + 1) for a, b in zip(s[:-1], s[1:])), "n_entrada·(n_salida + 1)"),
+            (lambda s: float(f"{count_parameters(s):.3g}"), "recuento"),
         ],
+        fresh=_fresh_count,
+        forbidden=PARAMETER_COUNTERS,
     ),
     Exercise(
         id="01.4",
         title="Un paso del perceptrón con etiquetas −1/+1",
         verify=_verify_perceptron,
         solution=perceptron_step,
-        hint="calcula ŷ = +1 si w·x + b ≥ 0 (si no, −1); si ŷ = y no cambies nada; si no, "
-             "w ← w + η·y·x y b ← b + η·y.",
+        hint=("primero la predicción ŷ (±1) con el signo de w·x + b; después, la regla solo actúa si ŷ ≠ y.",
+              "con etiquetas ±1, para mover la frontera hacia la clase correcta basta sumar a w un múltiplo de x con "
+              "el signo de la etiqueta real; piensa qué le pasa al sesgo, que es el peso de una entrada que vale "
+              "siempre 1. Y no cambies w en su sitio: crea un array nuevo."),
         mistakes=[
             (_perceptron_zero_one_rule, "da el doble de paso"),
             (lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y), "bien clasificado"),
             (_perceptron_no_bias, "el sesgo también se actualiza"),
             (_perceptron_strict, "≥, no >"),
+            (_perceptron_in_place, "en su sitio"),
             (lambda w, b, x, y, eta: w + eta * x, "dos cosas"),
         ],
+        fresh=_fresh_perceptron,
     ),
 ]

@@ -39,14 +39,19 @@ EXERCISES = [
         title="Derivada de la sigmoide",
         verify=_verify_sigmoid_derivative,
         solution=sigmoid_derivative,
-        hint="calcula primero s = σ(z) y usa σ'(z) = s·(1 − s).",
+        hint=("la derivada de la sigmoide se puede escribir con la propia sigmoide: deriva 1/(1 + e^(−z)) con la "
+              "regla de la cadena y verás aparecer σ(z) dos veces.",
+              "guarda primero s = σ(z) en una variable; la derivada es s multiplicada por una expresión muy sencilla "
+              "de s (comprueba tu fórmula en z = 0, donde σ'(0) = 0,25)."),
         mistakes=[
             (_sigmoid, "devolviste σ(z)"),
             (lambda z: z * (1 - z), "aplicaste la fórmula a z"),
             (lambda z: _sigmoid(z) * (1 + _sigmoid(z)), "revisa el signo"),
             (lambda z: _sigmoid(z)[:-1], "forma"),
-            (lambda z: "hola", "número o un array"),
+            (lambda z: "hola", "número"),
         ],
+        fresh=lambda rng: (rng.normal(0, 4, size=int(rng.integers(5, 30))),),
+        forbidden=("course_lib.nn.activations.Sigmoid.derivative", "course_lib.nn.activations.Sigmoid.backward"),
     ),
 ]
 
@@ -157,13 +162,21 @@ def _verify_log_softmax(function):
         )
 
 
+def _fresh_leaky(rng):
+    z = rng.normal(0, 3, size=12)
+    return np.where(np.abs(z) < 1e-3, 1.0, z), float(rng.uniform(0.01, 0.5))
+
+
 EXERCISES += [
     Exercise(
         id="02.2",
         title="El rango de ReLU6",
         verify=_verify_relu_range,
         solution="b",
-        hint="calcula ReLU6(−3), ReLU6(0), ReLU6(3) y ReLU6(1000).",
+        hint=("calcula a mano ReLU6(−3), ReLU6(0), ReLU6(3) y ReLU6(1000): ¿cuál es el menor valor posible y cuál "
+              "el mayor?",
+              "el max(0, ·) actúa sobre los negativos y el min(·, 6) sobre los valores grandes; entre los dos, la "
+              "función deja pasar z tal cual."),
         mistakes=[
             ("a", "probabilidad"),
             ("c", "rango de ReLU"),
@@ -175,21 +188,29 @@ EXERCISES += [
         title="Derivada de Leaky ReLU",
         verify=_verify_leaky_relu_derivative,
         solution=leaky_relu_derivative,
-        hint="np.where(z > 0, 1.0, alpha) elige elemento a elemento entre 1 y α.",
+        hint=("Leaky ReLU es una recta de pendiente 1 para z > 0 y otra de pendiente α para z < 0: su derivada es la "
+              "pendiente de cada tramo.",
+              "`np.where(condición, a, b)` elige elemento a elemento entre dos valores; usa el argumento alpha, no un "
+              "número fijo."),
         mistakes=[
             (lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.0), "derivada de ReLU"),
             (lambda z, alpha=0.01: np.where(z > 0, z, alpha * z), "devolviste la función"),
             (lambda z, alpha=0.01: np.where(z > 0, 1.0, -alpha), "+α"),
             (lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.01), "usa el argumento alpha"),
         ],
+        fresh=_fresh_leaky,
+        forbidden=("course_lib.nn.activations.LeakyReLU.derivative", "course_lib.nn.activations.LeakyReLU.backward"),
     ),
     Exercise(
         id="02.4",
         title="Log-softmax estable",
         verify=_verify_log_softmax,
         solution=log_softmax,
-        hint="no calcules log(softmax(z)): usa log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m), con m = z.max(axis=1, "
-             "keepdims=True), y resta eso a z.",
+        hint=("aplica al logaritmo la misma idea que hace estable al softmax: restar a cada fila su máximo no cambia "
+              "el resultado y evita que e^z desborde; además hay que evitar log(0).",
+              "no calcules el softmax para después tomar su logaritmo: simplifica primero "
+              "log softmax(z)ₖ = log(e^(zₖ) / Σⱼ e^(zⱼ)) y aplica el truco del máximo solo a la suma (con "
+              "`keepdims=True`, para que las formas encajen)."),
         mistakes=[
             (_log_of_softmax, "log 0 = −∞"),
             (_log_softmax_without_max, "desborda"),
@@ -197,5 +218,8 @@ EXERCISES += [
             (lambda z: np.exp(z - z.max(axis=1, keepdims=True))
              / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True), "no su logaritmo"),
         ],
+        fresh=lambda rng: (rng.normal(0, 3, size=(int(rng.integers(2, 6)), int(rng.integers(2, 6))))
+                           + rng.choice([0.0, 800.0], size=(1, 1)),),
+        forbidden=("scipy.special.log_softmax", "scipy.special.logsumexp", "scipy.special.softmax"),
     ),
 ]

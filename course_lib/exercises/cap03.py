@@ -4,38 +4,50 @@ import numpy as np
 
 from ..checks import Exercise, Incorrect, as_array, call, expect_close
 
-# 03.1 — Error cuadrático medio: J = (1/m) Σ (yᵢ − ŷᵢ)².
+# 03.1 — Un caso nuevo: la pérdida CUANTIL (pinball), para predecir un percentil en vez de la media.
+#        Con e = y − ŷ:  L_τ(e) = τ·e si e ≥ 0  y  (τ − 1)·e si e < 0  (= max(τ·e, (τ − 1)·e));  J = media.
 
-MSE_CASES = [
-    (np.array([1.0, 0.0, 0.0]), np.array([0.4, 0.3, 0.3])),  # el ejemplo de los apuntes: 0,18
-    (np.array([3.0, -0.5, 2.0, 7.0, 4.2]), np.array([2.5, 0.0, 2.0, 8.0, 3.1])),
-    (np.array([10.0, 20.0]), np.array([12.0, 17.0])),
+QUANTILE_CASES = [
+    (np.array([12.0, 30.0, 25.0, 18.0, 40.0]), np.array([15.0, 22.0, 25.0, 20.0, 31.0]), 0.9),
+    (np.array([1.0, -2.0, 0.5, 3.0]), np.array([0.0, -1.0, 1.5, 2.0]), 0.5),
+    (np.array([3.0, 7.0, 2.0, 9.0, 4.0, 6.0]), np.array([5.0, 5.0, 5.0, 5.0, 5.0, 5.0]), 0.1),
 ]
 
 
-def mean_squared_error(y, y_hat):
-    return np.mean((y - y_hat) ** 2)
+def quantile_loss(y, y_hat, tau):
+    """J = media de max(τ·e, (τ − 1)·e), con e = y − ŷ: quedarse corto cuesta τ por unidad; pasarse, 1 − τ."""
+    e = np.asarray(y, dtype=float) - np.asarray(y_hat, dtype=float)
+    return np.mean(np.maximum(tau * e, (tau - 1) * e))
 
 
-def _verify_mse(function):
-    for y, y_hat in MSE_CASES:
-        got = call(function, y.copy(), y_hat.copy())
+def _verify_quantile(function):
+    for y, y_hat, tau in QUANTILE_CASES:
+        got = call(function, y.copy(), y_hat.copy(), tau)
         e = y - y_hat
         expect_close(
             got,
-            np.mean(e**2),
-            name="el ECM",
+            quantile_loss(y, y_hat, tau),
+            name=f"la pérdida cuantil con τ = {tau:g}".replace(".", ","),
             mistakes=[
-                (np.mean(e), "falta elevar al cuadrado: la media de los errores con signo puede ser pequeña aunque "
-                 "las predicciones sean malas, porque los errores positivos y negativos se cancelan."),
-                (np.mean(np.abs(e)), "eso es el error absoluto medio (EAM); el ECM eleva los errores al cuadrado."),
-                (np.sqrt(np.mean(e**2)), "eso es la raíz del ECM (RECM, RMSE); el ECM no lleva raíz cuadrada."),
-                (0.5 * np.mean(e**2), "sobra el factor ½: algunos textos lo usan para simplificar la derivada, pero "
-                 "el ECM de Keras y scikit-learn es (1/m) Σ (yᵢ − ŷᵢ)²."),
-                (np.mean(e) ** 2, "eleva al cuadrado cada error antes de promediar, no la media de los errores."),
+                (np.mean(np.maximum(tau * -e, (tau - 1) * -e)), "el error está al revés: con e = ŷ − y castigas "
+                 "pasarse en lugar de quedarse corto (sale la pérdida de τ' = 1 − τ). Aquí e = y − ŷ: si la "
+                 "predicción se queda corta (ŷ < y), e > 0 y cuesta τ·e."),
+                (np.mean(tau * np.abs(e)), "multiplicaste los dos lados por τ: así el error por arriba y por debajo "
+                 "cuestan lo mismo (es el EAM por τ). Si e < 0 el peso es 1 − τ: (τ − 1)·e."),
+                (np.mean(np.where(e >= 0, tau * e, (1 - tau) * e)), "con e < 0 el término (1 − τ)·e es negativo: una "
+                 "pérdida no puede restar. Usa (τ − 1)·e, que es positivo cuando e < 0."),
+                (np.mean(np.abs(e)), "ese es el error absoluto medio (EAM): la pérdida cuantil pesa distinto los "
+                 "errores por arriba (τ) y por debajo (1 − τ)."),
+                (np.mean(e ** 2), "ese es el ECM; la pérdida cuantil es lineal en el error, con pesos τ y 1 − τ."),
             ],
             m=len(y),
         )
+
+
+def _fresh_quantile(rng):
+    m = int(rng.integers(4, 12))
+    y = rng.normal(10, 5, size=m)
+    return y, y + rng.normal(0, 3, size=m), float(rng.choice([0.1, 0.25, 0.75, 0.9, 0.95]))
 
 
 # 03.2 — Entropía cruzada binaria PONDERADA (clases desequilibradas): un caso nuevo.
@@ -187,60 +199,95 @@ def _ce_sum(z, y):
     return len(y) * crossentropy_from_logits(z, y)
 
 
+def _fresh_bce(rng):
+    m = int(rng.integers(4, 15))
+    return rng.integers(0, 2, size=m).astype(float), rng.uniform(0.02, 0.98, size=m), float(rng.uniform(1, 10))
+
+
+def _fresh_logits(rng):
+    m = int(rng.integers(2, 7))
+    return rng.normal(0, 3, size=(m, 4)) + rng.choice([0.0, 900.0]), rng.integers(0, 4, size=m)
+
+
+def _fresh_smoothed(rng):
+    m = int(rng.integers(2, 7))
+    return rng.normal(0, 2, size=(m, 4)), np.eye(4)[rng.integers(0, 4, m)], float(rng.uniform(0.05, 0.4))
+
+
 EXERCISES = [
     Exercise(
         id="03.1",
-        title="El error cuadrático medio",
-        verify=_verify_mse,
-        solution=mean_squared_error,
-        hint="calcula los errores y − ŷ, elévalos al cuadrado y haz la media con np.mean.",
+        title="La pérdida cuantil (pinball)",
+        verify=_verify_quantile,
+        solution=quantile_loss,
+        hint=("la pérdida castiga distinto quedarse corto y pasarse: con τ = 0,9, quedarse corto (ŷ < y) cuesta 9 "
+              "veces más que pasarse lo mismo, y por eso el mínimo se alcanza en el percentil 90.",
+              "calcula el vector e = y − ŷ y elige elemento a elemento entre los dos tramos (con `np.where`, o "
+              "fijándote en que la pérdida de cada ejemplo es el MAYOR de τ·e y (τ − 1)·e); después, la media."),
         mistakes=[
-            (lambda y, p: np.mean(y - p), "falta elevar al cuadrado"),
-            (lambda y, p: np.mean(np.abs(y - p)), "error absoluto medio"),
-            (lambda y, p: np.sqrt(np.mean((y - p) ** 2)), "raíz"),
-            (lambda y, p: np.sum((y - p) ** 2), "dividir entre m"),
-            (lambda y, p: 0.5 * np.mean((y - p) ** 2), "factor ½"),
+            (lambda y, p, t: np.mean(np.maximum(t * (p - y), (t - 1) * (p - y))), "el error está al revés"),
+            (lambda y, p, t: np.mean(t * np.abs(y - p)), "los dos lados por τ"),
+            (lambda y, p, t: np.mean(np.abs(y - p)), "error absoluto medio"),
+            (lambda y, p, t: np.sum(np.maximum(t * (y - p), (t - 1) * (y - p))), "dividir entre m"),
         ],
+        fresh=_fresh_quantile,
+        forbidden=("sklearn.metrics.mean_pinball_loss",),
     ),
     Exercise(
         id="03.2",
         title="La entropía cruzada binaria ponderada",
         verify=_verify_bce,
         solution=weighted_binary_crossentropy,
-        hint="para cada ejemplo, −[w₁·y·log p + (1 − y)·log(1 − p)]; después, la media (np.mean).",
+        hint=("es la entropía cruzada binaria de la sección 3 con un cambio: el término de los ejemplos positivos "
+              "(y = 1) se multiplica por w₁; el de los negativos queda igual.",
+              "calcula, para cada ejemplo a la vez con arrays, el término de los positivos (y·log p) y el de los "
+              "negativos ((1 − y)·log(1 − p)); pondera solo el primero y no olvides el signo menos ni la media."),
         mistakes=[
             (lambda y, p, w: -np.mean(y * np.log(p) + w * (1 - y) * np.log(1 - p)), "clase POSITIVA"),
             (lambda y, p, w: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), "falta el peso"),
             (lambda y, p, w: np.mean(w * y * np.log(p) + (1 - y) * np.log(1 - p)), "signo"),
             (lambda y, p, w: -np.sum(w * y * np.log(p) + (1 - y) * np.log(1 - p)), "dividir entre m"),
         ],
+        fresh=_fresh_bce,
     ),
     Exercise(
         id="03.3",
         title="Entropía cruzada estable a partir de logits",
         verify=_verify_ce_logits,
         solution=crossentropy_from_logits,
-        hint="para cada fila, L = log Σⱼ e^(zⱼ) − z_c, con log Σⱼ e^(zⱼ) = M + log Σⱼ e^(zⱼ − M) y M = máx z; "
-        "z[np.arange(m), y] toma el logit de la clase correcta de cada ejemplo.",
+        hint=("la pérdida de un ejemplo es −log softmax(z)_c = log Σⱼ e^(zⱼ) − z_c: no hace falta calcular el "
+              "softmax. El problema es e^1000, que desborda; resta antes el máximo de cada fila y vuelve a sumarlo "
+              "fuera del logaritmo.",
+              "`z[np.arange(m), y]` toma de cada fila el logit de su clase correcta; el máximo por filas con "
+              "`keepdims=True` encaja con z al restar. Al final, un solo número: la media."),
         mistakes=[
             (_ce_naive, "desborda"),
             (_ce_without_max, "no lo volviste a sumar"),
             (_ce_per_example, "un solo número"),
             (_ce_sum, "dividir entre m"),
         ],
+        fresh=_fresh_logits,
+        forbidden=("course_lib.nn.SparseCategoricalCrossentropy", "course_lib.nn.CategoricalCrossentropy",
+                   "course_lib.nn.losses.Loss.__call__", "sklearn.metrics.log_loss", "scipy.special.logsumexp",
+                   "scipy.special.log_softmax", "torch.nn.functional.cross_entropy"),
     ),
     Exercise(
         id="03.4",
         title="El gradiente de softmax + entropía cruzada con etiquetas suavizadas",
         verify=_verify_gradient,
         solution=smoothed_crossentropy_gradient,
-        hint="construye el objetivo suavizado y' = (1 − ε)·y + ε/K (K = número de columnas) y devuelve "
-             "(softmax(z) − y')/m: la misma cuenta del cuaderno con otro objetivo.",
+        hint=("en la deducción de ∂J/∂z = (ŷ − y)/m del cuaderno nunca se usó que y fuera one-hot, solo que cada fila de y suma 1. "
+              "¿Suman 1 las filas del objetivo suavizado?",
+              "construye primero el objetivo suavizado y' (K es el número de columnas de y_onehot) y repite esa cuenta "
+              "con y' en lugar de y; no olvides el promedio sobre los m ejemplos."),
         mistakes=[
             (lambda z, y, e: (_softmax(z) - y) / z.shape[0], "sin suavizar"),
             (lambda z, y, e: (_softmax(z) - ((1 - e) * y + e)) / z.shape[0], "entre las K clases"),
             (lambda z, y, e: _softmax(z) - ((1 - e) * y + e / y.shape[1]), "dividir entre m"),
             (lambda z, y, e: (((1 - e) * y + e / y.shape[1]) - _softmax(z)) / z.shape[0], "signo"),
         ],
+        fresh=_fresh_smoothed,
+        forbidden=("course_lib.nn.CategoricalCrossentropy", "course_lib.nn.SparseCategoricalCrossentropy",
+                   "course_lib.nn.losses.Loss.gradient"),
     ),
 ]

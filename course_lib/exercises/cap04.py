@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_close
+from ..checks import Exercise, Incorrect, call, expect_close, explain_exception
 
 # --------------------------------------------------------------------------------------------
 # 04.1 — Un paso del descenso de gradiente: θ ← θ − η·∇J(θ).
@@ -18,6 +18,17 @@ _STEP_CASES = [
 def gradient_step(theta, grad, eta):
     """θ ← θ − η·∇J(θ)."""
     return theta - eta * grad
+
+
+def _step_in_place(theta, grad, eta):
+    """Error típico: ``theta -= …`` devuelve lo correcto pero cambia el array de quien llama."""
+    theta -= eta * grad
+    return theta
+
+
+def _fresh_step(rng):
+    shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(1, 3))))
+    return rng.normal(size=shape), rng.normal(size=shape), float(rng.uniform(0.001, 1.0))
 
 
 def _verify_gradient_step(function):
@@ -43,14 +54,15 @@ def _verify_gradient_step(function):
 #        ∇J = (1/m)·Xᵀ·signo(Xw − y).
 # --------------------------------------------------------------------------------------------
 
+def _mae_case(rng, m, n):
+    X = rng.normal(size=(m, n))
+    X[:, -1] = 1.0  # columna de unos: el sesgo
+    return X, rng.normal(size=m), rng.normal(size=n)
+
+
 def _mae_cases():
     rng = np.random.default_rng(42)
-    cases = []
-    for m, n in [(7, 3), (12, 2), (5, 4)]:
-        X = rng.normal(size=(m, n))
-        X[:, -1] = 1.0  # columna de unos: el sesgo
-        cases.append((X, rng.normal(size=m), rng.normal(size=n)))
-    return cases
+    return [_mae_case(rng, m, n) for m, n in [(7, 3), (12, 2), (5, 4)]]
 
 
 _MAE_CASES = _mae_cases()
@@ -67,10 +79,11 @@ def _verify_mae_gradient(function):
         try:
             got = call(function, X.copy(), y.copy(), w.copy())
         except ValueError as exc:
-            if "matmul" in str(exc) or "shapes" in str(exc) or "align" in str(exc):
+            text = str(exc)
+            if "matmul" in text or "not aligned" in text or "broadcast" in text:
                 raise Incorrect(
-                    f"las formas no encajan ({exc}). Con X de forma {X.shape} y signo(Xw − y) de forma ({m},), "
-                    f"el gradiente es Xᵀ·signo(e) (forma ({X.shape[1]},)): ¿usaste X en lugar de X.T?"
+                    f"{explain_exception(exc)} Aquí X tiene forma {X.shape}, y, forma ({m},), y w, forma "
+                    f"({X.shape[1]},): el vector de errores tiene un valor por ejemplo, y el gradiente, uno por peso."
                 ) from None
             raise
         error = X @ w - y
@@ -129,42 +142,57 @@ EXERCISES = [
         title="Un paso del descenso de gradiente",
         verify=_verify_gradient_step,
         solution=gradient_step,
-        hint="θ nuevo = θ − η·∇J(θ): se resta porque el gradiente apunta hacia donde J crece.",
+        hint=("el gradiente apunta hacia donde J crece más deprisa; para bajar hay que moverse en sentido contrario, "
+              "con un paso proporcional a la tasa de aprendizaje η.",
+              "la función recibe theta y grad con la misma forma y devuelve un array nuevo con esa forma: una sola "
+              "operación de NumPy entre ellos, sin bucles y sin modificar theta (nada de `-=`)."),
         mistakes=[
             (lambda theta, grad, eta: theta + eta * grad, "sumaste el gradiente"),
             (lambda theta, grad, eta: theta - grad, "falta multiplicar el gradiente por la tasa"),
             (lambda theta, grad, eta: -eta * grad, "devolviste solo el incremento"),
             (lambda theta, grad, eta: theta - eta, "restaste η sin multiplicarla"),
             (lambda theta, grad, eta: (theta - eta * grad).ravel(), "forma"),
+            (_step_in_place, "en su sitio"),
         ],
+        fresh=_fresh_step,
     ),
     Exercise(
         id="04.2",
         title="Gradiente del error absoluto medio de una regresión lineal",
         verify=_verify_mae_gradient,
         solution=mae_gradient,
-        hint="calcula el error e = X @ w − y (forma (m,)); la derivada de |e| es np.sign(e), y el gradiente "
-             "es X.T @ np.sign(e) / m (forma (n,)).",
+        hint=("la derivada de |e| respecto a e es el signo de e (fuera de e = 0); lo demás es la misma regla de la "
+              "cadena que da el gradiente del ECM.",
+              "calcula primero el vector de errores, uno por ejemplo (forma (m,)); el gradiente tiene un valor por "
+              "peso (forma (n,)) y cada peso wⱼ recibe la media sobre los ejemplos de signo(eᵢ)·xᵢⱼ: ¿qué producto "
+              "de matrices hace esa suma sobre los ejemplos?"),
         mistakes=[
             (lambda X, y, w: 2 / len(y) * X.T @ (X @ w - y), "gradiente del ECM"),
             (lambda X, y, w: X.T @ np.sign(X @ w - y), "dividir entre m"),
             (lambda X, y, w: X.T @ np.sign(y - X @ w) / len(y), "el signo está cambiado"),
             (lambda X, y, w: 2 / len(y) * X.T @ np.sign(X @ w - y), "sobra el factor 2"),
             (lambda X, y, w: (X.T @ np.sign(X @ w - y) / len(y)).reshape(-1, 1), "forma"),
+            (lambda X, y, w: X @ np.sign(X @ w - y) / len(y), "no encajan"),
         ],
+        fresh=lambda rng: _mae_case(rng, int(rng.integers(5, 15)), int(rng.integers(2, 5))),
     ),
     Exercise(
         id="04.3",
         title="El límite de estabilidad de la tasa de aprendizaje",
         verify=_verify_eta_max,
         solution=ETA_MAX,
-        hint="cada dirección propia se multiplica por (1 − ηλ) en cada paso; calcula los valores propios "
-             "con np.linalg.eigvalsh(A_ej).",
+        hint=("en la base de los vectores propios de A, cada coordenada de θ evoluciona sola: en cada paso se "
+              "multiplica por (1 − ηλ), con λ su valor propio. Converge si |1 − ηλ| < 1 en todas las direcciones.",
+              "calcula los valores propios de A_ej (`np.linalg.eigvalsh`) y resuelve |1 − ηλ| < 1 para η: una de "
+              "las direcciones pone la condición más exigente."),
         mistakes=[
             (1 / _EIGENVALUES.max(), "el límite de estabilidad es el doble"),
             (2 / _EIGENVALUES.min(), "usaste el valor propio más pequeño"),
             (2 / np.diag(A_EXERCISE).max(), "mayor elemento de la diagonal"),
             ([0.1, 0.2], "un único número"),
+            (np.diag(A_EXERCISE), "un único número"),
+            ("0,29", "más precisión"),
+            ("dos séptimos", "debería ser un número"),
         ],
     ),
 ]

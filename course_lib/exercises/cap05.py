@@ -116,6 +116,17 @@ def two_layer_backward(X, Y, A1, W2, P):
     return dW1, db1, dW2, db2
 
 
+RELU_DERIVATIVE = ("usaste la derivada de ReLU (1 si z > 0, si no 0), la del perceptrón multicapa desde cero del cuaderno; aquí la capa "
+                   "oculta es tanh, cuya derivada es tanh'(z) = 1 − tanh²(z) = 1 − A1².")
+
+
+def _relu_backward(X, Y, A1, W2, P):
+    """Error típico: copiar el dZ1 de la sección 4, escrito para ReLU."""
+    dW1, db1, dW2, db2 = two_layer_backward(X, Y, A1, W2, P)
+    dZ1 = ((P - Y) / len(X) @ W2.T) * (A1 > 0)
+    return X.T @ dZ1, dZ1.sum(axis=0), dW2, db2
+
+
 def _verify_two_layer_backward(function):
     names = ("dW1", "db1", "dW2", "db2")
     for X, Y, A1, W2, P in _BACKWARD_CASES:
@@ -133,9 +144,11 @@ def _verify_two_layer_backward(function):
                  "aplicaste tanh otra vez: A1 ya es tanh(Z1), así que tanh'(Z1) = 1 − A1²."),
                 (X.T @ (dZ1_no_derivative * A1 * (1 - A1)),
                  "esa es la derivada de la sigmoide; la de tanh es 1 − A1²."),
+                (X.T @ (dZ1_no_derivative * (A1 > 0)), RELU_DERIVATIVE),
             ],
             "db1": [
                 (dZ1_no_derivative.sum(axis=0), "falta la derivada de la activación oculta: dZ1 = (dZ2·W2ᵀ) ⊙ (1 − A1²)."),
+                ((dZ1_no_derivative * (A1 > 0)).sum(axis=0), RELU_DERIVATIVE),
             ],
             "dW2": [
                 (A1.T @ (P - Y), "falta dividir entre m: el coste es un promedio, dZ2 = (P − Y)/m."),
@@ -171,6 +184,33 @@ def global_clip(gradients, c):
     return [g * (c / max(total_norm, c)) for g in gradients]
 
 
+def _clip_mistakes(originals, c):
+    """Lo que darían los errores típicos del recorte global, cada uno como lista completa de arrays."""
+    norms = [np.linalg.norm(g) for g in originals]
+    norm = np.sqrt(sum(n ** 2 for n in norms))
+    return [
+        ([g * c / max(sum(norms), c) for g in originals],
+         "sumaste las normas de los gradientes, N = Σ‖g_j‖: la norma global trata todos los gradientes como UN solo "
+         "vector, así que suma los CUADRADOS de todos sus componentes y después hace la raíz, N = √(Σ‖g_j‖²)."),
+        ([g * c / max(n, c) for g, n in zip(originals, norms)],
+         "recortaste cada gradiente con su propia norma (eso es clipnorm); el recorte global usa la norma de TODOS "
+         "juntos, N = √(Σ‖g_j‖²), y un único factor."),
+        ([g * c / max(max(norms), c) for g in originals],
+         "usaste la mayor de las normas de los gradientes; la norma global es la de todos juntos, como un solo "
+         "vector: N = √(Σ‖g_j‖²)."),
+        ([np.clip(g, -c, c) for g in originals],
+         "eso es clipvalue (recortar cada componente a [−c, c]); aquí se reescala todo por c / max(N, c) y la "
+         "dirección no cambia."),
+        ([g * c / norm for g in originals], "si N ≤ c los gradientes no cambian: el factor es c / max(N, c), no c / N."),
+        ([g / norm for g in originals], "el factor es c / max(N, c): falta multiplicar por c, y si N ≤ c no se toca."),
+    ]
+
+
+def _all_close(got, arrays):
+    return all(np.shape(g) == a.shape and np.allclose(np.asarray(g, dtype=float), a, rtol=1e-5, atol=1e-8)
+               for g, a in zip(got, arrays))
+
+
 def _verify_global_clip(function):
     for gradients, c in _CLIP_CASES:
         originals = [g.copy() for g in gradients]
@@ -178,24 +218,25 @@ def _verify_global_clip(function):
         if not isinstance(got, (list, tuple)) or len(got) != len(gradients):
             raise Incorrect(f"se esperaba una lista con {len(gradients)} arrays, uno por gradiente; "
                             f"recibí {type(got).__name__}.")
-        norm = np.sqrt(sum(np.sum(g ** 2) for g in originals))
         expected = global_clip(originals, c)
-        per_tensor = [g * c / max(np.linalg.norm(g), c) for g in originals]
-        always = [g * c / norm for g in originals]
+        if not _all_close(got, expected):
+            for wrong, diagnosis in _clip_mistakes(originals, c):
+                if _all_close(got, wrong):
+                    raise Incorrect(diagnosis)
         for j, (g_got, g_expected) in enumerate(zip(got, expected)):
-            expect_close(
-                g_got,
-                g_expected,
-                name=f"el gradiente {j} (norma total N = {norm:.3g}, c = {c:g})".replace(".", ","),
-                mistakes=[
-                    (per_tensor[j], "recortaste cada gradiente con su propia norma (eso es clipnorm); el recorte "
-                                    "global usa la norma de TODOS juntos, N = √(Σ‖g_j‖²), y un único factor."),
-                    (np.clip(originals[j], -c, c), "eso es clipvalue (recortar cada componente a [−c, c]); aquí se "
-                                                   "reescala todo por c / max(N, c) y la dirección no cambia."),
-                    (always[j], "si N ≤ c los gradientes no cambian: el factor es c / max(N, c), no c / N."),
-                    (originals[j] / norm, "el factor es c / max(N, c): falta multiplicar por c, y si N ≤ c no se toca."),
-                ],
-            )
+            expect_close(g_got, g_expected, name=f"el gradiente {j} (con c = {c:g})".replace(".", ","))
+
+
+def _fresh_neuron(rng):
+    m = int(rng.integers(3, 10))
+    return rng.normal(size=m), rng.uniform(0, 1, size=m), float(rng.normal()), float(rng.normal())
+
+
+def _fresh_clip(rng):
+    scale = rng.choice([0.01, 5.0])
+    gradients = [rng.normal(size=tuple(int(n) for n in rng.integers(1, 5, size=2))) * scale
+                 for _ in range(int(rng.integers(1, 4)))]
+    return gradients, float(rng.uniform(0.5, 3.0))
 
 
 EXERCISES = [
@@ -204,7 +245,9 @@ EXERCISES = [
         title="Iteraciones de un entrenamiento",
         verify=_verify_total_iterations,
         solution=total_iterations,
-        hint="en cada época hay ⌈m/B⌉ mini-lotes (math.ceil(m / B)), y cada mini-lote es una iteración.",
+        hint=("cada mini-lote da una actualización de los pesos; una época recorre los m ejemplos una vez.",
+              "¿cuántos mini-lotes de B ejemplos hacen falta para recorrer m ejemplos si el último puede quedar "
+              "incompleto? Piensa en m = 10 y B = 4 (`math.ceil` redondea hacia arriba)."),
         mistakes=[
             (lambda m, B, epochs: epochs * (m // B), "redondeaste hacia abajo"),
             (lambda m, B, epochs: math.ceil(m / B), "multiplica por el número de épocas"),
@@ -212,13 +255,17 @@ EXERCISES = [
             (lambda m, B, epochs: epochs * m, "eso sería con B = 1"),
             (lambda m, B, epochs: epochs * m // B, "como si los ejemplos de una época continuaran"),
         ],
+        fresh=lambda rng: (int(rng.integers(10, 5000)), int(rng.integers(1, 300)), int(rng.integers(1, 50))),
     ),
     Exercise(
         id="05.2",
         title="La regla de la cadena en una neurona",
         verify=_verify_neuron_weight_derivative,
         solution=neuron_weight_derivative,
-        hint="calcula ŷ = σ(w·x + b) y multiplica los tres eslabones: 2(ŷ − y) · ŷ(1 − ŷ) · x.",
+        hint=("sigue el camino de w a L: w → z = w·x + b → ŷ = σ(z) → L = (ŷ − y)²; la derivada es el producto de "
+              "las tres derivadas locales de ese camino.",
+              "calcula primero ŷ con una pasada hacia delante; la derivada de la sigmoide se escribe con ŷ (capítulo "
+              "02), y la de z respecto a w es lo que multiplica a w."),
         mistakes=[
             (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * x, "falta la derivada de la activación"),
             (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * _sigmoid(w * x + b) * (1 - _sigmoid(w * x + b)),
@@ -226,14 +273,19 @@ EXERCISES = [
             (lambda x, y, w, b: -neuron_weight_derivative(x, y, w, b), "signo"),
             (lambda x, y, w, b: 2 * (_sigmoid(w * x + b) - y) * _sigmoid(x) * (1 - _sigmoid(x)) * x, "calculaste σ'(x)"),
         ],
+        fresh=_fresh_neuron,
     ),
     Exercise(
         id="05.3",
         title="Pasada hacia atrás de una red de dos capas",
         verify=_verify_two_layer_backward,
         solution=two_layer_backward,
-        hint="empieza por dZ2 = (P − Y)/m; cada dW es (entrada de la capa)ᵀ @ dZ, cada db es dZ.sum(axis=0), "
-             "y dZ1 = (dZ2 @ W2.T) * (1 − A1**2).",
+        hint=("ve de la salida hacia la entrada, como en el perceptrón multicapa desde cero del cuaderno, con dos "
+              "cambios: la activación oculta es "
+              "tanh (no ReLU) y solo tienes A1, no Z1.",
+              "empieza por el gradiente de los logits de salida (softmax + entropía cruzada, promediado sobre m); "
+              "cada dW es (entrada de su capa)ᵀ por su dZ; para pasar a la capa oculta necesitas tanh'(Z1), y "
+              "tanh'(Z1) se puede escribir solo con A1. Comprueba las formas en cada paso."),
         mistakes=[
             (lambda X, Y, A1, W2, P: tuple(g * len(X) for g in two_layer_backward(X, Y, A1, W2, P)), "1/m"),
             (lambda X, Y, A1, W2, P: (lambda g: (g[0].T, g[1], g[2], g[3]))(two_layer_backward(X, Y, A1, W2, P)),
@@ -244,21 +296,32 @@ EXERCISES = [
              "falta dividir entre m"),
             (lambda X, Y, A1, W2, P: (lambda g: (g[0], ((P - Y) / len(X) @ W2.T * (1 - A1 ** 2)).sum(axis=1), g[2], g[3]))(
                 two_layer_backward(X, Y, A1, W2, P)), "eje equivocado"),
+            (_relu_backward, "derivada de ReLU"),
             (lambda X, Y, A1, W2, P: two_layer_backward(X, Y, A1, W2, P)[:2], "tupla de cuatro arrays"),
         ],
+        fresh=lambda rng: _two_layer_case(int(rng.integers(4, 12)), int(rng.integers(2, 5)), int(rng.integers(2, 7)),
+                                          int(rng.integers(2, 5)), seed=int(rng.integers(1000, 10 ** 6))),
     ),
     Exercise(
         id="05.4",
         title="Recorte del gradiente por norma global",
         verify=_verify_global_clip,
         solution=global_clip,
-        hint="primero N = np.sqrt(sum(np.sum(g**2) for g in gradientes)); después el mismo factor "
-             "c / max(N, c) para todos.",
+        hint=("imagina todos los gradientes puestos en fila como un único vector: N es la norma de ese vector, y "
+              "si pasa de c, todo el vector se encoge en la misma proporción (la dirección no cambia).",
+              "la norma de un vector es la raíz de la suma de los cuadrados de sus componentes: aquí los componentes "
+              "están repartidos entre varios arrays. Calcula N una vez y después el mismo factor para todos; "
+              "devuelve arrays nuevos."),
         mistakes=[
             (lambda gs, c: [g * c / max(np.linalg.norm(g), c) for g in gs], "clipnorm"),
             (lambda gs, c: [np.clip(g, -c, c) for g in gs], "clipvalue"),
             (lambda gs, c: [g * c / np.sqrt(sum(np.sum(h ** 2) for h in gs)) for g in gs], "no cambian"),
+            (lambda gs, c: [g * c / max(sum(np.linalg.norm(h) for h in gs), c) for g in gs], "sumaste las normas"),
+            (lambda gs, c: [g * c / max(max(np.linalg.norm(h) for h in gs), c) for g in gs], "la mayor de las normas"),
             (lambda gs, c: gs[0], "lista con"),
         ],
+        fresh=_fresh_clip,
+        forbidden=("course_lib.nn.optimizers.Optimizer.clip_gradients", "torch.nn.utils.clip_grad_norm_",
+                   "torch.nn.utils.clip_grad.clip_grad_norm_"),
     ),
 ]

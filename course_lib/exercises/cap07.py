@@ -14,14 +14,25 @@ EXPLICACIONES_ESCALADOR = {
     ),
     "entrenamiento y validación": (
         "la validación sirve para elegir el modelo como si fueran datos nuevos: si el escalador la ha "
-        "visto, esa estimación deja de ser honesta."
+        "visto, esa estimación deja de ser fiable (sale optimista)."
     ),
     "prueba": "la prueba solo se usa al final, una vez, para medir el rendimiento real; nunca para ajustar nada.",
 }
 
 
+SINONIMOS_ESCALADOR = {
+    "train": "entrenamiento", "training": "entrenamiento", "training set": "entrenamiento",
+    "datos de entrenamiento": "entrenamiento", "solo entrenamiento": "entrenamiento",
+    "solo el de entrenamiento": "entrenamiento", "ent": "entrenamiento",
+    "todos los datos": "todos", "all": "todos", "el conjunto completo": "todos",
+    "validación y entrenamiento": "entrenamiento y validación", "train y validación": "entrenamiento y validación",
+    "training and validation": "entrenamiento y validación",
+    "test": "prueba", "testing": "prueba", "test set": "prueba", "datos de prueba": "prueba",
+}
+
+
 def _verify_escalador(answer):
-    expect_choice(answer, "entrenamiento", OPCIONES_ESCALADOR, EXPLICACIONES_ESCALADOR)
+    expect_choice(answer, "entrenamiento", OPCIONES_ESCALADOR, EXPLICACIONES_ESCALADOR, synonyms=SINONIMOS_ESCALADOR)
 
 
 # --- 07.2 — Estandarizar con los estadísticos del entrenamiento ----------------------------------
@@ -39,6 +50,13 @@ def _datos_estandarizar():
     X_train = rng.normal([40.0, 17.0, 4000.0], [5.0, 2.0, 800.0], size=(20, 3))
     X_nuevo = rng.normal([46.0, 15.0, 5000.0], [3.0, 1.0, 400.0], size=(7, 3))
     return X_train, X_nuevo
+
+
+def _fresh_estandarizar(rng):
+    n = int(rng.integers(2, 5))
+    centro, escala = rng.normal(0, 50, size=n), rng.uniform(0.5, 20, size=n)
+    return (rng.normal(centro, escala, size=(int(rng.integers(8, 30)), n)),
+            rng.normal(centro, escala, size=(int(rng.integers(2, 8)), n)))
 
 
 def _verify_estandarizar(function):
@@ -218,18 +236,33 @@ def _verify_atipicos(function):
         )
 
 
+def _fresh_one_hot(rng):
+    K = int(rng.integers(2, 7))
+    return rng.integers(0, K, size=int(rng.integers(3, 15))), K
+
+
+def _fresh_haversine(rng):
+    n = int(rng.integers(2, 6))
+    return (rng.uniform(-80, 80, size=n), rng.uniform(-180, 180, size=n),
+            rng.uniform(-80, 80, size=n), rng.uniform(-180, 180, size=n))
+
+
 EXERCISES = [
     Exercise(
         id="07.1",
         title="¿Con qué datos se ajusta el escalador?",
         verify=_verify_escalador,
         solution="entrenamiento",
-        hint="piensa qué conjunto representa los datos que el modelo «ya conoce».",
+        hint=("el escalador también «aprende» de los datos (su media y su desviación): trátalo como a los pesos de "
+              "la red.",
+              "la validación y la prueba deben simular datos que llegarán en el futuro: ¿los conocerías al "
+              "preparar el modelo?"),
         mistakes=[
             ("todos", "fuga de datos"),
             ("prueba", "solo se usa al final"),
-            ("entrenamiento y validación", "deja de ser honesta"),
-            ("train", "debe ser una de"),
+            ("entrenamiento y validación", "deja de ser fiable"),
+            ("test", "solo se usa al final"),
+            ("validación", "debe ser una de"),
         ],
     ),
     Exercise(
@@ -237,7 +270,10 @@ EXERCISES = [
         title="Estandarizar con los estadísticos del entrenamiento",
         verify=_verify_estandarizar,
         solution=estandarizar,
-        hint="μ = X_train.mean(axis=0), σ = X_train.std(axis=0) y z = (X_nuevo − μ) / σ.",
+        hint=("la media y la desviación típica se calculan UNA vez, con el entrenamiento, y se aplican a cualquier "
+              "conjunto nuevo: así todos se escalan igual y no hay fuga de datos.",
+              "una media y una desviación por columna (característica): con `axis=0`. Ojo con la desviación: "
+              "StandardScaler usa la de NumPy por defecto (ddof=0), no la de pandas."),
         mistakes=[
             (lambda Xt, Xn: (Xn - Xn.mean(axis=0)) / Xn.std(axis=0), "datos nuevos"),
             (lambda Xt, Xn: (Xn - Xt.mean(axis=0)) / Xt.std(axis=0, ddof=1), "ddof=1"),
@@ -246,26 +282,38 @@ EXERCISES = [
             (lambda Xt, Xn: (Xn - Xt.min(axis=0)) / (Xt.max(axis=0) - Xt.min(axis=0)), "min-max"),
             (lambda Xt, Xn: ((Xn - Xt.mean(axis=0)) / Xt.std(axis=0)).T, "traspuesta"),
         ],
+        fresh=_fresh_estandarizar,
+        forbidden=("sklearn.preprocessing.StandardScaler", "course_lib.data.standardize",
+                   "sklearn.preprocessing.scale"),
     ),
     Exercise(
         id="07.3",
         title="Codificación one-hot",
         verify=_verify_one_hot,
         solution=one_hot,
-        hint="crea np.zeros((m, K)) y pon un 1 en la fila i, columna y[i].",
+        hint=("cada fila de la matriz es un ejemplo y cada columna, una clase; en cada fila hay un único 1, en la "
+              "columna de su clase.",
+              "parte de una matriz de ceros de forma (m, K) y pon los unos con el indexado de NumPy: en la fila i, "
+              "la columna y[i] (`np.arange(m)` da todas las filas a la vez)."),
         mistakes=[
             (lambda y, K: np.eye(K)[y][:, 1:], "primera columna"),
             (lambda y, K: np.eye(K)[y - 1], "desplazado"),
             (lambda y, K: 1.0 - np.eye(K)[y], "invertiste"),
             (lambda y, K: np.eye(K)[y].T, "traspuesta"),
         ],
+        fresh=_fresh_one_hot,
+        forbidden=("course_lib.nn.to_categorical", "pandas.get_dummies", "pandas.core.reshape.encoding.get_dummies",
+                   "sklearn.preprocessing.OneHotEncoder", "sklearn.preprocessing.LabelBinarizer",
+                   "keras.src.utils.numerical_utils.to_categorical"),
     ),
     Exercise(
         id="07.4",
         title="Distancia haversine",
         verify=_verify_haversine,
         solution=haversine,
-        hint="convierte todo a radianes con np.radians y usa d = 2R·arcsin(√a) con R = 6371 km.",
+        hint=("es la fórmula de la sección 11 tal cual; el error más frecuente está en las unidades de los ángulos.",
+              "np.sin y np.cos trabajan en radianes y los datos vienen en grados: convierte las cuatro coordenadas "
+              "(`np.radians`) antes de nada. Comprueba Madrid–Barcelona: unos 505 km."),
         mistakes=[
             (_haversine_grados_sin_convertir, "radianes"),
             (lambda *a: haversine(*a) / 2, "factor 2"),
@@ -273,14 +321,17 @@ EXERCISES = [
             (lambda la1, lo1, la2, lo2: 111.195 * np.hypot(la2 - la1, lo2 - lo1), "euclídea"),
             (lambda *a: 505.0, "un solo número"),
         ],
+        fresh=_fresh_haversine,
     ),
     Exercise(
         id="07.5",
         title="Atípicos con la puntuación z robusta",
         verify=_verify_atipicos,
         solution=atipicos_mad,
-        hint="mediana = np.median(x); MAD = np.median(np.abs(x − mediana)); z = 0,6745·(x − mediana)/MAD; "
-             "atípico si |z| > umbral.",
+        hint=("es la puntuación z de siempre con dos cambios: el centro es la mediana (no la media) y la escala es "
+              "la MAD (no la desviación típica); las dos apenas se mueven aunque haya atípicos enormes.",
+              "calcula la mediana, después la MAD (la mediana de las distancias a la mediana), después z con el factor "
+              "0,6745, y compara |z| con el umbral: el resultado es un array de True/False del tamaño de x."),
         mistakes=[
             (_mask_zscore, "enmascaramiento"),
             (_mad_con_media, "centraste con la MEDIA"),
@@ -290,5 +341,8 @@ EXERCISES = [
             (lambda x, umbral=3.5: atipicos_mad(x, 3.5), "ignoras el argumento umbral"),
             (lambda x, umbral=3.5: np.asarray(x)[atipicos_mad(x, umbral)], "máscara con un valor por dato"),
         ],
+        fresh=lambda rng: (np.concatenate([rng.normal(20, 1, size=40), rng.normal(20, 15, size=4)]),
+                           float(rng.uniform(2.5, 6.0))),
+        forbidden=("scipy.stats.median_abs_deviation",),
     ),
 ]

@@ -1,10 +1,8 @@
 """Ejercicios del capítulo 12: regularización."""
 
-import re
-
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, expect_close, normalize_text
+from ..checks import Exercise, Incorrect, call, expect_close, expect_letters
 
 # 12.1 — Elegir λ con la validación y dar la prueba UNA vez (regresión ridge, convención de Keras).
 
@@ -31,9 +29,9 @@ def choose_lambda(X_train, y_train, X_val, y_val, X_test, y_test, lambdas):
     return elegida, _mse(X_test, y_test, *ajustes[elegida])
 
 
-def _ridge_data():
+def _ridge_data(seed=112):
     """Pocos ejemplos (30) y muchas características (20), de las que solo 4 importan: λ importa."""
-    rng = np.random.default_rng(112)
+    rng = np.random.default_rng(seed)
     w_true = np.zeros(20)
     w_true[:4] = [2.0, -1.5, 1.0, 0.5]
 
@@ -72,12 +70,15 @@ def _verify_choose_lambda(function):
     por_entrenamiento = _by_split(0)(*datos, LAMBDAS_12_1)[0]
     if not np.isclose(lam, elegida):
         if np.isclose(lam, por_prueba):
-            raise Incorrect(f"elegiste λ = {lam} mirando la PRUEBA: así la prueba deja de ser una estimación honesta "
+            raise Incorrect(f"elegiste λ = {lam} mirando la PRUEBA: así la prueba deja de ser una estimación fiable "
                             "(sale optimista). λ se elige con la validación; la prueba se mide una vez, al final.")
         if np.isclose(lam, por_entrenamiento):
             raise Incorrect(f"elegiste λ = {lam} con el error de ENTRENAMIENTO, que siempre prefiere la λ más "
                             "pequeña (menos penalización, mejor ajuste a lo ya visto). Elige con la validación.")
-        raise Incorrect(f"se esperaba λ = {elegida} (la de menor ECM de validación) y devolviste {lam}.")
+        if not any(np.isclose(lam, candidata) for candidata in LAMBDAS_12_1):
+            raise Incorrect(f"λ = {lam} no es ninguna de las de la lista `lambdas`: hay que elegir una de ellas.")
+        raise Incorrect(f"λ = {lam} no es la de menor ECM de validación: ajusta con cada λ en el entrenamiento y "
+                        "compara los ECM en la validación.")
     expect_close(
         error,
         error_prueba,
@@ -128,62 +129,128 @@ def _verify_l2(function):
     )
 
 
-# 12.3 — Retropropagación de la normalización por lotes (entrenamiento).
+# 12.3 — Un caso nuevo: la retropropagación de la normalización POR GRUPOS (Wu y He, 2018), la alternativa a la
+#        normalización por lotes cuando los lotes son pequeños. Cada ejemplo se normaliza por separado, en grupos
+#        de K = C/G características consecutivas: x̂ = (x − μ_g)/√(σ_g² + ε), con μ_g y σ_g² del grupo; y = γ·x̂ + β.
+#        Con sumas sobre las K características del grupo, y dx̂ = g·γ:
+#        ∂L/∂β = Σ_lote g;  ∂L/∂γ = Σ_lote g·x̂;  ∂L/∂x = (K·dx̂ − Σ_grupo dx̂ − x̂·Σ_grupo dx̂·x̂) / (K·√(σ_g² + ε)).
 
 
-def batch_norm_backward(g, x, gamma, eps):
-    """(∂L/∂x, ∂L/∂γ, ∂L/∂β) de y = γ·x̂ + β, x̂ = (x − μ_B)/√(σ_B² + ε), con μ_B y σ_B² del lote.
+def group_norm_forward(x, gamma, beta, groups, eps):
+    """La pasada hacia delante (la da el enunciado): x (N, C) con C divisible entre ``groups``."""
+    x = np.asarray(x, dtype=float)
+    n, c = x.shape
+    xg = x.reshape(n, groups, c // groups)
+    x_hat = (xg - xg.mean(axis=2, keepdims=True)) / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
+    return gamma * x_hat.reshape(n, c) + beta
 
-    ∂L/∂β = Σ g; ∂L/∂γ = Σ g·x̂; ∂L/∂x = γ/(N·√(σ² + ε)) · (N·g − Σ g − x̂·Σ g·x̂) (sumas sobre el lote).
-    """
+
+def group_norm_backward(g, x, gamma, groups, eps):
+    """(∂L/∂x, ∂L/∂γ, ∂L/∂β) de la normalización por grupos; las estadísticas dependen de cada x del grupo."""
     x, g = np.asarray(x, dtype=float), np.asarray(g, dtype=float)
+    n, c = x.shape
+    k = c // groups
+    xg = x.reshape(n, groups, k)
+    inv_std = 1.0 / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
+    x_hat = (xg - xg.mean(axis=2, keepdims=True)) * inv_std
+    dgamma = (g * x_hat.reshape(n, c)).sum(axis=0)
+    dbeta = g.sum(axis=0)
+    dx_hat = (g * gamma).reshape(n, groups, k)
+    dx = inv_std / k * (k * dx_hat - dx_hat.sum(axis=2, keepdims=True)
+                        - x_hat * (dx_hat * x_hat).sum(axis=2, keepdims=True))
+    return dx.reshape(n, c), dgamma, dbeta
+
+
+def _gn_parts(x, groups, eps):
+    n, c = x.shape
+    xg = x.reshape(n, groups, c // groups)
+    inv_std = 1.0 / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
+    return xg, inv_std, (xg - xg.mean(axis=2, keepdims=True)) * inv_std
+
+
+def _gn_constant_stats(g, x, gamma, groups, eps):
+    n, c = x.shape
+    _, inv_std, _ = _gn_parts(x, groups, eps)
+    dx = ((g * gamma).reshape(n, groups, c // groups) * inv_std).reshape(n, c)
+    return (dx,) + group_norm_backward(g, x, gamma, groups, eps)[1:]
+
+
+def _gn_no_variance_term(g, x, gamma, groups, eps):
+    n, c = x.shape
+    k = c // groups
+    _, inv_std, _ = _gn_parts(x, groups, eps)
+    dx_hat = (g * gamma).reshape(n, groups, k)
+    dx = inv_std / k * (k * dx_hat - dx_hat.sum(axis=2, keepdims=True))
+    return (dx.reshape(n, c),) + group_norm_backward(g, x, gamma, groups, eps)[1:]
+
+
+def _gn_gamma_outside(g, x, gamma, groups, eps):
+    """Error típico: sacar γ fuera de las sumas (vale en la de lotes, donde γ es la misma en toda la suma)."""
+    n, c = x.shape
+    k = c // groups
+    _, inv_std, x_hat = _gn_parts(x, groups, eps)
+    gg = g.reshape(n, groups, k)
+    inner = inv_std / k * (k * gg - gg.sum(axis=2, keepdims=True) - x_hat * (gg * x_hat).sum(axis=2, keepdims=True))
+    return (inner.reshape(n, c) * gamma,) + group_norm_backward(g, x, gamma, groups, eps)[1:]
+
+
+def _gn_batch_formula(g, x, gamma, groups, eps):
+    """Error típico: la fórmula de la normalización por LOTES (estadísticas sobre el eje de los ejemplos)."""
     n = len(x)
     inv_std = 1.0 / np.sqrt(x.var(axis=0) + eps)
     x_hat = (x - x.mean(axis=0)) * inv_std
     dgamma, dbeta = (g * x_hat).sum(axis=0), g.sum(axis=0)
-    dx = gamma * inv_std / n * (n * g - dbeta - x_hat * dgamma)
-    return dx, dgamma, dbeta
+    return gamma * inv_std / n * (n * g - dbeta - x_hat * dgamma), dgamma, dbeta
 
 
-def _bn_backward_case():
+def _gn_case():
     rng = np.random.default_rng(123)
-    x = rng.normal(loc=[1.0, -2.0, 0.5], scale=[2.0, 0.5, 1.0], size=(8, 3))
-    g = rng.normal(size=(8, 3))
-    return g, x, np.array([1.5, 0.5, -1.0]), 1e-3
+    x = rng.normal(loc=1.0, scale=2.0, size=(4, 6)) + rng.normal(size=6)
+    g = rng.normal(size=(4, 6))
+    return g, x, rng.uniform(0.5, 2.0, size=6) * rng.choice([-1.0, 1.0], size=6), 2, 1e-3
 
 
-def _bn_constant_stats(g, x, gamma, eps):
-    dx, dgamma, dbeta = batch_norm_backward(g, x, gamma, eps)
-    return g * gamma / np.sqrt(np.asarray(x).var(axis=0) + eps), dgamma, dbeta
-
-
-def _bn_no_xhat_term(g, x, gamma, eps):
-    dx, dgamma, dbeta = batch_norm_backward(g, x, gamma, eps)
-    n = len(x)
-    return gamma / np.sqrt(np.asarray(x).var(axis=0) + eps) / n * (n * g - g.sum(axis=0)), dgamma, dbeta
-
-
-def _verify_bn_backward(function):
-    g, x, gamma, eps = _bn_backward_case()
-    got = call(function, g.copy(), x.copy(), gamma.copy(), eps)
+def _verify_gn_backward(function):
+    g, x, gamma, groups, eps = _gn_case()
+    got = call(function, g.copy(), x.copy(), gamma.copy(), groups, eps)
     try:
         dx, dgamma, dbeta = got
     except (TypeError, ValueError):
-        raise Incorrect("retro_normalizacion debe devolver una tupla (dx, dgamma, dbeta).") from None
-    exp_dx, exp_dgamma, exp_dbeta = batch_norm_backward(g, x, gamma, eps)
+        raise Incorrect("retro_grupos debe devolver una tupla (dx, dgamma, dbeta).") from None
+    exp_dx, exp_dgamma, exp_dbeta = group_norm_backward(g, x, gamma, groups, eps)
+    _, _, x_hat = _gn_parts(x, groups, eps)
     expect_close(dbeta, exp_dbeta, name="∂L/∂β",
-                 mistakes=[(g.mean(axis=0), "∂L/∂β es la SUMA de g sobre el lote (β se suma a cada ejemplo), no la media.")])
-    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)
+                 mistakes=[(g.mean(axis=0), "∂L/∂β es la SUMA de g sobre el lote (β se suma a cada ejemplo), no la media."),
+                           (g.sum(axis=1), "∂L/∂β tiene una componente por característica (forma (C,)): se suma sobre "
+                                           "los ejemplos (axis=0), no sobre las características.")])
     expect_close(dgamma, exp_dgamma, name="∂L/∂γ",
                  mistakes=[(g.sum(axis=0), "γ multiplica a x̂: ∂L/∂γ = Σ g·x̂, no Σ g."),
                            ((g * x).sum(axis=0), "γ multiplica a x̂ (la entrada ya normalizada), no a x: Σ g·x̂."),
-                           ((g * x_hat).mean(axis=0), "es una suma sobre el lote, no una media.")])
+                           ((g * x_hat.reshape(x.shape)).mean(axis=0), "es una suma sobre el lote, no una media."),
+                           ((g * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)).sum(axis=0),
+                            "calculaste x̂ con la media y la varianza del LOTE (por columnas), como en la normalización "
+                            "por lotes; aquí cada ejemplo se normaliza con las de cada uno de sus grupos.")])
     expect_close(dx, exp_dx, name="∂L/∂x",
-                 mistakes=[(_bn_constant_stats(g, x, gamma, eps)[0],
-                            "trataste μ_B y σ_B como constantes. Dependen de TODOS los ejemplos del lote, así que cada "
-                            "x_i influye también a través de ellas: faltan los términos −Σg y −x̂·Σ(g·x̂)."),
-                           (_bn_no_xhat_term(g, x, gamma, eps)[0],
-                            "tienes el término de la media (−Σg) pero falta el de la varianza, −x̂·Σ(g·x̂).")])
+                 mistakes=[(_gn_batch_formula(g, x, gamma, groups, eps)[0],
+                            "esa es la fórmula de la normalización por LOTES: sus sumas recorren los ejemplos del lote. "
+                            "Aquí cada ejemplo se normaliza solo, dentro de cada grupo de K características: las sumas "
+                            "recorren las características del grupo."),
+                           (_gn_constant_stats(g, x, gamma, groups, eps)[0],
+                            "trataste μ_g y σ_g como constantes. Dependen de TODAS las características del grupo, así "
+                            "que cada x influye también a través de ellas: faltan los términos −Σ dx̂ y −x̂·Σ dx̂·x̂."),
+                           (_gn_no_variance_term(g, x, gamma, groups, eps)[0],
+                            "tienes el término de la media (−Σ dx̂) pero falta el de la varianza, −x̂·Σ(dx̂·x̂)."),
+                           (_gn_gamma_outside(g, x, gamma, groups, eps)[0],
+                            "sacaste γ fuera de las sumas. En la normalización por lotes se puede, porque la suma "
+                            "recorre ejemplos y γ es la misma para todos; aquí recorre características del grupo, cada "
+                            "una con su γ: las sumas van sobre dx̂ = g·γ.")])
+
+
+def _fresh_gn(rng):
+    groups = int(rng.integers(1, 4))
+    c = groups * int(rng.integers(2, 5))
+    n = int(rng.integers(2, 6))
+    return rng.normal(size=(n, c)), rng.normal(2, 3, size=(n, c)), rng.normal(size=c), groups, 1e-3
 
 
 # 12.4 — Aumento de datos en otro dominio: señales de tráfico.
@@ -199,30 +266,22 @@ AUMENTOS_SENALES = {
 AUMENTOS_VALIDOS = {"a", "b", "d", "f"}
 
 
-def _letters(answer):
-    if isinstance(answer, str):
-        return set(re.findall(r"[a-z]", normalize_text(answer)))
-    try:
-        return {str(x).strip().lower() for x in answer}
-    except TypeError:
-        raise Incorrect(f"se esperaba un texto como \"a, b\" o una lista de letras; recibí {type(answer).__name__}.") from None
+_EXPLICACIONES_12_4 = {
+    "a": "desplazar unos píxeles no cambia qué señal es.",
+    "b": "un giro pequeño no cambia qué señal es.",
+    "c": "voltear en espejo cambia la clase de muchas señales: «giro obligatorio a la izquierda» se convierte en "
+         "«a la derecha». Con fotos de animales sí valdría; aquí no.",
+    "d": "la luz cambia a lo largo del día, pero la señal es la misma.",
+    "e": "girar 180° cambia el sentido de las flechas (↑ pasa a ↓) y pone boca abajo el triángulo de «ceda el "
+         "paso»: no conserva la etiqueta.",
+    "f": "un poco de ruido no cambia qué señal es.",
+}
 
 
 def _verify_augmentations(answer):
-    chosen = _letters(answer)
-    unknown = chosen - set(AUMENTOS_SENALES)
-    if unknown:
-        raise Incorrect(f"las opciones son las letras a–f; no entiendo {', '.join(sorted(unknown))}.")
-    if "c" in chosen:
-        raise Incorrect("voltear en espejo cambia la clase de muchas señales: «giro obligatorio a la izquierda» se "
-                        "convierte en «a la derecha». Con fotos de animales sí valdría; aquí no.")
-    if "e" in chosen:
-        raise Incorrect("girar 180° cambia el sentido de las flechas (↑ pasa a ↓) y pone boca abajo el triángulo de "
-                        "«ceda el paso»: no conserva la etiqueta.")
-    missing = AUMENTOS_VALIDOS - chosen
-    if missing:
-        raise Incorrect(f"te faltan aumentos que conservan la etiqueta: {', '.join(AUMENTOS_SENALES[m] for m in sorted(missing))}. "
-                        "Una cámara ve las señales algo movidas, inclinadas, con otra luz y con ruido.")
+    expect_letters(answer, sorted(AUMENTOS_VALIDOS), sorted(AUMENTOS_SENALES), _EXPLICACIONES_12_4,
+                   missing="hay más aumentos que conservan la etiqueta: repasa las opciones que no marcaste y piensa "
+                           "en cómo ve las señales una cámara (algo movidas, inclinadas, con otra luz, con ruido).")
 
 
 EXERCISES = [
@@ -231,21 +290,27 @@ EXERCISES = [
         title="Elegir λ con la validación",
         verify=_verify_choose_lambda,
         solution=choose_lambda,
-        hint="ajusta con cada λ (ridge sobre el entrenamiento), calcula el ECM de validación de cada una, quédate con "
-             "la menor y solo entonces calcula el ECM de prueba de ESE modelo.",
+        hint=("cada conjunto tiene un papel: el entrenamiento ajusta los pesos, la validación elige λ y la prueba da "
+              "la cifra final, una vez.",
+              "para cada λ, ajusta con `ridge` en el entrenamiento y guarda su ECM de validación; quédate con la λ de "
+              "menor ECM de validación, y solo entonces mide el ECM de prueba de ESE modelo."),
         mistakes=[
             (_by_split(2), "mirando la PRUEBA"),
             (_by_split(0), "ENTRENAMIENTO"),
             (_reports_validation, "VALIDACIÓN del modelo elegido"),
             (lambda *args: 0.1, "tupla"),
         ],
+        fresh=lambda rng: (*_ridge_data(int(rng.integers(10 ** 6))), LAMBDAS_12_1),
     ),
     Exercise(
         id="12.2",
         title="Penalización L2 (convención de Keras)",
         verify=_verify_l2,
         solution=l2_penalty,
-        hint="penalización = lam·Σ W²; gradiente = 2·lam·W (un array con la forma de W).",
+        hint=("la penalización es un número (λ por la suma de los cuadrados de todos los pesos) y su gradiente es un "
+              "array con la forma de W: la derivada respecto a cada peso.",
+              "deriva λ·w² respecto a w para un solo peso; el gradiente aplica eso a cada elemento de W a la vez. "
+              "Ojo con la convención: Keras no lleva el ½."),
         mistakes=[
             (lambda W, lam: (lam / 2 * np.sum(W ** 2), lam * W), "sin ½"),
             (lambda W, lam: (lam * np.sum(np.abs(W)), lam * np.sign(W)), "penalización L1"),
@@ -253,35 +318,47 @@ EXERCISES = [
             (lambda W, lam: (lam * np.mean(W ** 2), 2 * lam * W), "no la media"),
             (lambda W, lam: lam, "tupla"),
         ],
+        fresh=lambda rng: (rng.normal(size=(int(rng.integers(1, 5)), int(rng.integers(1, 5)))), float(rng.uniform(1e-4, 1))),
+        forbidden=("course_lib.nn.L1L2", "course_lib.nn.L2"),
     ),
     Exercise(
         id="12.3",
-        title="Retropropagación de la normalización por lotes",
-        verify=_verify_bn_backward,
-        solution=batch_norm_backward,
-        hint="∂L/∂β = Σg; ∂L/∂γ = Σ g·x̂; y como μ_B y σ_B dependen de todo el lote, "
-             "∂L/∂x = γ/(N·√(σ² + ε))·(N·g − Σg − x̂·Σ(g·x̂)), con las sumas sobre el lote (axis=0).",
+        title="Retropropagación de la normalización por grupos",
+        verify=_verify_gn_backward,
+        solution=group_norm_backward,
+        hint=("las estadísticas de cada grupo dependen de todas sus características, así que cada x llega a la "
+              "pérdida por tres caminos: directamente a través de su x̂, a través de μ_g y a través de σ_g²; la regla "
+              "de la cadena suma los tres.",
+              "trabaja con la forma (N, G, K) (`x.reshape(N, G, C // G)`) y suma con `axis=2, keepdims=True` para las "
+              "estadísticas del grupo; empieza por dx̂ = g·γ, porque aquí γ cambia dentro del grupo. Comprueba tu "
+              "resultado con `nn.gradient_check`."),
         mistakes=[
-            (_bn_constant_stats, "como constantes"),
-            (_bn_no_xhat_term, "falta el de la varianza"),
-            (lambda g, x, gm, e: (batch_norm_backward(g, x, gm, e)[0], batch_norm_backward(g, x, gm, e)[1],
-                                  np.asarray(g).mean(axis=0)), "no la media"),
-            (lambda g, x, gm, e: (batch_norm_backward(g, x, gm, e)[0], np.asarray(g).sum(axis=0),
-                                  np.asarray(g).sum(axis=0)), "no Σ g"),
-            (lambda g, x, gm, e: 1.0, "tupla"),
+            (_gn_batch_formula, "LOTE"),
+            (_gn_constant_stats, "como constantes"),
+            (_gn_no_variance_term, "falta el de la varianza"),
+            (_gn_gamma_outside, "fuera de las sumas"),
+            (lambda g, x, gm, G, e: (group_norm_backward(g, x, gm, G, e)[0], group_norm_backward(g, x, gm, G, e)[1],
+                                     np.asarray(g).mean(axis=0)), "no la media"),
+            (lambda g, x, gm, G, e: 1.0, "tupla"),
         ],
+        fresh=_fresh_gn,
+        forbidden=("course_lib.nn.BatchNormalization.backward",
+                   "course_lib.nn.LayerNormalization.backward",
+                   "course_lib.nn.GroupNormalization", "torch.autograd.backward", "torch.autograd.grad"),
     ),
     Exercise(
         id="12.4",
         title="Aumento de datos para señales de tráfico",
         verify=_verify_augmentations,
         solution="a, b, d, f",
-        hint="para cada transformación, pregúntate si una persona seguiría leyendo la MISMA señal.",
+        hint=("un aumento vale si la imagen transformada sigue siendo, sin duda, de la MISMA clase.",
+              "imagina cada transformación aplicada a una señal con una flecha o con un texto: ¿seguiría diciendo lo "
+              "mismo? ¿Y podría la cámara del coche verla así de verdad?"),
         mistakes=[
             ("a, b, c, d, f", "en espejo"),
             ("a, b, d, e, f", "180°"),
-            ("a, d, f", "te faltan"),
-            ("a, b, d, f, z", "letras a–f"),
+            ("a, d, f", "hay más aumentos"),
+            ("a, b, d, f, z", "las opciones son las letras"),
             (3, "se esperaba un texto"),
         ],
     ),

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from ..checks import Exercise, Incorrect, call, expect_choice, expect_close
+from ._comun import PARAMETER_COUNTERS
 
 
 def _sigmoid(z):
@@ -67,9 +68,28 @@ def _gru_candidate_only(x, h, W, U, b):
     return np.tanh(x @ W["h"] + (r * h) @ U["h"] + b["h"])
 
 
+def _gru_z_for_r(x, h, W, U, b):
+    """Error típico: usar la puerta de actualización z también en el candidato, en lugar de r."""
+    z, _ = _gru_parts(x, h, W, U, b)
+    candidate = np.tanh(x @ W["h"] + (z * h) @ U["h"] + b["h"])
+    return z * h + (1.0 - z) * candidate
+
+
+def _gru_without_bias(x, h, W, U, b):
+    return gru_step(x, h, W, U, {k: np.zeros_like(v) for k, v in b.items()})
+
+
 def _gru_case():
     rng = np.random.default_rng(13)
     features, units = 3, 4
+    W = {k: rng.normal(0, 0.8, (features, units)) for k in "zrh"}
+    U = {k: rng.normal(0, 0.8, (units, units)) for k in "zrh"}
+    b = {k: rng.normal(0, 0.3, units) for k in "zrh"}
+    return rng.normal(size=features), rng.uniform(-0.9, 0.9, units), W, U, b
+
+
+def _fresh_gru(rng):
+    features, units = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     W = {k: rng.normal(0, 0.8, (features, units)) for k in "zrh"}
     U = {k: rng.normal(0, 0.8, (units, units)) for k in "zrh"}
     b = {k: rng.normal(0, 0.3, units) for k in "zrh"}
@@ -100,6 +120,10 @@ def _verify_gru(function):
             (_gru_candidate_only(*args), "devolviste el candidato h̃; el nuevo estado mezcla el anterior y el candidato "
                                          "con la puerta z."),
             (h, "devolviste el estado anterior sin cambios."),
+            (_gru_z_for_r(*args), "en el candidato va la puerta de REINICIO r, no la de actualización z: r decide "
+                                  "cuánto del estado anterior se usa para proponer h̃; z decide después cuánto se "
+                                  "conserva."),
+            (_gru_without_bias(*args), "faltan los sesgos b_z, b_r y b_h dentro de cada sigmoide y de la tanh."),
         ],
     )
 
@@ -128,10 +152,36 @@ def _attention_case():
     return rng.normal(size=(n, d)), rng.normal(size=(n, d)), rng.normal(size=(n, dv))
 
 
+def _strict_mask_attention(Q, K, V):
+    """Error típico: np.tril(…, k=−1) tapa también la diagonal; la fila 0 queda entera a −∞ (NaN)."""
+    n, d = Q.shape
+    with np.errstate(all="ignore"):
+        return _softmax(np.where(np.tril(np.ones((n, n), dtype=bool), k=-1), Q @ K.T / np.sqrt(d), -np.inf)) @ V
+
+
+def _fresh_attention(rng):
+    n, d, dv = int(rng.integers(2, 7)), int(rng.integers(1, 6)), int(rng.integers(1, 5))
+    return rng.normal(size=(n, d)), rng.normal(size=(n, d)), rng.normal(size=(n, dv))
+
+
 def _verify_causal_attention(function):
     Q, K, V = _attention_case()
     n, d = Q.shape
     got = call(function, Q.copy(), K.copy(), V.copy())
+    got_array = np.asarray(got, dtype=float)
+    if got_array.shape == (n, V.shape[1]) and not np.all(np.isfinite(got_array)):
+        rows = [i for i in range(n) if not np.all(np.isfinite(got_array[i]))]
+        which = (f"la fila {rows[0]} de la salida tiene" if len(rows) == 1 else
+                 f"las filas {', '.join(map(str, rows[:-1]))} y {rows[-1]} de la salida tienen")
+        raise Incorrect(
+            f"{which} NaN: ahí la máscara tapó TODAS las puntuaciones "
+            "(todas −∞), y la softmax de una fila entera de −∞ es 0/0. Cada posición debe poder verse al menos a "
+            "sí misma: la máscara permite j ≤ i, con la diagonal incluida (np.tril sin k = −1)."
+            if rows == [0] or rows == list(range(len(rows))) else
+            f"{which} NaN: alguna fila de puntuaciones quedó entera a −∞ (todo tapado) "
+            "o hay un desbordamiento; revisa la máscara, que debe dejar ver j ≤ i, y resta el máximo de cada fila "
+            "antes de exponenciar."
+        )
     lower = np.tril(np.ones((n, n), dtype=bool))
     scores = Q @ K.T / np.sqrt(d)
     weights_after = _softmax(scores) * lower
@@ -153,6 +203,13 @@ def _verify_causal_attention(function):
                                                                   "las claves), no entre d."),
             (_softmax(np.where(lower, scores, -np.inf), axis=0) @ V,
              "la softmax va a lo largo de cada FILA (axis=-1): los pesos de cada consulta sobre las claves suman 1."),
+            (_softmax(np.where(lower, Q @ K.T / np.sqrt(V.shape[1]), -np.inf)) @ V,
+             "se divide entre √d, con d la dimensión de las CONSULTAS y las claves (columnas de Q y K), no la de V."),
+            (_softmax(np.where(lower, K @ Q.T / np.sqrt(d), -np.inf)) @ V,
+             "las puntuaciones son Q·Kᵀ (fila i: la consulta i contra todas las claves), no K·Qᵀ."),
+            (np.where(lower, scores, 0.0) @ V,
+             "falta la softmax: las puntuaciones se convierten en pesos positivos que suman 1 antes de multiplicar "
+             "por V."),
         ],
     )
 
@@ -186,6 +243,10 @@ def _verify_lstm_params(function):
                 (3 * (units * (features + units) + units), "tres bloques es una GRU; la LSTM tiene cuatro (i, f, c, o)."),
                 (4 * (features * units + units), "falta la matriz recurrente U (unidades × unidades): cada bloque ve "
                                                  "también el estado anterior h_{t−1}."),
+                (4 * units * (features + units) + units, "cada uno de los cuatro bloques tiene sus propios sesgos "
+                                                         "(unidades por bloque), no uno común."),
+                (4 * (features * units + features + units), "los sesgos son uno por UNIDAD en cada bloque, no uno por "
+                                                             "característica de entrada."),
             ],
         )
 
@@ -223,6 +284,22 @@ _chain_no_w = functools.partial(_chain_mistake, with_w=False)
 _chain_plain_forward = functools.partial(_chain_mistake, forward_shortcut=False)
 
 
+def _chain_sum(weights, x, residual):
+    """Error típico: sumar las derivadas locales en lugar de multiplicarlas."""
+    h, total = float(x), 0.0
+    for w in weights:
+        z = w * h
+        local = w * (1.0 - np.tanh(z) ** 2)
+        total += (1.0 + local) if residual else local
+        h = h + np.tanh(z) if residual else np.tanh(z)
+    return total
+
+
+def _fresh_chain(rng):
+    return [float(w) for w in rng.normal(0, 1.5, size=int(rng.integers(1, 12)))], float(rng.normal()), \
+        bool(rng.integers(0, 2))
+
+
 _CHAIN_CASES = [
     ([0.5, -1.2, 2.0, 0.8, -0.3, 1.5], 0.7),
     ([1.5] * 10, -0.4),
@@ -253,6 +330,10 @@ def _verify_chain_gradient(function):
                      "h_l = h_{l−1} + tanh(w_l·h_{l−1}); si no, las z_l salen distintas."),
                     (1.0 / expected if expected != 0 else np.nan,
                      "devolviste el inverso del gradiente."),
+                    (chain_gradient(weights, x, not residual),
+                     "ignoras el argumento residual (o lo usas al revés): con residual=True hay atajos y con False no."),
+                    (_chain_sum(weights, x, residual),
+                     "sumaste las derivadas locales; la regla de la cadena las MULTIPLICA capa a capa."),
                 ],
             )
 
@@ -261,8 +342,6 @@ def _verify_chain_gradient(function):
 
 
 def _verify_family_choice(answer):
-    if isinstance(answer, str):
-        answer = answer.strip().lower()
     expect_choice(
         answer,
         "b",
@@ -284,8 +363,11 @@ EXERCISES = [
         title="Un paso de una GRU",
         verify=_verify_gru,
         solution=gru_step,
-        hint="z = σ(x·W_z + h·U_z + b_z), r = σ(x·W_r + h·U_r + b_r), h̃ = tanh(x·W_h + (r ⊙ h)·U_h + b_h) y "
-             "h_nuevo = z ⊙ h + (1 − z) ⊙ h̃; con NumPy, @ y *.",
+        hint=("programa las ecuaciones en el orden del enunciado: primero las dos puertas, después el candidato (que "
+              "usa la puerta de reinicio) y al final la mezcla del estado anterior con el candidato.",
+              "con x de forma (características,) y W[\"z\"] de forma (características, unidades), `x @ W[\"z\"]` da "
+              "un vector (unidades,), igual que `h @ U[\"z\"]`; ⊙ es el producto elemento a elemento, `*`. La "
+              "sigmoide va en las puertas y tanh en el candidato."),
         mistakes=[
             (_gru_swapped, "intercambiaste z y 1 − z"),
             (_gru_reset_after, "reset_after"),
@@ -293,15 +375,21 @@ EXERCISES = [
             (_gru_tanh_gates, "usan la sigmoide"),
             (_gru_candidate_only, "devolviste el candidato"),
             (lambda x, h, W, U, b: h, "estado anterior sin cambios"),
+            (_gru_z_for_r, "puerta de REINICIO"),
         ],
+        fresh=_fresh_gru,
+        forbidden=("course_lib.nn.GRU", "torch.nn.GRUCell", "torch.nn.GRU"),
     ),
     Exercise(
         id="13.2",
         title="Atención con máscara causal",
         verify=_verify_causal_attention,
         solution=causal_attention,
-        hint="puntuaciones = Q @ K.T / √d; pon −np.inf donde j > i (np.tril da la parte permitida); softmax por "
-             "filas; multiplica por V.",
+        hint=("es la atención del cuaderno con un paso más: antes de la softmax, las puntuaciones de las "
+              "posiciones futuras (j > i) se ponen a −∞, para que su peso sea e^(−∞) = 0.",
+              "construye una matriz booleana (n, n) que diga qué pares (i, j) están permitidos (`np.tril` da la parte "
+              "triangular inferior) y usa `np.where` para poner −np.inf en los demás; la softmax, por filas y "
+              "restando el máximo."),
         mistakes=[
             (lambda Q, K, V: _softmax(Q @ K.T / np.sqrt(Q.shape[1])) @ V, "falta la máscara"),
             (lambda Q, K, V: (_softmax(Q @ K.T / np.sqrt(Q.shape[1])) * np.tril(np.ones((len(Q),) * 2))) @ V,
@@ -312,44 +400,59 @@ EXERCISES = [
              "falta dividir"),
             (lambda Q, K, V: _softmax(np.where(np.tril(np.ones((len(Q),) * 2, bool)), Q @ K.T / Q.shape[1],
                                                -np.inf)) @ V, "no entre d"),
+            (_strict_mask_attention, "sí misma"),
         ],
+        fresh=_fresh_attention,
+        forbidden=("course_lib.nn.MultiHeadAttention", "torch.nn.functional.scaled_dot_product_attention",
+                   "torch.nn.MultiheadAttention"),
     ),
     Exercise(
         id="13.3",
         title="Parámetros de una LSTM",
         verify=_verify_lstm_params,
         solution=lstm_params,
-        hint="cuatro bloques (i, f, c, o); cada uno tiene W (características × unidades), U (unidades × unidades) "
-             "y un sesgo por unidad.",
+        hint=("una LSTM son cuatro bloques iguales que una SimpleRNN (las tres puertas y el candidato), cada uno con "
+              "sus propios pesos.",
+              "cuenta primero los parámetros de UN bloque: una matriz para la entrada x, otra para el estado anterior "
+              "h y un sesgo; comprueba la forma de cada una en la LSTM desde cero del cuaderno."),
         mistakes=[
             (lambda f, u: u * (f + u) + u, "eso es una SimpleRNN"),
             (lambda f, u: 4 * u * (f + u), "te faltan los sesgos"),
             (lambda f, u: 4 * (u * (f + u) + 2 * u), "PyTorch"),
             (lambda f, u: 3 * (u * (f + u) + u), "GRU"),
             (lambda f, u: 4 * (f * u + u), "falta la matriz recurrente"),
+            (lambda f, u: 4 * u * (f + u) + u, "sus propios sesgos"),
         ],
+        fresh=lambda rng: (int(rng.integers(1, 400)), int(rng.integers(1, 300))),
+        forbidden=PARAMETER_COUNTERS,
     ),
     Exercise(
         id="13.4",
         title="El gradiente a través de atajos residuales",
         verify=_verify_chain_gradient,
         solution=chain_gradient,
-        hint="recorre las capas hacia delante guardando z_l = w_l·h_{l−1}; multiplica las derivadas locales "
-             "w_l·(1 − tanh²(z_l)), con «1 +» delante si hay atajo.",
+        hint=("por la regla de la cadena, ∂h_L/∂x es el producto de las derivadas locales ∂h_l/∂h_{l−1} de todas las "
+              "capas; cada una se evalúa en el punto por el que pasa la pasada hacia delante.",
+              "recorre las capas hacia delante guardando cada preactivación z_l = w_l·h_{l−1}; deriva cada capa "
+              "respecto a su entrada (con atajo, la capa suma h_{l−1}: ¿qué aporta ese sumando a la derivada?) y "
+              "ve multiplicando."),
         mistakes=[
             (_chain_no_identity, "«+ 1»"),
             (_chain_derivative_at_h, "preactivación"),
             (_chain_no_w, "falta el factor w_l"),
             (_chain_plain_forward, "sumar también el atajo"),
+            (_chain_sum, "MULTIPLICA"),
         ],
+        fresh=_fresh_chain,
     ),
     Exercise(
         id="13.5",
         title="Qué familia de red elegir",
         verify=_verify_family_choice,
         solution="b",
-        hint="¿hay etiquetas de avería? ¿Qué red aprende solo con ejemplos normales y da una medida de «cuánto se "
-             "parece a lo normal»?",
+        hint=("antes de elegir la red, mira los datos: ¿hay ejemplos etiquetados de las dos clases?",
+              "¿qué familia de la tabla «Las familias, de un vistazo» aprende solo con ejemplos normales y da, para una señal nueva, una medida de "
+              "«cuánto se parece a lo normal»?"),
         mistakes=[
             ("a", "etiquetados"),
             ("c", "no da una medida"),

@@ -13,6 +13,14 @@ Lo que aprendas aquí se traslada tal cual a Keras::
     history = model.fit(x_train, y_train, epochs=100, validation_split=0.2)
     model.evaluate(x_test, y_test)
 
+Las capas de Keras que usan los tutoriales, cada concepto en su módulo: ``recurrent`` (también GRU,
+``dropout``, ``return_state``, ``go_backwards``), ``convolution`` (Conv1D y Conv2D con dilatación),
+``convolution_transpose``, ``convolution_depthwise`` (DepthwiseConv2D, SeparableConv2D), ``pooling``
+(1D, 2D y globales), ``upsampling``, ``wrappers`` (Bidirectional, TimeDistributed), ``merging``
+(Add, Multiply, Dot… y ``add``, ``concatenate``…), ``activation_layers`` (ReLU, LeakyReLU… como
+capas), ``preprocessing_layers`` (Rescaling, Normalization) y ``augmentation`` (RandomFlip,
+RandomRotation…); todas en ``layers.py``.
+
 Módulos (uno por concepto): ``layer`` (la base), ``activations``, ``initializers``,
 ``regularizers``, ``dense``, ``convolution``, ``pooling``, ``reshaping``, ``dropout``,
 ``normalization``, ``recurrent`` (SimpleRNN, LSTM), ``embedding``, ``attention``
@@ -52,6 +60,56 @@ from .layers import (
     MultiHeadAttention,
     Reshape,
     SimpleRNN,
+    # Motor, parte 3: las capas de Keras que usan los tutoriales
+    GRU,
+    Average,
+    AveragePooling1D,
+    Bidirectional,
+    Conv1D,
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Cropping1D,
+    Cropping2D,
+    Dot,
+    ELU,
+    GaussianDropout,
+    GaussianNoise,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    MaxPooling1D,
+    Maximum,
+    Minimum,
+    Multiply,
+    Normalization,
+    Permute,
+    PReLU,
+    ReLU,
+    RepeatVector,
+    Rescaling,
+    Softmax,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    Subtract,
+    TimeDistributed,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+    CenterCrop,
+    Identity,
+    Resizing,
 )
 from .losses import (
     BinaryCrossentropy,
@@ -78,6 +136,14 @@ __all__ = [
     "BatchNormalization", "Activation", "LAYER_CLASSES",
     "SimpleRNN", "LSTM", "Embedding", "GlobalAveragePooling1D", "Reshape", "LayerNormalization",
     "MultiHeadAttention", "Add", "Concatenate",
+    "GRU", "Bidirectional", "TimeDistributed", "Conv1D", "Conv1DTranspose", "Conv2DTranspose", "MaxPooling1D",
+    "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "UpSampling1D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "RepeatVector", "Permute",
+    "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Rescaling", "Normalization", "Subtract", "Multiply",
+    "Average", "Maximum", "Minimum", "Dot", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
+    "GaussianDropout", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast",
+    "RandomBrightness", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Resizing",
+    "CenterCrop", "Identity",
     # modelo y entrenamiento
     "Sequential", "Model", "Input", "InputLayer", "KerasTensor", "load_model", "Callback", "History", "EarlyStopping", "TrainingWarning",
     # pérdidas, optimizadores, regularizadores

@@ -46,45 +46,59 @@ class CallbackList:
             getattr(callback, method)(*args)
 
     def on_train_begin(self, logs=None):
+        """Avisa a todos los callbacks: ``on_train_begin``."""
         self._call("on_train_begin", logs)
 
     def on_train_end(self, logs=None):
+        """Avisa a todos los callbacks: ``on_train_end``."""
         self._call("on_train_end", logs)
 
     def on_epoch_begin(self, epoch, logs=None):
+        """Avisa a todos los callbacks: ``on_epoch_begin``."""
         self._call("on_epoch_begin", epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        """Avisa a todos los callbacks: ``on_epoch_end``."""
         self._call("on_epoch_end", epoch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_train_batch_begin``."""
         self._call("on_train_batch_begin", batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_train_batch_end``."""
         self._call("on_train_batch_end", batch, logs)
 
     def on_test_begin(self, logs=None):
+        """Avisa a todos los callbacks: ``on_test_begin``."""
         self._call("on_test_begin", logs)
 
     def on_test_end(self, logs=None):
+        """Avisa a todos los callbacks: ``on_test_end``."""
         self._call("on_test_end", logs)
 
     def on_test_batch_begin(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_test_batch_begin``."""
         self._call("on_test_batch_begin", batch, logs)
 
     def on_test_batch_end(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_test_batch_end``."""
         self._call("on_test_batch_end", batch, logs)
 
     def on_predict_begin(self, logs=None):
+        """Avisa a todos los callbacks: ``on_predict_begin``."""
         self._call("on_predict_begin", logs)
 
     def on_predict_end(self, logs=None):
+        """Avisa a todos los callbacks: ``on_predict_end``."""
         self._call("on_predict_end", logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_predict_batch_begin``."""
         self._call("on_predict_batch_begin", batch, logs)
 
     def on_predict_batch_end(self, batch, logs=None):
+        """Avisa a todos los callbacks: ``on_predict_batch_end``."""
         self._call("on_predict_batch_end", batch, logs)
 
 

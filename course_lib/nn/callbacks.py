@@ -39,9 +39,13 @@ class Callback:
         self.validation_data = None
 
     def set_model(self, model):
+
+        """Guarda el modelo que se entrena (``self.model``)."""
         self.model = model
 
     def set_params(self, params):
+
+        """Guarda los parámetros del bucle (``self.params``: verbose, epochs, steps)."""
         self.params = params
 
     # ---- entrenamiento

@@ -66,6 +66,8 @@ class CompileLoss:
         self.entries = None   # [(nombre de la salida, pérdida o None, peso)], al conocer las salidas
 
     def build(self, output_names):
+
+        """Reparte ``loss`` y ``loss_weights`` entre las salidas (cuando ya se conocen)."""
         losses = _per_output(self.user_loss, output_names, "loss")
         weights = _per_output(1.0 if self.user_loss_weights is None else self.user_loss_weights, output_names,
                               "loss_weights")
@@ -79,6 +81,7 @@ class CompileLoss:
 
     @property
     def losses(self):
+        """La pérdida de cada salida (None si no tiene)."""
         return [loss for _, loss, _ in self.entries]
 
     def compute(self, targets, predictions, sample_weights):
@@ -152,15 +155,20 @@ class CompileMetrics:
 
     @property
     def metrics(self):
+        """Todas las métricas (objetos), salida a salida."""
         if not self.built:
             return []
         return [m for group in self.plain + self.weighted for m in group]
 
     def reset(self):
+
+        """Pone a cero todas las métricas."""
         for metric in self.metrics:
             metric.reset_state()
 
     def update(self, targets, predictions, sample_weights):
+
+        """Acumula un lote: ``metrics`` sin pesos y ``weighted_metrics`` con ``sample_weight``."""
         for group, t, p in zip(self.plain, targets, predictions):
             for metric in group:
                 metric._update(t, p, None)

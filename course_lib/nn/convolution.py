@@ -48,13 +48,22 @@ def padding_amounts(n, k, s, padding):
 
     "valid": (0, 0) y salida ⌊(n − k)/s⌋ + 1.  "same": salida ⌈n/s⌉,
     p_total = max((salida − 1)·s + k − n, 0), antes = ⌊p_total/2⌋ y el resto después.
+    "causal" (Conv1D): todo el relleno antes, k − 1, para que la salida en t solo vea x hasta t.
+    Con dilatación d, k es el tamaño efectivo del filtro, (k − 1)·d + 1.
     Devuelve ``(antes, después, salida)``; la salida es 0 o negativa si la ventana no cabe.
     """
     if padding == "valid":
         return 0, 0, (n - k) // s + 1
+    if padding == "causal":
+        return k - 1, 0, (n - 1) // s + 1
     out = math.ceil(n / s)
     total = max((out - 1) * s + k - n, 0)
     return total // 2, total - total // 2, out
+
+
+def effective_size(k, d):
+    """Tamaño que abarca un filtro de k posiciones con dilatación d: (k − 1)·d + 1."""
+    return (k - 1) * d + 1
 
 
 def as_pair(value, name, who):
@@ -66,33 +75,46 @@ def as_pair(value, name, who):
     return tuple(check_positive_int(v, f"{who}: {name}") for v in value)
 
 
-def check_padding(padding, who):
-    """Devuelve "valid" o "same" (en minúsculas); cualquier otra cosa es un error que sugiere la opción más parecida."""
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise unknown_name_error(f"opción de padding de {who}", padding, ["valid", "same"])
+def check_padding(padding, who, options=("valid", "same")):
+    """Devuelve la opción de padding en minúsculas ("valid", "same" o, en Conv1D, "causal"); cualquier otra
+    cosa es un error que sugiere la opción más parecida."""
+    if not isinstance(padding, str) or padding.lower() not in options:
+        raise unknown_name_error(f"opción de padding de {who}", padding, list(options))
     return padding.lower()
 
 
-def im2col(x, kernel_size, strides, padding):
+def im2col(x, kernel_size, strides, padding, dilation=(1, 1)):
     """Copia las ventanas de x: (N, H, W, C) en las columnas de cols: (kh·kw·C, Ho·Wo·N).
 
     La fila (u, v, c) de ``cols`` contiene, para cada posición de salida (i, j) y ejemplo n, el
-    valor x[n, i·s + u, j·s + v, c] (ya con el relleno). Devuelve ``cols`` y la geometría.
+    valor x[n, i·s + u·d, j·s + v·d, c] (ya con el relleno; d es la dilatación, 1 sin ella).
+    Devuelve ``cols`` y la geometría.
     """
     N, H, W, C = x.shape
-    (kh, kw), (sh, sw) = kernel_size, strides
-    top, bottom, Ho = padding_amounts(H, kh, sh, padding)
-    left, right, Wo = padding_amounts(W, kw, sw, padding)
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, strides, dilation
+    top, bottom, Ho = padding_amounts(H, effective_size(kh, dh), sh, padding)
+    left, right, Wo = padding_amounts(W, effective_size(kw, dw), sw, padding)
     # Se trabaja en el orden (C, H, W, N): con el lote al final, cada desplazamiento (u, v) del filtro
     # es una copia de bloques contiguos largos (mucho más rápida que copiar píxel a píxel).
     padded = np.zeros((C, H + top + bottom, W + left + right, N), dtype=x.dtype)
     padded[:, top:top + H, left:left + W, :] = x.transpose(3, 1, 2, 0)
-    cols = np.empty((kh, kw, C, Ho, Wo, N), dtype=x.dtype)
+    geometry = {"input_shape": x.shape, "padded_shape": padded.shape, "pads": (top, left), "output_hw": (Ho, Wo),
+                "dilation": (dh, dw)}
+    return gather_windows(padded, kernel_size, strides, geometry), geometry
+
+
+def gather_windows(padded, kernel_size, strides, geometry):
+    """La parte de :func:`im2col` que copia: padded (C, Hp, Wp, N) ya rellenado -> cols (kh·kw·C, Ho·Wo·N)."""
+    C, _, _, N = padded.shape
+    Ho, Wo = geometry["output_hw"]
+    dh, dw = geometry.get("dilation", (1, 1))
+    (kh, kw), (sh, sw) = kernel_size, strides
+    cols = np.empty((kh, kw, C, Ho, Wo, N), dtype=padded.dtype)
     for u in range(kh):          # bucle sobre los kh·kw desplazamientos del filtro, no sobre píxeles
         for v in range(kw):
-            cols[u, v] = padded[:, u:u + sh * (Ho - 1) + 1:sh, v:v + sw * (Wo - 1) + 1:sw, :]
-    geometry = {"input_shape": x.shape, "padded_shape": padded.shape, "pads": (top, left), "output_hw": (Ho, Wo)}
-    return cols.reshape(kh * kw * C, Ho * Wo * N), geometry
+            i, j = u * dh, v * dw
+            cols[u, v] = padded[:, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw, :]
+    return cols.reshape(kh * kw * C, Ho * Wo * N)
 
 
 def col2im(dcols, kernel_size, strides, geometry):
@@ -104,12 +126,14 @@ def col2im(dcols, kernel_size, strides, geometry):
     N, H, W, C = geometry["input_shape"]
     Ho, Wo = geometry["output_hw"]
     top, left = geometry["pads"]
+    dh, dw = geometry.get("dilation", (1, 1))
     (kh, kw), (sh, sw) = kernel_size, strides
     dcols = dcols.reshape(kh, kw, C, Ho, Wo, N)
     dpadded = np.zeros(geometry["padded_shape"], dtype=dcols.dtype)
     for u in range(kh):
         for v in range(kw):
-            dpadded[:, u:u + sh * (Ho - 1) + 1:sh, v:v + sw * (Wo - 1) + 1:sw, :] += dcols[u, v]
+            i, j = u * dh, v * dw
+            dpadded[:, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw, :] += dcols[u, v]
     return np.ascontiguousarray(dpadded[:, top:top + H, left:left + W, :].transpose(3, 1, 2, 0))
 
 
@@ -153,34 +177,65 @@ def _cols_times_kernel(cols, W, b, geometry):
     return z
 
 
-def check_fits(hw, kernel_size, strides, padding, who):
+def check_fits(hw, kernel_size, strides, padding, who, dilation=(1, 1)):
     """Error en español si el filtro no cabe en la imagen (con su relleno)."""
-    for n, k, s, axis in zip(hw, kernel_size, strides, ("alto", "ancho")):
-        before, after, out = padding_amounts(n, k, s, padding)
+    for n, k, s, d, axis in zip(hw, kernel_size, strides, dilation, ("alto", "ancho")):
+        if n is None:            # eje de tamaño variable (Input(shape=(None, …))): se comprobará con los datos
+            continue
+        before, after, out = padding_amounts(n, effective_size(k, d), s, padding)
         if out < 1:
+            size = f"{k}" if d == 1 else f"{effective_size(k, d)} con la dilatación"
             raise CourseError(
-                f"{who}: el filtro ({k} de {axis}) es mayor que la entrada ({n} de {axis}"
+                f"{who}: el filtro ({size} de {axis}) es mayor que la entrada ({n} de {axis}"
                 f"{'' if padding == 'valid' else f', {n + before + after} con relleno'}). "
                 "Usa un filtro más pequeño, padding='same' o quita capas de pooling anteriores."
             )
 
 
-# ----------------------------------------------------------------------------- la capa
-class Conv2D(Layer):
-    """Capa convolucional 2D: ``filters`` filtros de tamaño ``kernel_size`` que recorren la imagen.
+# ----------------------------------------------------------------------------- las capas
+def as_tuple(value, rank, name, who):
+    """Un entero o una tupla de ``rank`` enteros positivos, como tupla: 3 -> (3,) o (3, 3)."""
+    if rank == 2:
+        return as_pair(value, name, who)
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    return (check_positive_int(value, f"{who}: {name}"),)
 
-    x: (N, alto, ancho, canales) -> a: (N, alto_sal, ancho_sal, filters), con z = conv(x, W) + b y
-    a = f(z). W tiene forma (kh, kw, canales, filters) y b forma (filters,), como ``keras.layers.Conv2D``.
-    """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
-                 **kwargs):
+def check_channels_last(data_format, who):
+    """Este motor trabaja siempre con los canales al final (NHWC), el valor por defecto de Keras."""
+    if data_format not in (None, "channels_last"):
+        raise CourseError(
+            f"{who}: este motor trabaja con los canales al final (data_format='channels_last', el valor por "
+            f"defecto de Keras); se recibió data_format={data_format!r}. Pon los canales al final, p. ej. con "
+            "np.transpose(x, (0, 2, 3, 1)) para imágenes (N, C, H, W)."
+        )
+
+
+class _Conv(Layer):
+    """Lo común a Conv1D y Conv2D. La convolución 1D es la 2D sobre una imagen de alto 1: (N, T, C) se ve
+    como (N, 1, T, C) y su núcleo (k, C, F) como (1, k, C, F) (vistas, sin copiar). Una sola implementación,
+    dos caras, como el pooling."""
+
+    rank = 2
+    paddings = ("valid", "same")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        self.filters = check_positive_int(filters, "Conv2D: filters (número de filtros)")
-        self.kernel_size = as_pair(kernel_size, "kernel_size", "Conv2D")
-        self.strides = as_pair(strides, "strides", "Conv2D")
-        self.padding = check_padding(padding, "Conv2D")
+        who = type(self).__name__
+        check_channels_last(data_format, who)
+        if groups != 1:
+            raise CourseError(
+                f"{who}: este motor no tiene convoluciones por grupos (groups={groups!r}); usa groups=1, el valor "
+                "por defecto."
+            )
+        self.filters = check_positive_int(filters, f"{who}: filters (número de filtros)")
+        self.kernel_size = as_tuple(kernel_size, self.rank, "kernel_size", who)
+        self.strides = as_tuple(strides, self.rank, "strides", who)
+        self.dilation_rate = as_tuple(dilation_rate, self.rank, "dilation_rate", who)
+        self.padding = check_padding(padding, who, self.paddings)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -195,21 +250,35 @@ class Conv2D(Layer):
     def b(self):
         return self.params["b"]
 
+    def _as2d(self, values, fill=1):
+        """(k,) -> (1, k) en la vista 2D; en Conv2D, tal cual."""
+        return tuple(values) if self.rank == 2 else (fill,) + tuple(values)
+
     def check_input_shape(self, input_shape):
-        if len(input_shape) != 3:
+        who = type(self).__name__
+        if len(input_shape) != self.rank + 1:
             received = self._received(input_shape)
-            hint = (" Si son imágenes en escala de grises sin eje de canales, añádelo con x[..., None]."
-                    if len(input_shape) == 2 else "")
+            if self.rank == 2:
+                hint = (" Si son imágenes en escala de grises sin eje de canales, añádelo con x[..., None]."
+                        if len(input_shape) == 2 else "")
+                raise CourseError(
+                    f"{who} esperaba un lote de imágenes de forma (N, alto, ancho, canales), pero recibió "
+                    f"un array de forma {received}.{hint}"
+                )
+            hint = (" Si cada ejemplo es una sola serie de números, añade el eje de canales con x[..., None]."
+                    if len(input_shape) == 1 else "")
             raise CourseError(
-                "Conv2D esperaba un lote de imágenes de forma (N, alto, ancho, canales), pero recibió "
-                f"un array de forma {received}.{hint}"
+                f"{who} esperaba un lote de secuencias de forma (N, pasos, canales), pero recibió un array de "
+                f"forma {received}.{hint}"
             )
-        if self.built and input_shape[-1] != self.params["W"].shape[2]:
+        if self.built and input_shape[-1] != self.params["W"].shape[-2]:
+            what = "imágenes" if self.rank == 2 else "secuencias"
             raise CourseError(
-                f"Conv2D esperaba imágenes con {self.params['W'].shape[2]} canales, pero recibió "
-                f"{input_shape[-1]} (capa '{self.name}', forma de cada imagen {input_shape})."
+                f"{who} esperaba {what} con {self.params['W'].shape[-2]} canales, pero recibió "
+                f"{input_shape[-1]} (capa '{self.name}', forma de cada ejemplo {input_shape})."
             )
-        check_fits(input_shape[:2], self.kernel_size, self.strides, self.padding, f"Conv2D ('{self.name}')")
+        check_fits(self._as2d(input_shape[:-1]), self._as2d(self.kernel_size), self._as2d(self.strides),
+                   self.padding, f"{who} ('{self.name}')", self._as2d(self.dilation_rate))
 
     def create_params(self, input_shape):
         kernel_shape = (*self.kernel_size, input_shape[-1], self.filters)
@@ -218,16 +287,21 @@ class Conv2D(Layer):
             self.params["b"] = self.bias_initializer((self.filters,))
 
     def compute_output_shape(self, input_shape):
-        H, W, _ = input_shape
-        Ho = padding_amounts(H, self.kernel_size[0], self.strides[0], self.padding)[2]
-        Wo = padding_amounts(W, self.kernel_size[1], self.strides[1], self.padding)[2]
-        return (Ho, Wo, self.filters)
+        sizes = [None if n is None else padding_amounts(n, effective_size(k, d), s, self.padding)[2]
+                 for n, k, s, d in zip(input_shape[:-1], self.kernel_size, self.strides, self.dilation_rate)]
+        return (*sizes, self.filters)
 
     def forward(self, x, training=False):
-        """x: (N, H, W, C) -> a: (N, Ho, Wo, F), con z = colsᵀ·W + b (im2col) y a = f(z)."""
+        """x: (N, H, W, C) -> a: (N, Ho, Wo, F), con z = colsᵀ·W + b (im2col) y a = f(z).
+        (Conv1D: x: (N, T, C) -> a: (N, To, F).)"""
         x = self._prepare_input(x)
-        cols, geometry = im2col(x, self.kernel_size, self.strides, self.padding)
-        z = _cols_times_kernel(cols, self.params["W"], self.params.get("b"), geometry)
+        x4 = x if self.rank == 2 else x[:, None]
+        kernel = self.params["W"] if self.rank == 2 else self.params["W"][None]
+        cols, geometry = im2col(x4, self._as2d(self.kernel_size), self._as2d(self.strides), self.padding,
+                                self._as2d(self.dilation_rate))
+        z = _cols_times_kernel(cols, kernel, self.params.get("b"), geometry)
+        if self.rank == 1:
+            z = z[:, 0]
         a = self.activation.forward(z)
         self._cache = (cols, geometry, z, a)
         return a
@@ -241,6 +315,8 @@ class Conv2D(Layer):
         grad_a = self._check_backward(grad_y)
         cols, geometry, z, a = self._cache
         grad_z = self.activation.backward(grad_a, z, a)
+        if self.rank == 1:
+            grad_z = grad_z[:, None]
         G = grad_z.transpose(1, 2, 0, 3).reshape(-1, self.filters)  # mismo orden (Ho, Wo, N) que cols
         W_matrix = self.params["W"].reshape(-1, self.filters)
         self.grads["W"] = (cols @ G).reshape(self.params["W"].shape)
@@ -248,7 +324,8 @@ class Conv2D(Layer):
             # Σ_m G[m, f] escrita como producto (1, …, 1)·G: con pocas columnas, G.sum(axis=0) es 10 veces más lenta.
             self.grads["b"] = np.ones(len(G), dtype=G.dtype) @ G
         self._add_regularization_gradient()
-        return col2im(W_matrix @ G.T, self.kernel_size, self.strides, geometry)
+        grad_x = col2im(W_matrix @ G.T, self._as2d(self.kernel_size), self._as2d(self.strides), geometry)
+        return grad_x if self.rank == 2 else grad_x[:, 0]
 
     def get_config(self):
         return {
@@ -257,9 +334,36 @@ class Conv2D(Layer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides),
             "padding": self.padding,
+            "dilation_rate": list(self.dilation_rate),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
         }
+
+
+class Conv2D(_Conv):
+    """Capa convolucional 2D: ``filters`` filtros de tamaño ``kernel_size`` que recorren la imagen.
+
+    x: (N, alto, ancho, canales) -> a: (N, alto_sal, ancho_sal, filters), con z = conv(x, W) + b y
+    a = f(z). W tiene forma (kh, kw, canales, filters) y b forma (filters,), como ``keras.layers.Conv2D``.
+    Con ``dilation_rate=d`` (convolución dilatada o *atrous*), el filtro lee píxeles separados d posiciones:
+    z[i, j, f] = Σ_{u, v, c} x[i·s + u·d, j·s + v·d, c]·W[u, v, c, f] + b[f]; abarca (k − 1)·d + 1 píxeles
+    con los mismos k × k pesos.
+    """
+
+
+class Conv1D(_Conv):
+    """Capa convolucional 1D sobre secuencias, como ``keras.layers.Conv1D``:
+
+        z[t, f] = Σ_{u < k, c} x[t·s + u·d, c]·W[u, c, f] + b[f],   a = f(z)
+
+    x: (N, T, C) -> a: (N, To, filters); W de forma (kernel_size, C, filters) y b de forma (filters,).
+    ``padding``: "valid", "same" o "causal" (todo el relleno, (k − 1)·d ceros, al principio: la salida en el
+    paso t solo depende de x hasta t, como en WaveNet y en las series temporales). ``dilation_rate=d``
+    salta d pasos entre las posiciones del filtro.
+    """
+
+    rank = 1
+    paddings = ("valid", "same", "causal")

@@ -13,11 +13,14 @@ class Dense(Layer):
 
     Argumentos: ``units``, ``activation`` (nombre o None = lineal), ``use_bias``,
     ``kernel_initializer`` ("glorot_uniform" por defecto, como Keras), ``bias_initializer``,
-    ``kernel_regularizer`` (L1, L2, L1L2, "l1", "l2" o None) e ``input_shape`` (solo en la primera capa).
+    ``kernel_regularizer`` (L1, L2, L1L2, "l1", "l2" o None) e ``input_shape`` (solo en la primera capa;
+    ``input_dim=n``, el nombre de Keras 2, equivale a ``input_shape=(n,)``).
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, input_dim=None, **kwargs):
+        if input_dim is not None and kwargs.get("input_shape") is None:
+            kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
         self.units = check_positive_int(units, "Dense: units (número de neuronas)")
         self.activation = activations.get(activation)

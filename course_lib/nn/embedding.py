@@ -19,11 +19,26 @@ class Embedding(Layer):
     Los índices no son derivables, así que ``backward`` devuelve None (no hay ∂L/∂x).
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, input_length=None,
+                 **kwargs):
+        if mask_zero:
+            raise CourseError(
+                "Embedding(mask_zero=True): este motor no propaga máscaras, así que no puede hacer que las capas "
+                "siguientes se salten los ceros de relleno. Quita mask_zero=True: el 0 se tratará como una palabra "
+                "más (la red aprende a no darle importancia). Con una capa recurrente, rellena al principio "
+                "(pad_sequences(..., padding='pre'), el valor por defecto) para que los ceros queden lejos del "
+                "último paso, que es el que se usa."
+            )
+        if input_length is not None and kwargs.get("input_shape") is None:
+            kwargs["input_shape"] = (input_length,)     # el argumento de Keras 2: la longitud de las secuencias
         super().__init__(**kwargs)
         self.input_dim = check_positive_int(input_dim, "Embedding: input_dim (tamaño del vocabulario)")
         self.output_dim = check_positive_int(output_dim, "Embedding: output_dim (dimensión de cada vector)")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
+
+    def keras_weight_name(self, key):
+        """El nombre de Keras del peso: ``embeddings``."""
+        return {"W": "embeddings"}[key]
 
     def create_params(self, input_shape):
         self.params["W"] = self.embeddings_initializer((self.input_dim, self.output_dim))
@@ -36,10 +51,10 @@ class Embedding(Layer):
         raw = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x)
         if raw.dtype.kind not in "biuf":
             raise CourseError(f"Embedding ('{self.name}') esperaba índices enteros; se recibió {describe(raw)}.")
-        if raw.ndim < 2:
+        if raw.ndim < 1:   # (N,) son N índices sueltos (p. ej. las posiciones 0…T−1 de un Transformer), como Keras
             raise CourseError(
-                f"Embedding ('{self.name}') esperaba un lote de secuencias de índices de forma (ejemplos, pasos); "
-                f"se recibió un array de forma {raw.shape}. Para una sola secuencia usa x[None, :]."
+                f"Embedding ('{self.name}') esperaba índices enteros de forma (ejemplos,) o (ejemplos, pasos); "
+                f"se recibió un solo número. Pásalo como array: np.array([{raw!r}])."
             )
         if raw.dtype.kind == "f":
             if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):

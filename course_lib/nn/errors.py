@@ -11,3 +11,7 @@ class CourseError(ValueError):
 
 class CourseTypeError(CourseError, TypeError):
     """Error de tipo (por ejemplo, texto donde se esperaban números)."""
+
+
+class CourseAttributeError(CourseError, AttributeError):
+    """Un atributo que no existe (p. ej. un nombre de Keras que course_lib no tiene), explicado en español."""

@@ -73,6 +73,7 @@ class Graph:
                 self.operations.append(node.operation)
         self._shared = {key for key, count in seen.items() if count > 1}
         self._steps = [_Step(node, id(node.operation) in self._shared) for node in self.nodes if not _input_node(node)]
+        self._weight_reads = [op for op in self.operations if hasattr(op, "reset_gradient")]
         self._input_ids = [id(t) for t in self.inputs]
         self._output_ids = [id(t) for t in self.outputs]
         self._states = {}           # id(nodo) -> lo que guardó la última llamada de una operación compartida
@@ -181,6 +182,8 @@ class Graph:
         gradientes de los pesos de una capa compartida se suman sobre todas sus llamadas.
         """
         grads = {}
+        for operation in self._weight_reads:   # los pesos de add_weight acumulan su gradiente desde cero
+            operation.reset_gradient()
 
         def accumulate(key, grad):
             if grad is not None:
@@ -229,10 +232,14 @@ class Graph:
                 "shared": dict(self._states), "outputs": dict(self._output_shapes)}
 
     def set_call_state(self, state):
+
+        """Recupera lo que dejó una pasada anterior del grafo (``get_call_state``)."""
         for op, op_state in state["operations"]:
             op.set_call_state(op_state)
         self._states = dict(state["shared"])
         self._output_shapes = dict(state["outputs"])
 
     def new_call_state(self):
+
+        """El estado de una pasada que aún no ha ocurrido (cada operación, vacía)."""
         return {"operations": [(op, op.new_call_state()) for op in self.operations], "shared": {}, "outputs": {}}

@@ -38,11 +38,12 @@ atrás escrito a mano. Lo que no se puede trazar (cuentas con NumPy sobre los te
 los datos) da un error en español que dice por qué y qué hacer.
 """
 
+import difflib
 import inspect
 
 import numpy as np
 
-from . import config
+from . import config, initializers
 from .graph import Graph
 from .symbolic import (
     TRAINING,
@@ -59,23 +60,25 @@ from .symbolic import (
     tracing,
     unique_name,
 )
-from .validation import CourseError, CourseTypeError, as_float_array, describe
+from .validation import CourseAttributeError, CourseError, CourseTypeError, as_float_array, describe
+from .variables import Variable, keras_name
 
 __all__ = ["Layer", "reset_names", "unique_name"]
 
 _snake_case = snake_case   # nombre anterior, por compatibilidad
 
 
-def _as_shape(shape, who, allow_none=False):
+def _as_shape(shape, who, allow_none=False, allow_empty=False):
     """Convierte ``shape`` (entero o secuencia de enteros positivos) en una tupla de enteros.
 
-    Con ``allow_none``, None marca un eje de tamaño variable (p. ej. la longitud de una secuencia).
+    Con ``allow_none``, None marca un eje de tamaño variable (p. ej. la longitud de una secuencia); con
+    ``allow_empty``, ``()`` es un número por ejemplo (p. ej. los índices (N,) de una Embedding).
     """
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     try:
         shape = tuple(None if (n is None and allow_none) else int(n) for n in shape)
-        ok = len(shape) > 0 and all(n is None or n > 0 for n in shape)
+        ok = (len(shape) > 0 or allow_empty) and all(n is None or n > 0 for n in shape)
     except (TypeError, ValueError):
         ok = False
     if not ok:
@@ -187,13 +190,19 @@ class Layer(Operation):
         self._output_structure = None
 
     def __getattr__(self, name):
-        # Solo se llega aquí si el atributo no existe: casi siempre, falta super().__init__().
+        # Solo se llega aquí si el atributo no existe de verdad.
         if "_layer_initialized" not in self.__dict__ and name in _BASE_ATTRIBUTES:
             raise CourseError(
                 f"{type(self).__name__}: la capa no está inicializada. En el __init__ de una subclase de Layer o "
                 "Model, llama primero a super().__init__(**kwargs)."
             )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        if name.startswith("__") or "_layer_initialized" not in self.__dict__:
+            raise AttributeError(name)
+        for group in ("params", "state"):   # los pesos por su nombre de Keras: dense.kernel, dense.bias…
+            for key in self.__dict__.get(group, {}):
+                if keras_name(self, key) == name:
+                    return Variable(self, key, group)
+        raise CourseAttributeError(_missing_attribute_message(self, name))
 
     # ---------------------------------------------------------------- capas simples y compuestas
     @property
@@ -207,6 +216,7 @@ class Layer(Operation):
 
     @property
     def trainable(self):
+        """False congela los parámetros de la capa (y, en una compuesta o un modelo, los de todas sus capas)."""
         return self._trainable
 
     @trainable.setter
@@ -228,9 +238,14 @@ class Layer(Operation):
                           and not getattr(op, "is_input", False)]
 
     def _tracked_layers(self):
-        """Las capas guardadas como atributos (también en listas y dicts), en orden y sin repetir."""
+        """Las capas guardadas como atributos (también en listas y dicts), en orden y sin repetir.
+
+        No mira los atributos internos del motor (los que empiezan por «_», salvo los pesos de ``add_weight``).
+        """
         found, seen = [], set()
-        for value in vars(self).values():
+        for attribute, value in vars(self).items():
+            if attribute.startswith("_") and attribute != "_own_weights":
+                continue
             for leaf in flatten(value) if isinstance(value, (list, tuple, dict)) else [value]:
                 if isinstance(leaf, Layer) and id(leaf) not in seen and leaf is not self:
                     seen.add(id(leaf))
@@ -250,13 +265,15 @@ class Layer(Operation):
                     yield leaf
 
     def zero_grads(self):
+
+        """Pone a cero los gradientes de todas las capas hoja."""
         for layer in self.flat_layers():
             layer.grads = {key: np.zeros_like(value) for key, value in layer.params.items()}
 
     # ---------------------------------------------------------------- construcción
     def build(self, input_shape):
         """Crea los parámetros para entradas de forma ``input_shape`` (sin el eje del lote)."""
-        input_shape = _as_shape(input_shape, type(self).__name__, allow_none=True)
+        input_shape = _as_shape(input_shape, type(self).__name__, allow_none=True, allow_empty=True)
         self.check_input_shape(input_shape)
         self.create_params(input_shape)
         self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
@@ -537,12 +554,119 @@ class Layer(Operation):
         """Número de valores de la capa: parámetros entrenables más ``state`` (como en Keras)."""
         if self._graph_backed:
             return int(sum(layer.count_params() for layer in self.flat_layers()))
+        self._build_from_node()
         if not self.built:
             raise CourseError(
                 f"{type(self).__name__} ('{self.name}') aún no está construida, así que no se sabe cuántos "
                 "parámetros tiene: indica input_shape= en la primera capa o pasa datos por el modelo."
             )
         return int(sum(p.size for p in self.params.values()) + sum(s.size for s in self.state.values()))
+
+    # ---------------------------------------------------------------- pesos como en Keras
+    def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True, name=None,
+                   regularizer=None, constraint=None, **kwargs):
+        """Crea un peso de la capa y devuelve su :class:`Variable` (como ``Layer.add_weight`` de Keras).
+
+        En una capa simple queda en ``params`` (o en ``state`` si ``trainable=False``); en una compuesta, la
+        variable se usa dentro de ``call`` con la aritmética de tensores: ``x @ self.w + self.b``.
+        """
+        if regularizer is not None or constraint is not None:
+            raise CourseError(
+                "add_weight: course_lib no admite regularizer ni constraint aquí; usa kernel_regularizer en una capa "
+                "Dense o Conv2D."
+            )
+        if shape is None:
+            shape = ()
+        owner = self
+        if self._graph_backed:   # los pesos propios de una capa compuesta los guarda una capa interna
+            if "_own_weights" not in self.__dict__:
+                self._own_weights = _OwnWeights(name=unique_name(f"{self.name}_pesos"))
+            owner = self._own_weights
+        key = name or f"variable_{len(owner.params) + len(owner.state)}"
+        if key in owner.params or key in owner.state:
+            raise CourseError(f"add_weight: la capa '{self.name}' ya tiene un peso llamado {key!r}.")
+        value = initializers.get(initializer)(tuple(int(n) for n in shape))
+        if trainable:
+            owner.params[key] = value
+            owner.grads[key] = np.zeros_like(value)
+        else:
+            owner.state[key] = value
+        owner.built = True
+        return Variable(owner, key, "params" if trainable else "state")
+
+    def _build_from_node(self):
+        """Una capa ya llamada sobre un tensor simbólico conoce la forma de su entrada: crea sus pesos (como Keras)."""
+        if not self.built and self._inbound_nodes:
+            node = self._inbound_nodes[0]
+            spec = (lambda t: TensorShape(t.shape) if isinstance(t, KerasTensor) else t)
+            kwargs = map_structure(dict(node.kwargs), spec)
+            kwargs.pop("training", None)
+            self.build_from_spec(*map_structure(node.args, spec), **kwargs)
+
+    @property
+    def weights(self):
+        """Todos los pesos (:class:`Variable`), capa a capa: los entrenables y después ``state``, como Keras."""
+        leaves = list(self.flat_layers())
+        for layer in leaves:
+            layer._build_from_node()
+        return [Variable(layer, key, group) for layer in leaves
+                for group in ("params", "state") for key in getattr(layer, group)]
+
+    @property
+    def trainable_weights(self):
+        """Los pesos que entrena el optimizador (de capas con ``trainable=True``)."""
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        """Los pesos que no se entrenan: ``state`` y los de capas congeladas."""
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def variables(self):
+        """Lo mismo que ``weights`` (en Keras incluye además el estado de las métricas)."""
+        return self.weights
+
+    def get_weights(self):
+        """Copia de todos los arrays de la capa (o del modelo), en el orden de ``weights``."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Copia ``weights`` (en el orden de :meth:`get_weights`) en los arrays de la capa."""
+        targets = self.weights
+        if len(weights) != len(targets):
+            raise CourseError(
+                f"set_weights: '{self.name}' tiene {len(targets)} arrays de pesos y se recibieron {len(weights)}."
+            )
+        for target, value in zip(targets, weights):
+            value = np.asarray(value)
+            if value.shape != target.shape:
+                raise CourseError(
+                    f"set_weights: se esperaba un array de forma {target.shape} para {target.path!r} y se recibió "
+                    f"{value.shape}."
+                )
+            target.value[...] = value
+
+    def _only_node(self, what):
+        if len(self._inbound_nodes) != 1:
+            raise CourseError(
+                f"'{self.name}'.{what}: la capa se ha llamado {len(self._inbound_nodes)} veces sobre tensores "
+                "simbólicos, así que no tiene una sola entrada y salida. Guarda el tensor que devuelve cada llamada."
+                if self._inbound_nodes else
+                f"'{self.name}'.{what}: la capa aún no se ha llamado sobre un tensor simbólico (Input)."
+            )
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        """El tensor simbólico de entrada de la capa (si se llamó una sola vez en un modelo)."""
+        node = self._only_node("input")
+        return node.inputs[0] if len(node.inputs) == 1 else list(node.inputs)
+
+    @property
+    def output(self):
+        """El tensor simbólico de salida de la capa (si se llamó una sola vez en un modelo)."""
+        return self._only_node("output").output_structure()
 
     # ---------------------------------------------------------------- guardado
     def get_config(self):
@@ -552,11 +676,39 @@ class Layer(Operation):
             config_["input_shape"] = list(self.input_shape)
         return config_
 
+    @classmethod
+    def from_config(cls, config):
+        """Una capa nueva (sin pesos) a partir de ``capa.get_config()``, como en Keras."""
+        return cls(**config)
+
     def __repr__(self):
         if self._graph_backed:
             return f"<{type(self).__name__} '{self.name}'>"
         shape = "sin construir" if self.output_shape is None else f"salida (None, {', '.join(map(str, self.output_shape))})"
         return f"<{type(self).__name__} '{self.name}', {shape}>"
+
+
+class _OwnWeights(Layer):
+    """Los pesos que una capa compuesta crea con ``add_weight`` (su grafo los lee con ``WeightRead``)."""
+
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.built = True
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+def _missing_attribute_message(layer, name):
+    """Un atributo que no existe: qué es, que course_lib no lo tiene y qué usar (o el nombre parecido)."""
+    kind = type(layer).__name__
+    public = [attr for attr in dir(type(layer)) if not attr.startswith("_")]
+    public += [keras_name(layer, key) for group in ("params", "state") for key in layer.__dict__.get(group, {})]
+    # Solo nombres muy parecidos (una errata): una sugerencia lejana confunde más de lo que ayuda.
+    suggestion = difflib.get_close_matches(name, public, n=1, cutoff=0.8)
+    hint = f" ¿Quisiste decir '{suggestion[0]}'?" if suggestion else ""
+    return (f"'{kind}' ('{layer.name}') no tiene el atributo '{name}'.{hint} Si es un nombre de Keras, course_lib "
+            "aún no lo tiene: mira la ayuda de la clase con help() para ver lo que sí tiene.")
 
 
 _BASE_ATTRIBUTES = {"params", "grads", "state", "built", "input_shape", "output_shape", "kernel_regularizer",

@@ -29,6 +29,8 @@ import math
 import numpy as np
 
 from . import config
+from .graph import Graph
+from .symbolic import KerasTensor, flatten, placeholder, tracing
 from .validation import CourseError, as_float_array, check_number, describe, unknown_name_error
 
 #: Como ``keras.backend.epsilon()``: las probabilidades se recortan a [ε, 1 − ε].
@@ -167,27 +169,88 @@ class Loss:
 
     def grad(self, y_true, y_pred, sample_weight=None):
         """dJ/dŷ = wᵢ·∂Lᵢ/∂ŷ / divisor, con la forma y el tipo de ŷ."""
+        if self._has_call():
+            return self._traced_grad(y_true, y_pred, sample_weight)
         g = self.elementwise_grad(y_true, y_pred)
         w, divisor = self._weights(y_true, y_pred.shape[:-1], sample_weight)
         if w is not None:
             g = g * w[..., None]
         return (g / divisor).astype(y_pred.dtype, copy=False)
 
-    # --- a implementar por cada pérdida ---
+    # --- a implementar por cada pérdida (o, como en Keras, solo ``call``) ---
     def prepare_targets(self, y_true, output_shape):
-        """Valida las etiquetas para predicciones de forma ``output_shape`` (N, …, K) y las devuelve listas."""
-        raise NotImplementedError
+        """Valida las etiquetas para predicciones de forma ``output_shape`` (N, …, K) y las devuelve listas.
+
+        Por defecto: números reales con la forma de ŷ (o sin su último eje si vale 1), como Keras.
+        """
+        y = as_float_array(y_true, "y_true (etiquetas)", dtype=np.float64)
+        shape = tuple(output_shape)
+        if y.ndim == len(shape) - 1 and shape[-1] == 1 and y.shape == shape[:-1]:
+            y = y[..., None]
+        if y.shape[:1] != shape[:1]:
+            raise CourseError(f"{type(self).__name__}: hay {shape[0]} predicciones y {len(y)} etiquetas.")
+        return y
 
     def elementwise(self, y_true, y_pred):
-        """Lᵢ: la pérdida de cada posición, de forma ``y_pred.shape[:-1]`` (en float64)."""
-        raise NotImplementedError
+        """Lᵢ: la pérdida de cada posición, de forma ``y_pred.shape[:-1]`` (en float64).
+
+        Una subclase que solo define ``call(y_true, y_pred)`` (como en Keras) se traza en un grafo.
+        """
+        if not self._has_call():
+            raise NotImplementedError(f"{type(self).__name__} no define elementwise ni call.")
+        return np.asarray(self._traced(y_true, y_pred).forward([y_true, y_pred])[0], dtype=np.float64)
 
     def elementwise_grad(self, y_true, y_pred):
         """∂Lᵢ/∂ŷ, de la forma de ŷ (en float64)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} no define elementwise_grad.")
+
+    # --- pérdidas escritas con la aritmética de tensores (call o una función): se trazan ---
+    def _has_call(self):
+        return callable(getattr(self, "call", None))
+
+    def flat_layers(self):
+        """Una pérdida no tiene capas (lo pide la traza para comprobar que no se usan pesos a mano)."""
+        return []
+
+    def _traced(self, y_true, y_pred):
+        """El grafo de ``call`` para etiquetas y predicciones de estas formas (se traza una vez por forma)."""
+        key = (np.shape(y_true)[1:], np.shape(y_pred)[1:])
+        graphs = self.__dict__.setdefault("_graphs", {})
+        if key not in graphs:
+            t = placeholder((None,) + key[0])
+            p = placeholder((None,) + key[1])
+            try:
+                with tracing(self):
+                    out = self.call(t, p)
+            except CourseError:
+                raise
+            except Exception as exc:
+                raise CourseError(
+                    f"No se pudo convertir en grafo la pérdida {self.name!r}: {type(exc).__name__}: {exc}. El motor la "
+                    "ejecuta una vez con tensores simbólicos para derivarla: usa la aritmética de tensores (+, -, *, /) "
+                    "y keras.ops, no cuentas de NumPy."
+                ) from exc
+            if not isinstance(out, KerasTensor):
+                raise CourseError(
+                    f"La pérdida {self.name!r} debe devolver un tensor calculado a partir de y_true e y_pred; devolvió "
+                    f"{describe(out)}."
+                )
+            graphs[key] = Graph([t, p], [out])
+        return graphs[key]
+
+    def _traced_grad(self, y_true, y_pred, sample_weight):
+        """dJ/dŷ de una pérdida trazada: el grafo hacia atrás desde ∂J/∂Lᵢ = wᵢ / divisor."""
+        graph = self._traced(y_true, y_pred)
+        losses = np.asarray(graph.forward([y_true, y_pred])[0])
+        w, divisor = self._weights(y_true, losses.shape, sample_weight)
+        upstream = np.broadcast_to(np.ones(losses.shape) if w is None else w, losses.shape) / divisor
+        grads = graph.backward([upstream.astype(y_pred.dtype)])
+        grad = grads[1] if grads[1] is not None else np.zeros_like(y_pred)
+        return np.asarray(grad, dtype=y_pred.dtype).reshape(y_pred.shape)
 
     # --- configuración ---
     def get_config(self):
+        """Los argumentos de la pérdida en tipos JSON (para guardar el modelo compilado)."""
         config_ = {"class_name": type(self).__name__}
         if self.reduction != "sum_over_batch_size":
             config_["reduction"] = self.reduction
@@ -658,6 +721,27 @@ def to_categorical(y, num_classes=None):
     return one_hot
 
 
+class LossFunctionWrapper(Loss):
+    """Una pérdida escrita como función ``fn(y_true, y_pred)`` con la aritmética de tensores y ``keras.ops``
+    (como ``compile(loss=mi_funcion)`` en Keras). No se deriva a ciegas: se traza en un grafo la primera vez,
+    como el ``call`` de una capa, y cada operación usa su propio paso hacia atrás."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(reduction=reduction, name=name or getattr(fn, "__name__", "loss"), dtype=dtype)
+        self.fn = fn
+        self.fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        """La pérdida de cada posición: ``fn(y_true, y_pred)``."""
+        return self.fn(y_true, y_pred, **self.fn_kwargs)
+
+    def get_config(self):
+        raise CourseError(
+            f"La pérdida {self.name!r} es una función propia: para cargar el modelo compilado, vuelve a compilarlo "
+            "con ella (load_model(ruta, compile=False) y después model.compile(...))."
+        )
+
+
 # --------------------------------------------------------------------------------------
 # Funciones (como keras.losses.mean_squared_error): la pérdida de cada posición, sin reducir
 # --------------------------------------------------------------------------------------
@@ -719,13 +803,8 @@ def get(identifier):
         if identifier in LOSS_CLASSES:
             return LOSS_CLASSES[identifier]()
         raise unknown_name_error("pérdida", identifier, LOSSES)
-    if callable(identifier):
-        raise CourseError(
-            f"loss: la función {getattr(identifier, '__name__', identifier)!r} es una pérdida propia, y este motor no "
-            "deriva funciones arbitrarias: cada pérdida tiene su gradiente escrito a mano. Usa una de las pérdidas de "
-            f"Keras que tiene ({', '.join(sorted(LOSSES))}) o escribe una subclase de Loss con elementwise y "
-            "elementwise_grad."
-        )
+    if callable(identifier):   # una función propia de (y_true, y_pred): se traza en un grafo
+        return LossFunctionWrapper(identifier)
     raise CourseError(
         "loss: se esperaba el nombre de una pérdida (p. ej. 'mse' o 'categorical_crossentropy') "
         f"o un objeto como CategoricalCrossentropy(); se recibió {describe(identifier)}."

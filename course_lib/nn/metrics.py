@@ -35,6 +35,8 @@ class MetricValue(float):
     """El resultado de una métrica: un ``float`` que además entiende ``.numpy()``, como el tensor de Keras."""
 
     def numpy(self):
+
+        """El valor como ``np.float32``, como ``tensor.numpy()`` en Keras."""
         return np.float32(self)
 
 
@@ -76,6 +78,8 @@ class Metric:
         self.reset_state()
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+
+        """Acumula un lote (con pesos por ejemplo opcionales)."""
         y_true, y_pred = _arrays(y_true, y_pred)
         self._update(y_true, y_pred, None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64))
 
@@ -83,9 +87,13 @@ class Metric:
         raise NotImplementedError
 
     def result(self):
+
+        """El valor de la métrica con todo lo acumulado."""
         raise NotImplementedError
 
     def reset_state(self):
+
+        """Olvida lo acumulado (``fit`` lo hace al empezar cada época)."""
         raise NotImplementedError
 
     def __call__(self, y_true, y_pred, sample_weight=None):
@@ -94,6 +102,8 @@ class Metric:
         return self.result()
 
     def get_config(self):
+
+        """Los argumentos de la métrica en tipos JSON."""
         return {"name": self.name}
 
     def __repr__(self):
@@ -156,6 +166,8 @@ class MeanMetricWrapper(Mean):
             self.fn = fn
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+
+        """Acumula los valores de ``fn`` en un lote (con pesos opcionales)."""
         Metric.update_state(self, y_true, y_pred, sample_weight)
 
     def _update(self, y_true, y_pred, sample_weight):
@@ -198,6 +210,8 @@ class Accuracy(MeanMetricWrapper):
     display_name = "exactitud"
 
     def fn(self, y_true, y_pred):
+
+        """1 donde ŷ == y (media sobre el último eje)."""
         y_true, y_pred = _same_rank(y_true, y_pred)
         return np.mean(y_true == y_pred, axis=-1)
 
@@ -212,6 +226,8 @@ class BinaryAccuracy(MeanMetricWrapper):
         self.threshold = check_number(threshold, "BinaryAccuracy: threshold")
 
     def fn(self, y_true, y_pred):
+
+        """1 donde [ŷ > umbral] == y (media sobre el último eje)."""
         return _binary_accuracy(y_true, y_pred, self.threshold)
 
     def get_config(self):
@@ -224,6 +240,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
     display_name = "exactitud"
 
     def fn(self, y_true, y_pred):
+
+        """1 donde argmax(ŷ) == argmax(y)."""
         return _categorical_accuracy(y_true, y_pred)
 
 
@@ -233,6 +251,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     display_name = "exactitud"
 
     def fn(self, y_true, y_pred):
+
+        """1 donde argmax(ŷ) == y."""
         return _sparse_categorical_accuracy(y_true, y_pred)
 
 
@@ -246,6 +266,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         self.k = int(k)
 
     def fn(self, y_true, y_pred):
+
+        """1 si la clase correcta está entre las k mayores de ŷ."""
         return _in_top_k(np.argmax(y_true, axis=-1), y_pred, self.k)
 
 
@@ -253,6 +275,8 @@ class SparseTopKCategoricalAccuracy(TopKCategoricalAccuracy):
     """Fracción de posiciones cuya clase correcta (un entero) está entre las ``k`` de ŷ más altas."""
 
     def fn(self, y_true, y_pred):
+
+        """1 si la clase correcta (un entero) está entre las k mayores de ŷ."""
         return _in_top_k(_sparse_labels(y_true, y_pred), y_pred, self.k)
 
 
@@ -262,6 +286,8 @@ class MeanSquaredError(MeanMetricWrapper):
     display_name = "ECM"
 
     def fn(self, y_true, y_pred):
+
+        """(ŷ − y)² (media sobre el último eje)."""
         y_true, y_pred = _same_rank(y_true, y_pred)
         return np.mean((y_pred - y_true) ** 2, axis=-1)
 
@@ -272,6 +298,8 @@ class MeanAbsoluteError(MeanMetricWrapper):
     display_name = "EAM"
 
     def fn(self, y_true, y_pred):
+
+        """|ŷ − y| (media sobre el último eje)."""
         y_true, y_pred = _same_rank(y_true, y_pred)
         return np.mean(np.abs(y_pred - y_true), axis=-1)
 
@@ -282,6 +310,8 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
     display_name = "EPAM"
 
     def fn(self, y_true, y_pred):
+
+        """100·|ŷ − y| / max(|y|, ε) (media sobre el último eje)."""
         y_true, y_pred = _same_rank(y_true, y_pred)
         return 100.0 * np.mean(np.abs(y_pred - y_true) / np.maximum(np.abs(y_true), EPSILON), axis=-1)
 
@@ -554,6 +584,9 @@ def get(identifier, y_true=None, y_pred=None, loss=None):
         name = identifier.__name__
         return MeanMetricWrapper(lambda y, p, loss=identifier.loss_class(): loss.elementwise(
             loss.prepare_targets(y, p.shape), p), name=name)
+    if callable(identifier) and not isinstance(identifier, str):   # una función propia: la media de sus valores
+        return MeanMetricWrapper(lambda y, p: np.asarray(identifier(y, p), dtype=np.float64),
+                                 name=getattr(identifier, "__name__", None))
     if not isinstance(identifier, str):
         raise CourseError(
             "metrics: se esperaba una lista de nombres de métricas (p. ej. ['accuracy']) u objetos como "

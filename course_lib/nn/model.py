@@ -21,11 +21,14 @@ Como en Sequential, los pesos se crean en el primer uso (o con ``model.build()``
 ``fit(seed=…)`` fija también los pesos iniciales.
 """
 
+import json
+
 import numpy as np
 
 from .graph import Graph
 from .layer import _TENSOR, Layer, _leaves_by_template
 from .saving import ModelSaving
+from .serialization import architecture, model_from_architecture
 from .summary import print_summary
 from .symbolic import KerasTensor, flatten, map_structure, pack_like, shape_text, snake_case, unique_name
 from .trainer import Trainer, TrainingWarning  # noqa: F401 (TrainingWarning se exporta desde aquí)
@@ -74,6 +77,11 @@ class Model(Trainer, ModelSaving, Layer):
     def _init_graph(self, inputs, outputs):
         if inputs is None or outputs is None:
             raise CourseError("Model: faltan inputs u outputs; se esperaba Model(inputs, outputs).")
+        # Como Keras: una lista de un solo tensor es ese tensor (model.predict(x) devuelve un array).
+        if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+            inputs = inputs[0]
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            outputs = outputs[0]
         flat_inputs, flat_outputs = flatten(inputs), flatten(outputs)
         for what, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
             for t in tensors:
@@ -103,6 +111,27 @@ class Model(Trainer, ModelSaving, Layer):
         self._functional = True
 
     # ------------------------------------------------------------------ estructura
+    @property
+    def inputs(self):
+        """Los tensores de entrada (lista plana), como ``model.inputs`` en Keras; None si aún no se conocen."""
+        if self._graph is None and getattr(self, "_is_sequential", False) and self._example_input_shape() is not None:
+            self._ensure_graph()
+        return self._inputs
+
+    @inputs.setter
+    def inputs(self, value):
+        self._inputs = value
+
+    @property
+    def outputs(self):
+        """Los tensores de salida (lista plana); None si aún no se conocen."""
+        self.inputs   # una pila con la entrada conocida construye aquí su grafo
+        return self._outputs
+
+    @outputs.setter
+    def outputs(self, value):
+        self._outputs = value
+
     @property
     def layers(self):
         """Las capas del modelo: en uno funcional, en orden topológico empezando por las de entrada (como
@@ -136,14 +165,15 @@ class Model(Trainer, ModelSaving, Layer):
     @property
     def output_names(self):
         """El nombre de cada salida: el de la capa que la produce (o la clave, si las salidas son un dict)."""
-        self._check_built_for("conocer sus salidas")
+        self._require_graph("conocer sus salidas")
         if isinstance(self._output_structure, dict):
             return list(self._output_structure)
         return [t.name for t in self.outputs]
 
     @property
     def input_names(self):
-        self._check_built_for("conocer sus entradas")
+        """Los nombres de las entradas (los de ``Input(name=…)``)."""
+        self._require_graph("conocer sus entradas")
         return [t.name for t in self.inputs]
 
     def _weight_owners(self):
@@ -180,10 +210,11 @@ class Model(Trainer, ModelSaving, Layer):
     # ------------------------------------------------------------------ formas y construcción
     @property
     def input_shape(self):
-        """Forma de un ejemplo de entrada (sin el eje del lote); una lista si hay varias entradas."""
+        """Forma de la entrada con el eje del lote, como en Keras: ``(None, 4)``; una lista si hay varias
+        (None si aún no se conoce). Ojo: en una capa, ``capa.input_shape`` es la forma sin el lote."""
         if self.inputs is None:
             return None
-        shapes = [t.example_shape for t in self.inputs]
+        shapes = [t.shape for t in self.inputs]
         return shapes[0] if isinstance(self._input_structure, KerasTensor) else shapes
 
     @input_shape.setter
@@ -192,9 +223,10 @@ class Model(Trainer, ModelSaving, Layer):
 
     @property
     def output_shape(self):
+        """Forma de la salida con el eje del lote, como en Keras: ``(None, 3)``; una lista si hay varias."""
         if self.outputs is None:
             return None
-        shapes = [t.example_shape for t in self.outputs]
+        shapes = [t.shape for t in self.outputs]
         return shapes[0] if isinstance(self._output_structure, KerasTensor) else shapes
 
     @output_shape.setter
@@ -203,6 +235,7 @@ class Model(Trainer, ModelSaving, Layer):
 
     @property
     def built(self):
+        """True si se conoce el grafo y todas las capas tienen sus pesos."""
         return self._graph is not None and all(layer.built for layer in self.flat_layers())
 
     @built.setter
@@ -239,6 +272,11 @@ class Model(Trainer, ModelSaving, Layer):
         self.inputs = list(self._graph.inputs)
         self.outputs = list(self._graph.outputs)
         self._input_structure = pack_like(self._input_template[0][0], self.inputs, lambda leaf: leaf is _TENSOR)
+
+    def _require_graph(self, action):
+        """El grafo (sin crear pesos): lo necesitan los nombres de las salidas, ``inputs``, ``outputs``…"""
+        if self._graph is None:
+            self._check_built_for(action)
 
     def _check_built_for(self, action):
         if self._graph is None:
@@ -355,35 +393,48 @@ class Model(Trainer, ModelSaving, Layer):
         return self._graph.output_shapes([a.shape for a in xs])
 
     # ------------------------------------------------------------------ pesos
-    def get_weights(self):
-        """Copia de todos los arrays del modelo, capa a capa: parámetros y después ``state``."""
-        weights = []
-        for layer in self.flat_layers():
-            weights += [p.copy() for p in layer.params.values()]
-            weights += [s.copy() for s in layer.state.values()]
-        return weights
+    @property
+    def input(self):
+        """Las entradas simbólicas (un tensor, una lista o un dict, como se pasaron a Model)."""
+        self._require_graph("conocer sus entradas")
+        return self._input_structure
 
-    def set_weights(self, weights):
-        """Copia ``weights`` (en el orden de :meth:`get_weights`) en los arrays del modelo."""
-        targets = []
-        for layer in self.flat_layers():
-            targets += list(layer.params.values()) + list(layer.state.values())
-        if len(weights) != len(targets):
-            raise CourseError(
-                f"set_weights: el modelo tiene {len(targets)} arrays de pesos y se recibieron {len(weights)}."
-            )
-        for target, value in zip(targets, weights):
-            value = np.asarray(value)
-            if value.shape != target.shape:
-                raise CourseError(
-                    f"set_weights: se esperaba un array de forma {target.shape} y se recibió {value.shape}."
-                )
-            target[...] = value
+    @property
+    def output(self):
+        """Las salidas simbólicas (un tensor, una lista o un dict)."""
+        self._require_graph("conocer sus salidas")
+        return self._output_structure
+
+    @property
+    def weights(self):
+        """Todos los pesos (:class:`Variable`), como Keras; si se conoce la forma de la entrada, los crea ya."""
+        self._build_if_possible()
+        return Layer.weights.fget(self)
+
+    def _build_if_possible(self):
+        """Como Keras, que crea los pesos en cuanto conoce la entrada: los crea si ya se conoce."""
+        if not self.built and (self._graph is not None or (getattr(self, "_is_sequential", False)
+                                                          and self._example_input_shape() is not None)):
+            self._check_built_for("crear sus pesos")
 
     def count_params(self):
         """Número total de valores del modelo (entrenables y no entrenables), como Keras."""
         self._check_built_for("contar sus parámetros")
         return int(sum(layer.count_params() for layer in self.flat_layers()))
+
+    # ------------------------------------------------------------------ arquitectura en JSON
+    def get_config(self):
+        """La arquitectura en tipos JSON (capas, sus argumentos y qué tensores lee cada una), como Keras."""
+        return architecture(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Un modelo nuevo (sin pesos) con la arquitectura de ``model.get_config()``."""
+        return model_from_architecture(config, custom_objects, cls)
+
+    def to_json(self, **kwargs):
+        """La arquitectura como texto JSON (``keras.models.model_from_json`` la vuelve a convertir en modelo)."""
+        return json.dumps(self.get_config(), **kwargs)
 
     # ------------------------------------------------------------------ resumen
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,

@@ -13,7 +13,6 @@ fallo a mitad nunca deja un archivo a medias. ``save_weights`` escribe solo los 
 formato, aunque la ruta termine en ``.weights.h5`` como en Keras). Cargar está en ``loading.py``.
 """
 
-import inspect
 import json
 import os
 import tempfile
@@ -22,9 +21,9 @@ import zipfile
 import numpy as np
 
 from . import config
-from .losses import Loss
+from .losses import Loss, LossFunctionWrapper
 from .metrics import Metric
-from .symbolic import KerasTensor, map_structure
+from .serialization import architecture
 from .validation import CourseError
 
 #: Identifica los archivos que escribe ``model.save`` (la versión 1 solo guardaba Sequential).
@@ -110,124 +109,11 @@ def restore_weights(model, arrays, path, who):
     return owners
 
 
-# ----------------------------------------------------------------------------- arquitectura en JSON
-def _serialize_call(structure, refs):
-    """Argumentos de una llamada en JSON: cada tensor como {"tensor": [operación, nodo, salida]}."""
-    if isinstance(structure, KerasTensor):
-        return {"tensor": list(refs[id(structure)])}
-    if isinstance(structure, (list, tuple)):
-        return [_serialize_call(item, refs) for item in structure]
-    if isinstance(structure, dict):
-        return {"dict": {key: _serialize_call(value, refs) for key, value in structure.items()}}
-    return structure
-
-
-def _jsonable(value):
-    try:
-        json.dumps(value)
-        return True
-    except (TypeError, ValueError):
-        return False
-
-
-def init_config(layer):
-    """Los argumentos con que se creó una capa o modelo propio (para volver a crearlo al cargar)."""
-    if layer._defined_by_user("get_config"):
-        config_ = layer.get_config()
-    else:
-        args, kwargs = getattr(layer, "_init_args", ((), {}))
-        try:
-            bound = inspect.signature(type(layer).__init__).bind_partial(layer, *args, **kwargs)
-            config_ = {k: v for k, v in bound.arguments.items() if k != "self"}
-            extra = config_.pop(next((p.name for p in inspect.signature(type(layer).__init__).parameters.values()
-                                      if p.kind is p.VAR_KEYWORD), "__none__"), {})
-            config_.update(extra)
-        except TypeError:
-            config_ = dict(kwargs)
-        config_["name"] = layer.name
-    if not _jsonable(config_):
-        raise CourseError(
-            f"save: no se pueden guardar los argumentos de '{layer.name}' ({type(layer).__name__}) en JSON. Define "
-            "get_config() en tu clase (devolviendo solo números, textos y listas) para poder guardarla."
-        )
-    return config_
-
-
-def _is_user_class(obj):
-    return not type(obj).__module__.startswith("course_lib.")
-
-
-def layer_entry(layer):
-    """La entrada de una capa en la arquitectura (un modelo anidado guarda su propia arquitectura)."""
-    if layer._is_container:
-        entry = {"class_name": type(layer).__name__, "config": layer.architecture()}
-    elif layer._graph_backed:
-        entry = {"class_name": type(layer).__name__, "config": init_config(layer)}
-    else:
-        entry = {"class_name": type(layer).__name__, "config": layer.get_config()}
-    if _is_user_class(layer):
-        entry["module"] = type(layer).__module__
-        entry["qualname"] = type(layer).__qualname__
-    if not layer.trainable:
-        entry["trainable"] = False
-    return entry
-
-
-def functional_architecture(model):
-    """Las operaciones del grafo en orden, cada una con las llamadas (nodos) que hace en él."""
-    graph = model._graph
-    refs, count, calls = {}, {}, {}
-    for node in graph.nodes:
-        index = count.get(id(node.operation), 0)
-        count[id(node.operation)] = index + 1
-        for t in node.outputs:
-            refs[id(t)] = (node.operation.name, index, t.index)
-        calls.setdefault(id(node.operation), []).append(node)
-    entries = []
-    for operation in graph.operations:
-        if hasattr(operation, "_is_container"):
-            entry = layer_entry(operation)
-        else:
-            entry = {"operation": type(operation).__name__, "config": operation.get_config()}
-        if not getattr(operation, "is_input", False):
-            entry["inbound"] = [{"args": _serialize_call(node.args, refs), "kwargs": _serialize_call(node.kwargs, refs)}
-                                for node in calls[id(operation)]]
-        entries.append(entry)
-    return {
-        "layers": entries,
-        "inputs": _serialize_call(model._input_structure, refs),
-        "outputs": _serialize_call(model._output_structure, refs),
-    }
-
-
 class ModelSaving:
-    """``save``, ``save_weights``, ``load_weights`` y la arquitectura en JSON (parte de ``Model``)."""
+    """``save``, ``save_weights`` y ``load_weights`` (parte de ``Model``)."""
 
-    def architecture(self):
-        """La arquitectura en tipos JSON: capas, sus argumentos y qué tensores lee cada una."""
-        if getattr(self, "_is_sequential", False):
-            body = {
-                "class_name": "Sequential",
-                "input_shape": None if self.input_shape is None else list(self.input_shape),
-                "input_dtype": self._input_dtype(),
-                "layers": [layer_entry(layer) for layer in self.layers],
-            }
-        elif self._functional:
-            body = {"class_name": "Model", **functional_architecture(self)}
-        else:
-            self._check_built_for("guardarlo")
-            body = {
-                "class_name": type(self).__name__,
-                "module": type(self).__module__,
-                "qualname": type(self).__qualname__,
-                "init": init_config(self),
-                "build_inputs": map_structure(self._input_structure, lambda t: {"shape": list(t.shape),
-                                                                                "dtype": t.dtype}),
-            }
-        return {**body, "name": self.name, "trainable": self.trainable}
-
-    def get_config(self):
-        """Arquitectura y compilación del modelo en tipos JSON."""
+    def _file_config(self):
+        """Lo que ``save`` escribe en ``__config__``: formato, precisión, arquitectura y compilación."""
         compile_config = None
         if self.compiled:
             arguments = self._compile_arguments
@@ -237,7 +123,7 @@ class ModelSaving:
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
             "floatx": config.floatx(),
-            **self.architecture(),
+            **architecture(self),
             "compile": compile_config,
             "optimizer_iterations": getattr(self.optimizer, "iterations", 0),
         }
@@ -252,7 +138,7 @@ class ModelSaving:
         path = os.fspath(filepath)
         _check_overwrite(path, overwrite, "save")
         arrays, path_of = weight_arrays(self)
-        arrays["__config__"] = np.array(json.dumps(self.get_config(), ensure_ascii=False))
+        arrays["__config__"] = np.array(json.dumps(self._file_config(), ensure_ascii=False))
         if self.optimizer is not None:
             for (layer_id, key, slot), value in self.optimizer._slots.items():
                 if layer_id in path_of:
@@ -296,6 +182,8 @@ def _compile_value(value):
     """Lo que se pasó a compile (nombres, objetos, listas o dicts de ellos) en tipos JSON."""
     if value is None or isinstance(value, (str, int, float)):
         return value
+    if isinstance(value, LossFunctionWrapper):   # una función propia: al cargar, en custom_objects
+        return {"function": value.name}
     if isinstance(value, Loss):
         return {"loss": value.get_config()}
     if isinstance(value, Metric):
@@ -306,4 +194,6 @@ def _compile_value(value):
         return {"dict": {k: _compile_value(v) for k, v in value.items()}}
     if callable(value) and hasattr(value, "loss_class"):
         return value.__name__
+    if callable(value):
+        return {"function": getattr(value, "__name__", repr(value))}
     raise CourseError(f"save: no se puede guardar {value!r} de compile; usa nombres de Keras u objetos del motor.")

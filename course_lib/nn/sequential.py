@@ -79,6 +79,8 @@ class Sequential(Model):
             )
         self._layers.append(layer)
         self._reset_graph()
+        if self._example_input_shape() is not None:
+            self._ensure_graph()   # como Keras: con la entrada conocida, cada capa se llama ya (los errores salen aquí)
 
     def pop(self):
         """Quita la última capa de la pila (como ``model.pop()`` en Keras)."""
@@ -86,6 +88,8 @@ class Sequential(Model):
             raise CourseError("pop: el modelo no tiene capas que quitar.")
         layer = self._layers.pop()
         self._reset_graph()
+        if self._layers and self._example_input_shape() is not None:
+            self._ensure_graph()
         return layer
 
     @property
@@ -106,24 +110,11 @@ class Sequential(Model):
         self.inputs = self.outputs = None
         self._functional = False
 
-    @property
-    def input_shape(self):
+    def _example_input_shape(self):
         """Forma de un ejemplo de entrada (sin el eje del lote), o None si aún no se conoce."""
         if self._input_spec is not None:
             return self._input_spec[0]
         return self._layers[0].input_shape if self._layers else None
-
-    @input_shape.setter
-    def input_shape(self, value):
-        pass
-
-    @property
-    def output_shape(self):
-        return None if self.outputs is None else self.outputs[0].example_shape
-
-    @output_shape.setter
-    def output_shape(self, value):
-        pass
 
     def _input_dtype(self):
         return None if self._input_spec is None else self._input_spec[1]
@@ -134,7 +125,7 @@ class Sequential(Model):
             return
         if not self._layers:
             raise CourseError("El modelo no tiene capas: añade alguna con model.add(...) antes de usarlo.")
-        shape = self.input_shape if example_shape is None else tuple(example_shape)
+        shape = self._example_input_shape() if example_shape is None else tuple(example_shape)
         if shape is None:
             raise CourseError(
                 "No se conoce la forma de la entrada: empieza la pila con Input(shape=(4,)), indica input_shape= en "
@@ -176,9 +167,15 @@ class Sequential(Model):
         self._graph.build()
         return self
 
+    def _require_graph(self, action):
+        if self._graph is None and self._example_input_shape() is not None:
+            self._ensure_graph()
+        elif self._graph is None:
+            self._check_built_for(action)
+
     def _check_built_for(self, action):
         if self._graph is None:
-            if self.input_shape is None:
+            if self._example_input_shape() is None:
                 raise CourseError(
                     f"Para {action} hay que conocer la forma de la entrada: empieza la pila con Input(shape=(4,)), "
                     "indica input_shape= en la primera capa (p. ej. Dense(64, activation='relu', input_shape=(4,))), "
@@ -212,7 +209,7 @@ class Sequential(Model):
             hint = (f" Si {name} es un solo ejemplo con {arr.shape[0]} características, pásalo como "
                     "lote de uno: x.reshape(1, -1).")
             arr = arr[:, None]
-        expected = self.inputs[0].example_shape if self._graph is not None else self.input_shape
+        expected = self.inputs[0].example_shape if self._graph is not None else self._example_input_shape()
         if expected is not None and not _fits(arr.shape[1:], expected):
             raise CourseError(
                 f"La red espera ejemplos de forma {tuple(expected)} (lote de forma "

@@ -155,6 +155,7 @@ def tracing(layer):
 
 
 def is_tracing():
+    """True mientras se traza el ``call`` de una capa compuesta."""
     return bool(_TRACING)
 
 
@@ -162,7 +163,7 @@ def _check_not_a_weight(array):
     """Un array de pesos usado a mano dentro de call no recibiría gradiente: error en español."""
     for layer in _TRACING:
         for sub in layer.flat_layers():
-            for key, value in sub.params.items():
+            for key, value in getattr(sub, "params", {}).items():
                 if value is array:
                     raise CourseError(
                         f"Dentro de call() de '{layer.name}' se usó el array de pesos {key!r} de '{sub.name}' "
@@ -188,6 +189,7 @@ class KerasTensor:
 
     @property
     def ndim(self):
+        """Número de ejes (con el del lote)."""
         return len(self.shape)
 
     @property
@@ -197,6 +199,7 @@ class KerasTensor:
 
     @property
     def name(self):
+        """El nombre de la operación que produce el tensor."""
         return self.node.operation.name
 
     def __repr__(self):
@@ -325,9 +328,13 @@ class Operation:
         raise NotImplementedError(f"{type(self).__name__} no define compute_output_spec.")
 
     def forward(self, *args, training=False, **kwargs):
+
+        """Calcula con arrays y guarda en ``self._cache`` lo que necesite ``backward``."""
         raise NotImplementedError(f"{type(self).__name__} no define forward.")
 
     def backward(self, grad):
+
+        """∂L/∂salida -> ∂L/∂entrada (una lista si hay varias entradas tensoriales)."""
         raise NotImplementedError(f"{type(self).__name__} no define backward.")
 
     # Lo que una llamada deja para su backward. Una operación usada en dos nodos (una capa compartida)
@@ -335,9 +342,13 @@ class Operation:
     _CALL_STATE = ("_cache",)
 
     def get_call_state(self):
+
+        """Lo que dejó la última llamada para su backward (para capas compartidas)."""
         return {name: getattr(self, name) for name in self._CALL_STATE}
 
     def set_call_state(self, state):
+
+        """Recupera lo que dejó una llamada anterior (``get_call_state``)."""
         for name, value in state.items():
             setattr(self, name, value)
 
@@ -346,6 +357,8 @@ class Operation:
         return {**self.get_call_state(), "_cache": None}
 
     def get_config(self):
+
+        """Los argumentos para volver a crear la operación, en tipos JSON."""
         return {"name": self.name}
 
 
@@ -478,6 +491,7 @@ class Elementwise(_Arithmetic):
 
     @property
     def type_name(self):
+        """El nombre del tipo en el resumen, como Keras: Add, Subtract, Multiply, TrueDivide."""
         return self.TYPE_NAMES[self.kind]
 
     def compute_output_spec(self, a, b):

@@ -71,7 +71,7 @@ class Trainer:
         self._compile_arguments = None
         self._loss_tracker = None
         self._output_loss_trackers = []
-        self._compiled_layers = None
+        self._trainable_at_compile = {}
         self.stop_training = False
         self.history = None
         self._last_finite_weights = None   # copia de seguridad de la guarda de NaN de fit
@@ -95,9 +95,13 @@ class Trainer:
                                    "weighted_metrics": weighted_metrics}
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._output_loss_trackers = []
-        self._compiled_layers = [layer for layer in self.flat_layers() if layer.trainable]
+        # Qué capas entrena este modelo: las que son entrenables ahora (las que aparezcan después, p. ej. los pesos
+        # que una capa compuesta crea al construirse, según su trainable de entonces).
+        self._trainable_at_compile = {id(layer): (layer, layer.trainable) for layer in self.flat_layers()}
         self.compiled = True
         self.loss = self._resolved_loss(loss)
+        if self._graph is not None:   # si ya se conocen las salidas, los errores de loss salen aquí
+            self._build_compile()
         return self
 
     @staticmethod
@@ -109,6 +113,14 @@ class Trainer:
         return losses_module.get(loss)
 
     def _check_compiled(self, action):
+        for method in ("train_step", "test_step", "predict_step", "compute_loss"):
+            if any(method in vars(cls) for cls in type(self).__mro__) and self._defined_by_user(method):
+                raise CourseError(
+                    f"{type(self).__name__} redefine {method}, y course_lib no lo usaría: su fit tiene el paso de "
+                    "entrenamiento escrito a mano (forward, pérdida, backward y optimizador), no con GradientTape. "
+                    "Para un paso propio (una GAN, un VAE), escribe el bucle con model.forward, model.backward y "
+                    "optimizer.step, o usa train_on_batch en cada modelo."
+                )
         if not self.compiled:
             raise CourseError(
                 f"Antes de {action} hay que compilar el modelo, por ejemplo: model.compile("
@@ -218,7 +230,8 @@ class Trainer:
         leaves = list(self.flat_layers())
         self._weight_arrays = [a for layer in leaves for a in (*layer.params.values(), *layer.state.values())]
         self._regularized = [layer for layer in leaves if layer.kernel_regularizer is not None]
-        self._updated = [layer for layer in self._compiled_layers if layer.params]
+        self._updated = [layer for layer in leaves if layer.params
+                         and self._trainable_at_compile.get(id(layer), (layer, layer.trainable))[1]]
 
     def _regularization(self):
         return float(sum(layer.regularization_loss() for layer in self._regularized))
@@ -384,7 +397,7 @@ class Trainer:
             if self.stop_training:
                 break
         # La última actualización de la época no tiene un lote siguiente que la vigile.
-        if not all(np.all(np.isfinite(p)) for layer in self._compiled_layers for p in layer.params.values()):
+        if not all(np.all(np.isfinite(p)) for layer in self._updated for p in layer.params.values()):
             self._handle_non_finite(None, epoch, batch_number)
             return None
         return self._logs()
@@ -450,7 +463,8 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False):
         """Pérdida (y métricas) en un conjunto: un ``float`` sin métricas, ``[pérdida, métrica1, …]`` o, con
-        ``return_dict=True``, un dict como el de ``history.history``."""
+        ``return_dict=True``, un dict como el de ``history.history``. Como en Keras, imprime una línea con
+        los resultados salvo con ``verbose=0``."""
         self._check_compiled("evaluar")
         if steps is not None:
             raise CourseError("evaluate: steps es para datos que llegan por lotes; este motor evalúa arrays completos.")

@@ -9,7 +9,7 @@ import difflib
 import numpy as np
 
 from . import config
-from .errors import CourseError, CourseTypeError  # noqa: F401 (el resto del motor los importa de aquí)
+from .errors import CourseAttributeError, CourseError, CourseTypeError  # noqa: F401 (el motor los importa de aquí)
 
 
 def closest(name, options):
