@@ -348,7 +348,7 @@ def test_answers_travel_as_data_only():
             assert back == value
     model = nn.Sequential([nn.Dense(5, activation="relu", input_shape=(4,)), nn.Dense(3, activation="softmax")])
     back = decode(json.loads(json.dumps(encode(model))))
-    assert isinstance(back, nn.Sequential) and back.input_shape == (4,)
+    assert isinstance(back, nn.Sequential) and back.input_shape == model.input_shape
     assert [type(layer).__name__ for layer in back.layers] == ["Dense", "Dense"]
 
     class Own(nn.Dense):

@@ -88,8 +88,8 @@ def _engine_object(value):
     módulo, es decir, ejecutar código de la entrega en el proceso que califica.
     """
     from ..nn.layer import Layer
-    from ..nn.saving import layer_entry
 
+    layer_entry, _ = _serialization()
     if not isinstance(value, Layer):
         raise Unstorable(f"un valor de tipo {type(value).__name__}")
     try:
@@ -103,6 +103,16 @@ def _engine_object(value):
 
 
 _CONTAINERS = ("Sequential", "Model", "Functional")
+
+
+def _serialization():
+    """(layer_entry, model_from_architecture) del motor: su JSON de arquitectura, de ida y vuelta."""
+    try:
+        from ..nn.serialization import layer_entry, model_from_architecture
+    except ImportError:  # el motor antes de serialization.py
+        from ..nn.loading import _model_from_architecture as model_from_architecture
+        from ..nn.saving import layer_entry
+    return layer_entry, model_from_architecture
 
 
 def _check_entry(entry, depth=0):
@@ -178,16 +188,14 @@ def _rebuild(entry):
     se crean al usarla, como con la red recién escrita (así la comprobación que fija la semilla y
     entrena da lo mismo que en la edición de autoestudio).
     """
-    from ..nn import Sequential
-    from ..nn.loading import _layer_from_entry, _model_from_architecture
+    from ..nn.layers import LAYER_CLASSES
 
     _check_entry(entry)
+    _, model_from_architecture = _serialization()
     if entry.get("class_name") in _CONTAINERS:
-        arch = entry["config"]
-        if arch.get("class_name") == "Sequential":
-            model = Sequential([_layer_from_entry(e, {}) for e in arch["layers"]], name=arch.get("name"))
-            if not arch.get("trainable", True):
-                model.trainable = False
-            return model
-        return _model_from_architecture(arch, {})
-    return _layer_from_entry(entry, {})
+        arch = dict(entry["config"])
+        arch["input_shape"] = None  # la red del estudiante, tal como la escribió: sin construir
+        return model_from_architecture(arch, {})
+    layer = LAYER_CLASSES[entry["class_name"]](**entry.get("config", {}))
+    layer.trainable = entry.get("trainable", True)
+    return layer
