@@ -5,10 +5,14 @@ cambia el punto decimal por una coma):
 
 - para imprimir: ``numero(x, 3)`` → ``'0,125'``; en una f-string, ``f"{coma(x):.3f}"``; con arrays,
   ``numero(np.array([0.5, 1.25]), 2)`` → ``'[0,50; 1,25]'`` (con coma decimal, los elementos de
-  una lista se separan con punto y coma);
+  una lista se separan con punto y coma); una matriz, en varias líneas y alineada, con
+  ``matriz(A, 2)``;
 - para las figuras: :class:`FormateadorComa`, el formateador de marcas de los ejes que
   ``course_lib.plots.use_course_style()`` instala en toda escala lineal;
-- para las tablas de pandas: :func:`usar_coma_en_tablas` (también la llama ``use_course_style``).
+- para las tablas de pandas: :func:`usar_coma_en_tablas` (también la llama ``use_course_style``);
+- para una cifra muy grande o muy pequeña dentro de una frase: ``cientifico(7.47e-11, 3)`` →
+  ``'7,47·10⁻¹¹'`` (la notación ``7,47e-11`` queda para tablas y columnas de números); y
+  ``legible(x)``, que solo usa la potencia de 10 cuando hace falta (``'1,3'``, ``'4,0·10³'``).
 
 El separador de miles de Python (``f"{x:,.0f}"``) se convierte en un espacio
 (1 234 567), y el porcentaje lleva un espacio delante (25,0 %), como recomienda la RAE.
@@ -78,6 +82,67 @@ def numero(x, decimales=None, cifras=None):
     if not isinstance(x, numbers.Real):
         raise TypeError(f"numero: se esperaba un número o un array de números; se recibió {type(x).__name__}.")
     return _formatea_escalar(x, especificacion)
+
+
+def matriz(x, decimales=None, cifras=None):
+    """Un array de dos dimensiones como texto de varias líneas, alineado y con coma decimal.
+
+    Como ``print`` de NumPy, pero en español: ``matriz([[30.0, 0.0], [-30.0, 2.5]])`` →
+    ``'[[ 30    0]\n [-30  2,5]]'``. ``decimales`` y ``cifras`` como en :func:`numero`; sin ellos,
+    4 cifras significativas (los enteros guardados como reales se escriben sin decimales).
+    Las columnas se separan con dos espacios: con coma decimal no hace falta otro separador.
+    """
+    array = np.asarray(x)
+    if array.ndim != 2:
+        raise ValueError(f"matriz: se esperaba un array de 2 dimensiones; se recibió uno de {array.ndim}. "
+                         "Para una lista de números, usa numero(x).")
+    if array.dtype.kind == "f":
+        array = array + 0.0  # −0,0 se escribe 0
+    textos = [[numero(v, decimales, cifras) for v in fila] for fila in array]
+    ancho = max((len(t) for fila in textos for t in fila), default=0)
+    filas = ["[" + "  ".join(t.rjust(ancho) for t in fila) + "]" for fila in textos]
+    return "[" + "\n ".join(filas) + "]"
+
+
+_SUPERINDICES = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def cientifico(x, cifras=2):
+    """Un número en notación científica, como se escribe en un texto: mantisa con coma por una potencia de 10.
+
+    ``cientifico(7.47e-11, 3)`` → ``'7,47·10⁻¹¹'``; ``cientifico(1.2e5, 1)`` → ``'10⁵'`` (con una sola cifra
+    significativa y mantisa 1 basta la potencia); ``cientifico(-3.99e3)`` → ``'-4,0·10³'``. ``cifras`` son las
+    cifras significativas de la mantisa. Cero, infinito y NaN se escriben como ``numero`` los escribe.
+    """
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"cientifico: se esperaba un número real; se recibió {type(x).__name__}.")
+    if int(cifras) < 1:
+        raise ValueError(f"cientifico: cifras debe ser 1 o más; se recibió {cifras}.")
+    valor = float(x)
+    if valor == 0 or not math.isfinite(valor):
+        return _formatea_escalar(valor, "g")
+    mantisa, exponente = format(valor, f".{int(cifras) - 1}e").split("e")
+    potencia = "10" + str(int(exponente)).translate(_SUPERINDICES)
+    if mantisa in ("1", "-1"):
+        return ("-" if mantisa == "-1" else "") + potencia
+    return f"{con_coma(mantisa)}·{potencia}"
+
+
+def legible(x, cifras=2):
+    """Un número de cualquier tamaño, para una frase: con ``cifras`` cifras significativas y coma decimal, y
+    en notación científica solo si es muy pequeño o muy grande (|x| < 0,01 o |x| ≥ 1000).
+
+    ``legible(1.26)`` → ``'1,3'``; ``legible(0.0421)`` → ``'0,042'``; ``legible(3993.2)`` → ``'4,0·10³'``;
+    ``legible(1.8e-4)`` → ``'1,8·10⁻⁴'``.
+    """
+    valor = cientifico(x, cifras)          # valida la entrada
+    magnitud = abs(float(x))
+    if magnitud == 0 or not math.isfinite(magnitud) or not (0.01 <= magnitud < 1000):
+        return valor
+    texto = format(float(x), f".{int(cifras)}g")
+    if "e" in texto:                       # p. ej. 999,7 con 2 cifras: «1e+03»
+        return valor
+    return con_coma(texto)
 
 
 class coma:

@@ -12,8 +12,8 @@ ejecutar el script no cambia nada y un cuaderno editado recibe sus diapositivas 
   («**Ejercicio NN.k**») empiezan una subdiapositiva (``subslide``, se llega con ↓);
 - si lo acumulado desde el último comienzo pasa de ``MAX_LINES`` líneas, la celda siguiente empieza
   otra subdiapositiva: las celdas largas no se salen de la pantalla;
-- las celdas de preparación (solo ``import``, estilos, semillas, la instalación en Colab) se
-  omiten (``skip``): se ejecutan, pero no se proyectan;
+- las celdas de preparación (solo ``import``, estilos, semillas, la celda ``parameters`` de la semilla,
+  la instalación en Colab) se omiten (``skip``): se ejecutan, pero no se proyectan;
 - el resto continúa la diapositiva en curso (``-``).
 """
 
@@ -39,14 +39,16 @@ def _lines(cell):
 
 
 def is_setup_cell(cell):
-    """Una celda de código que solo importa, fija estilos o semillas, o instala en Colab."""
+    """Una celda de código que solo importa, fija estilos o semillas, o instala en Colab; también la celda
+    ``parameters`` de papermill (``SEMILLA = 0``) y la que solo deriva de ella los generadores aleatorios."""
     if cell.cell_type != "code" or not cell.source.strip():
         return False
-    if "google.colab" in cell.source:
+    if "google.colab" in cell.source or "parameters" in cell.metadata.get("tags", []):
         return True
     lines = [re.sub(r"\s+#[^\"']*$", "", line) for line in cell.source.splitlines()]  # sin comentarios finales
     return all(SETUP_LINE.match(line) for line in lines) and re.search(
-        r"^\s*(import|from)\s", cell.source, flags=re.M) is not None
+        r"^\s*(import|from)\s|^\s*\w+ = np\.random\.default_rng\(|^\s*[\w.]+\.(seed|set_seed|manual_seed)\(",
+        cell.source, flags=re.M) is not None
 
 
 def slide_types(cells):

@@ -21,3 +21,7 @@ def float64():
 
 # tests/navegador.py (servidores y Chromium) se importa como «navegador» en las pruebas en navegador.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+# El recuento de la prueba de compatibilidad con Keras (tests/keras_compat) al final de pytest.
+from keras_compat.resumen import pytest_terminal_summary  # noqa: E402,F401

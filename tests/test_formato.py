@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_lib.formato import ESPACIO, FormateadorComa, coma, numero
+from course_lib.formato import ESPACIO, FormateadorComa, coma, matriz, numero
 from course_lib.plots import use_course_style
 
 
@@ -84,3 +84,12 @@ def test_course_style_shows_pandas_tables_with_comma():
         assert "3800,5" in texto and "39,1" in texto and "." not in texto
     finally:
         pd.reset_option("display.float_format")
+
+
+def test_matriz_aligns_rows_with_the_decimal_comma():
+    assert matriz(np.array([[30.0, 0.0], [-30.0, 2.5]])) == "[[ 30    0]\n [-30  2,5]]"
+    assert matriz([[0.123, 1.0]], 2) == "[[0,12  1,00]]"
+    assert matriz(np.array([[-0.0, 1]])) == "[[0  1]]"
+    assert matriz(np.eye(2, dtype=int)) == "[[1  0]\n [0  1]]"
+    with pytest.raises(ValueError, match="2 dimensiones"):
+        matriz(np.array([1.0, 2.0]))

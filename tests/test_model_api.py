@@ -267,3 +267,16 @@ def test_training_with_a_loss_function_and_saving_it(tmp_path):
     with pytest.raises(CourseError, match="custom_objects=.*compile=False"):
         load_model(tmp_path / "cuartica.npz")
     assert not load_model(tmp_path / "cuartica.npz", compile=False).compiled
+
+
+@needs_keras
+def test_weight_names_of_wrappers_and_new_layers_follow_keras():
+    """Las capas que saben su nombre de Keras (``keras_weight_name``) lo dan en ``model.weights``."""
+    def model(lib):
+        L = lib.layers
+        return lib.Sequential([lib.Input(shape=(6,)), L.Embedding(10, 3), L.Bidirectional(L.GRU(4, return_sequences=True)),
+                               L.Conv1D(2, 3), L.GlobalMaxPooling1D(), L.Dense(2)])
+
+    ours, theirs = model(nn), model(keras)
+    assert [v.name for v in ours.weights] == [v.name for v in theirs.weights]
+    assert [v.shape for v in ours.weights] == [tuple(v.shape) for v in theirs.weights]

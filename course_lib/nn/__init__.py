@@ -155,3 +155,30 @@ __all__ = [
     # módulos
     "activations", "callbacks", "initializers", "losses", "metrics", "optimizers", "regularizers",
 ]
+
+# ----------------------------------------------------------------------------- la superficie de Keras
+# Los espacios de nombres de Keras 3 (keras.utils, keras.models, keras.ops…): un programa de Keras
+# corre cambiando solo «import keras» por «from course_lib import nn as keras».
+from . import backend, models, ops, preprocessing, random, utils  # noqa: E402
+from . import config  # noqa: E402,F401  (keras.config.floatx(), keras.config.set_floatx(…))
+from . import missing as _missing  # noqa: E402
+import sys as _sys  # noqa: E402
+
+__all__ += ["backend", "config", "models", "ops", "preprocessing", "random", "utils"]
+
+# keras.saving.load_model y save_model: saving.py escribe los archivos y loading.py (que importa saving)
+# los lee; el espacio de nombres de Keras reúne los dos.
+from . import saving  # noqa: E402
+saving.load_model = load_model
+saving.save_model = models.save_model
+
+# Un nombre de Keras que course_lib no tiene da un error en español que dice qué usar (missing.py).
+for _module, _path in [
+    (_sys.modules[__name__], ""), (layers, "layers"), (models, "models"), (utils, "utils"), (losses, "losses"),
+    (metrics, "metrics"), (optimizers, "optimizers"), (callbacks, "callbacks"), (activations, "activations"),
+    (initializers, "initializers"), (regularizers, "regularizers"), (backend, "backend"), (config, "config"),
+    (preprocessing, "preprocessing"), (preprocessing.sequence, "preprocessing.sequence"), (ops, "ops"),
+    (optimizers.schedules, "optimizers.schedules"), (random, "random"), (saving, "saving"),
+]:
+    _missing.install(_module, _path)
+del _module, _path

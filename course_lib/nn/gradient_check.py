@@ -76,6 +76,12 @@ def relative_error(analytic, numerical):
     return float(np.linalg.norm(analytic - numerical) / denominator)
 
 
+def _coma(valor, especificacion):
+    """El número con coma decimal, como lo lee el estudiante (7,47e-11). El motor no importa nada del
+    curso (``course_lib.formato``), así que el cambio de punto por coma se hace aquí."""
+    return format(float(valor), especificacion).replace(".", ",")
+
+
 class GradientCheckResult:
     """Resultado de :func:`gradient_check`: errores relativos por array y el máximo."""
 
@@ -101,13 +107,14 @@ class GradientCheckResult:
         return self.max_error
 
     def __repr__(self):
-        lines = [f"Comprobación de gradientes (diferencias centrales, ε = {self.epsilon:g}, {self.dtype.name})"]
+        lines = [f"Comprobación de gradientes (diferencias centrales, ε = {_coma(self.epsilon, 'g')}, {self.dtype.name})"]
         for name, error in self.errors.items():
             mark = "bien" if error < self.tolerance else "REVISAR"
-            lines.append(f"  {name:>8}: error relativo {error:.2e}  ({mark})")
+            lines.append(f"  {name:>8}: error relativo {_coma(error, '.2e')}  ({mark})")
         verdict = ("los gradientes coinciden" if self.passed
                    else "los gradientes NO coinciden: revisa la retropropagación")
-        lines.append(f"Error relativo máximo: {self.max_error:.2e} (tolerancia {self.tolerance:g}): {verdict}.")
+        lines.append(f"Error relativo máximo: {_coma(self.max_error, '.2e')} "
+                     f"(tolerancia {_coma(self.tolerance, 'g')}): {verdict}.")
         if self.dtype != np.float64:
             lines.append("Aviso: con float32 el redondeo da errores de ~1e-3 aunque todo esté bien; "
                          "usa set_floatx('float64') para comprobar gradientes.")

@@ -60,6 +60,7 @@ from .symbolic import (
     tracing,
     unique_name,
 )
+from .missing import keras_attribute_error
 from .validation import CourseAttributeError, CourseError, CourseTypeError, as_float_array, describe
 from .variables import Variable, keras_name
 
@@ -202,6 +203,9 @@ class Layer(Operation):
             for key in self.__dict__.get(group, {}):
                 if keras_name(self, key) == name:
                     return Variable(self, key, group)
+        keras_error = keras_attribute_error(self, name)   # un nombre de Keras: qué usar en su lugar
+        if keras_error is not None:
+            raise keras_error
         raise CourseAttributeError(_missing_attribute_message(self, name))
 
     # ---------------------------------------------------------------- capas simples y compuestas
@@ -707,8 +711,8 @@ def _missing_attribute_message(layer, name):
     # Solo nombres muy parecidos (una errata): una sugerencia lejana confunde más de lo que ayuda.
     suggestion = difflib.get_close_matches(name, public, n=1, cutoff=0.8)
     hint = f" ¿Quisiste decir '{suggestion[0]}'?" if suggestion else ""
-    return (f"'{kind}' ('{layer.name}') no tiene el atributo '{name}'.{hint} Si es un nombre de Keras, course_lib "
-            "aún no lo tiene: mira la ayuda de la clase con help() para ver lo que sí tiene.")
+    return (f"'{kind}' ('{layer.name}') no tiene el atributo '{name}'.{hint} Tampoco es un nombre de Keras "
+            "(los que course_lib no tiene dan otro error): mira la ayuda de la clase con help() para ver lo que sí tiene.")
 
 
 _BASE_ATTRIBUTES = {"params", "grads", "state", "built", "input_shape", "output_shape", "kernel_regularizer",

@@ -151,3 +151,8 @@ ALIASES = ["Convolution1D", "Convolution2D", "Convolution1DTranspose", "Convolut
            "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D"]
 
 __all__ = ["Layer", *LAYER_CLASSES, *MERGE_FUNCTIONS, *ALIASES, "LAYER_CLASSES"]
+
+# keras.layers.Input: la entrada de un modelo (la misma función que keras.Input).
+from .input_layer import Input  # noqa: E402
+
+__all__ += ["Input"]

@@ -67,6 +67,16 @@ class L2(L1L2):
         return {"l2": self.l2}
 
 
+#: Los nombres en minúscula de Keras: ``regularizers.l2(0.01)`` es ``L2(0.01)``.
+l1 = L1
+l2 = L2
+
+
+def l1_l2(l1=0.01, l2=0.01):  # noqa: F811 - los argumentos se llaman como en Keras
+    """``keras.regularizers.l1_l2``: penalización l1·Σ|W| + l2·Σ W² (por defecto 0,01 y 0,01)."""
+    return L1L2(l1=l1, l2=l2)
+
+
 REGULARIZERS = {"l1": L1, "l2": L2, "l1_l2": L1L2}
 
 

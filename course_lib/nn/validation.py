@@ -10,10 +10,22 @@ import numpy as np
 
 from . import config
 from .errors import CourseAttributeError, CourseError, CourseTypeError  # noqa: F401 (el motor los importa de aquí)
+from .keras_api import KERAS_API
+
+
+def is_keras_identifier(name):
+    """¿Es ``name`` un nombre que Keras 3 acepta como texto ('mae', 'softplus', 'adamw'…)?"""
+    name = str(name).strip().lower()
+    return any(name in names for names in KERAS_API["identifiers"].values())
 
 
 def closest(name, options):
-    """Devuelve la opción válida más parecida a ``name`` (o ``None``)."""
+    """Devuelve la opción válida más parecida a ``name`` (o ``None``).
+
+    Un nombre que ya es de Keras no es una errata: 'mae' no se corrige a 'mse', ni 'softplus' a 'softmax'.
+    """
+    if is_keras_identifier(name):
+        return None
     matches = difflib.get_close_matches(str(name).lower(), [str(o) for o in options], n=1, cutoff=0.5)
     return matches[0] if matches else None
 
@@ -29,6 +41,8 @@ def unknown_name_error(kind, name, options, masculine=False):
     valid = ", ".join(f"'{o}'" for o in sorted(options))
     suggestion = closest(name, options)
     hint = f" ¿Quisiste decir '{suggestion}'?" if suggestion else ""
+    if is_keras_identifier(name):
+        hint = " Es un nombre de Keras, pero course_lib no lo tiene."
     adjective = "desconocido" if masculine else "desconocida"
     return CourseError(f"{kind[0].upper()}{kind[1:]} {adjective}: {name!r}.{hint} Opciones válidas: {valid}.")
 

@@ -21,7 +21,13 @@ _ATTENTION = {"q": "query", "k": "key", "v": "value", "o": "attention_output"}
 
 
 def keras_name(layer, key):
-    """El nombre de Keras de un peso: "kernel", "bias", "embeddings", "query/kernel"…"""
+    """El nombre de Keras de un peso: "kernel", "bias", "embeddings", "query/kernel"…
+
+    Una capa que lo sabe mejor lo dice con su método ``keras_weight_name(clave)``.
+    """
+    method = getattr(type(layer), "keras_weight_name", None)
+    if method is not None:
+        return method(layer, key)
     if type(layer).__name__ == "Embedding" and key == "W":
         return "embeddings"
     if type(layer).__name__ == "MultiHeadAttention" and len(key) == 2 and key[1] in _ATTENTION:
