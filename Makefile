@@ -137,8 +137,7 @@ entorno-estudiante: $(ESTUDIANTE_PY)
 tareas: $(DOCENTE) $(ESTUDIANTE_PY)
 	rm -rf build/tareas
 	$(BIN)/python -m course_lib.classroom.assignments build/tareas
-	cd build/tareas && for tarea in source/cap*; do \
-		PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment $$(basename $$tarea) --force || exit 1; done
+	cd build/tareas && PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment 'cap*' --force
 	@echo "Tareas para el estudiante en build/tareas/release/ (las fuentes, con soluciones, en build/tareas/source/)."
 
 hub: $(DOCENTE) $(HUB_PROXY) aula $(ESTUDIANTE_PY)

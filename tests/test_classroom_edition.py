@@ -2,7 +2,9 @@
 
 - Ninguna respuesta viaja: ni el código de las soluciones, ni los valores (en texto, con coma
   decimal, como JSON o como huella MD5/SHA), ni los resultados esperados de ninguna llamada, ni las
-  entradas con que se califica. La búsqueda se prueba a sí misma con una edición con fugas.
+  entradas con que se califica; ni en la edición de aula ni en las tareas que reparte nbgrader
+  (``nbgrader generate_assignment`` de todos los capítulos). La búsqueda se prueba a sí misma con
+  una edición con fugas.
 - La comprobación del estudiante no contradice nunca a la de la calificación: la solución y sus
   variantes aceptadas nunca salen «incorrectas»; un formato equivocado sí.
 - Instalada en el entorno del estudiante, la edición no tiene soluciones ni llega a las del profesorado.
@@ -11,6 +13,7 @@
 """
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +29,7 @@ import pytest
 import aula_entregas as entregas  # tests/aula_entregas.py
 from course_lib import checks, nn
 from course_lib.checks import CORRECT, INCORRECT, PENDING
-from course_lib.classroom import calificacion, release
+from course_lib.classroom import assignments, calificacion, release
 from course_lib.classroom.codec import Unstorable, decode, encode
 from course_lib.classroom.estudiante import WITHHELD, exercise_from_data
 from course_lib.exercises import all_exercises
@@ -140,6 +143,12 @@ def needles(exercise):
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def cached_needles(exercise_id):
+    """Las huellas de un ejercicio, calculadas una vez (hay que llamar a la solución con cada entrada)."""
+    return tuple(needles(checks.get_exercise(exercise_id)))
+
+
 def searchable(root):
     """(ruta, texto, es un cuaderno) de cada fichero de texto de la edición, salvo los datos del curso."""
     for path in sorted(root.rglob("*")):
@@ -152,19 +161,44 @@ def searchable(root):
         yield path, text, path.suffix == ".ipynb"
 
 
-def leaks(root, exercises=GRADED):
+def leaks(root, exercises=GRADED, every_needle_in_notebooks=False):
+    """Las huellas de respuestas que aparecen en ``root``.
+
+    En los cuadernos de la edición (capítulos enteros) no se buscan los números sueltos, que son
+    materia del curso; en las tareas de nbgrader (solo la preparación y los ejercicios), sí.
+    """
     texts = list(searchable(root))
     found = []
     for exercise in exercises:
-        for needle, in_notebooks in needles(exercise):
+        for needle, in_notebooks in cached_needles(exercise.id):
             for path, text, notebook in texts:
-                if (in_notebooks or not notebook) and needle in text:
+                if (in_notebooks or every_needle_in_notebooks or not notebook) and needle in text:
                     found.append((exercise.id, needle[:40], str(path.relative_to(root))))
     return found
 
 
 def test_no_answer_in_any_encoding(edition):
     assert leaks(edition) == []
+
+
+def test_no_answer_in_the_nbgrader_release(tmp_path):
+    """Lo que nbgrader reparte (release/) tampoco lleva respuestas: ni valores ni código de referencia."""
+    pytest.importorskip("nbgrader", reason="nbgrader va en el extra [docente]: pip install -e .[docente]")
+    course = tmp_path / "curso"
+    assignments.build(course)
+    bin_dir = Path(sys.executable).parent
+    done = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", "cap*", "--force"], cwd=course,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    released = course / "release"
+    assert sorted(path.name for path in released.iterdir()) == sorted(path.name for path in (course / "source").iterdir())
+    assert len(list(released.glob("cap*/cap*.ipynb"))) == len(release.chapters())
+    for path in released.rglob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path
+    assert leaks(released, every_needle_in_notebooks=True) == []
+    assert release.find_leaks(released) == []
 
 
 def test_the_search_finds_an_answer_hidden_in_the_edition(edition, tmp_path):
