@@ -217,8 +217,9 @@ def test_the_search_finds_an_answer_hidden_in_the_edition(edition, tmp_path):
 def test_no_solution_code_and_no_teacher_tool_reaches_the_edition(edition):
     bodies = release.solution_bodies()
     assert len(bodies) >= 25
-    allowed = set(release.content_leaks(edition))
-    assert sorted(set(release.find_leaks(edition, bodies)) - allowed) == []
+    # Tampoco en el material del curso: ningún cuaderno ni el motor resuelven un ejercicio de otro capítulo.
+    assert release.content_leaks(edition) == [], "un cuaderno o el motor contienen la solución de un ejercicio"
+    assert release.find_leaks(edition, bodies) == []
     notebooks = sorted((edition / "notebooks").glob("*.ipynb"))
     assert notebooks and not any(release.COLAB_CELL_MARK in path.read_text(encoding="utf-8") for path in notebooks)
     shipped = {path.name for path in (edition / "course_lib" / "classroom").glob("*.py")}
@@ -365,6 +366,24 @@ def test_each_publication_is_a_new_commit_on_the_same_branch(tmp_path, monkeypat
     assert _git(repo, "symbolic-ref", "--short", "HEAD") == "main"
     assert "Novedad" in (repo / "README.md").read_text(encoding="utf-8")
     assert _git(repo, "status", "--porcelain") == ""
+
+
+def test_an_edition_with_a_solved_exercise_is_not_published(tmp_path, monkeypatch):
+    """Si un cuaderno resolviera un ejercicio (de su capítulo o de otro), make aula se niega antes del commit."""
+    body = release.solution_bodies()["09.2"]
+
+    def build_with_a_solution(target):
+        notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": "def salida(n, f, p=0, s=1, d=1):\n    " + "\n    ".join(body)}],
+                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (Path(target) / "notebooks").mkdir(parents=True)
+        (Path(target) / "notebooks" / "10_redes_convolucionales.ipynb").write_text(json.dumps(notebook))
+        return {}
+
+    monkeypatch.setattr(release, "build", build_with_a_solution)
+    with pytest.raises(release.SolutionLeak, match="09.2"):
+        release.publish(tmp_path / "aula")
+    assert not (tmp_path / "aula").exists()
 
 
 # --- Datos entre procesos y el proceso que ejecuta la entrega ---------------------------------------------

@@ -461,6 +461,10 @@ def _source_revision():
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+class SolutionLeak(RuntimeError):
+    """La edición contendría el código de una solución (de los ejercicios, de un cuaderno o del motor)."""
+
+
 def publish(target, message=None):
     """Construye la edición y la guarda como un commit nuevo de ``main`` en el repositorio ``target``.
 
@@ -472,6 +476,10 @@ def publish(target, message=None):
     with tempfile.TemporaryDirectory(prefix="aula-") as tmp:
         fresh = Path(tmp) / "aula"
         summary = build(fresh)
+        found = [(exercise_id, str(Path(path).relative_to(fresh))) for exercise_id, path in find_leaks(fresh)]
+        if found:  # antes del commit: una edición con soluciones no llega a publicarse
+            raise SolutionLeak(f"La edición de aula contendría soluciones (ejercicio, fichero): {sorted(found)}. "
+                               "Si están en un cuaderno o en el motor, hay que quitarlas de allí.")
         if not (target / ".git").exists():
             if target.exists():
                 shutil.rmtree(target)
@@ -564,10 +572,10 @@ def main(argv=None):
     parser.add_argument("target", nargs="?", default=str(ROOT / "build" / "aula"))
     parser.add_argument("-m", "--mensaje", help="mensaje del commit (por defecto, el commit del curso)")
     args = parser.parse_args(argv)
-    summary, commit = publish(args.target, args.mensaje)
-    added = sorted(set(find_leaks(args.target)) - set(content_leaks(args.target)))
-    if added:
-        sys.exit(f"La edición de aula contiene soluciones: {added}")
+    try:
+        summary, commit = publish(args.target, args.mensaje)
+    except SolutionLeak as exc:
+        sys.exit(str(exc))
     state = f"commit {commit[:10]} en la rama {BRANCH}" if commit else "sin cambios desde el último commit"
     print(f"Edición de aula en {args.target} ({state}): capítulos {', '.join(summary['chapters'])}, sin respuestas.")
     if summary["rules"]:
@@ -576,8 +584,6 @@ def main(argv=None):
         print(f"  Ejemplos resueltos (no se califican; viajan con su solución): {', '.join(summary['examples'])}.")
     if summary["without_probe"]:
         print(f"  Sin entradas de prueba para revisar el formato: {', '.join(summary['without_probe'])}.")
-    for exercise_id, path in content_leaks(args.target):
-        print(f"  Aviso: la solución de {exercise_id} ya está en el material del curso: {path}")
 
 
 if __name__ == "__main__":
