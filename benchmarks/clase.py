@@ -29,6 +29,7 @@ Uso::
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import secrets
@@ -453,6 +454,15 @@ async def main_async(args):
     return 1 if leftovers else 0
 
 
+def code_fingerprint(path):
+    """Huella de las celdas de código de un cuaderno del curso: dice si una medida es de su versión actual."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    code = "\n\x00".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
 def chapter_memory(args):
     """El pico de memoria (VmHWM) del núcleo de cada capítulo, ejecutado entero con el entorno del estudiante."""
     import nbformat
@@ -484,7 +494,8 @@ def chapter_memory(args):
             errors = [cell.source.splitlines()[0][:60] for cell in notebook.cells if cell.cell_type == "code"
                       and any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
             row = {"notebook": path.name, "kernel_peak_mib": round(peak, 1),
-                   "seconds": round(time.perf_counter() - start, 1), "cells_with_errors": errors}
+                   "seconds": round(time.perf_counter() - start, 1), "cells_with_errors": errors,
+                   "code_sha256": code_fingerprint(ROOT / "notebooks" / path.name)}
             rows.append(row)
             print(f"{path.name:<40} | {fmt(peak, 0):>21} | {fmt(row['seconds']):>10}"
                   + (f"  (celdas con error: {errors})" if errors else ""), flush=True)
