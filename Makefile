@@ -20,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones
+.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,32 +63,46 @@ install: $(COURSE)
 lab: $(CLASE)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
 
+# Para dar clase con diapositivas: el mismo JupyterLab con las figuras en «modo clase» (textos de
+# ≥ 20 px en el proyector: course_lib.plots.CLASS_MODE_STYLE). En el cuaderno, Alt+R y F.
+presentar: $(CLASE)
+	CURSO_MODO_CLASE=1 $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/00_introduccion.ipynb
+
 # La sala de demostraciones para el proyector: una página de Voilà sin código, por capítulos.
 clase: $(CLASE)
 	$(BIN)/voila --theme=light --VoilaConfiguration.show_tracebacks=False clase/sala_de_demostraciones.ipynb
 
-# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura.
+# Metadatos de diapositivas (RISE) de cada cuaderno, calculados de su estructura y de la altura de sus
+# salidas (las de build/ejecutados si existen: tras make test; si no, las registradas).
 diapositivas: $(COURSE)
 	$(BIN)/python scripts/diapositivas.py notebooks/[0-9][0-9]_*.ipynb
+	$(BIN)/python scripts/diapositivas.py --informe notebooks/[0-9][0-9]_*.ipynb
 
 # Tres pasos: pruebas y cuadernos (nbval guarda las copias ejecutadas en build/ejecutados);
-# el sitio web con esas copias (sin ejecutar otra vez); las versiones mínimas de pyproject.toml.
+# el sitio web y el recorrido de las diapositivas con esas copias (sin ejecutar otra vez); las
+# versiones mínimas de pyproject.toml.
 test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_diapositivas_navegador.py
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
 
 unit: $(TESTS) $(DOCENTE) $(HUB_PROXY)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py
 
 notebooks: $(TESTS)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider notebooks
 
 browser: $(TESTS)
 	@bash scripts/install_browser.sh
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_browser.py
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_browser.py tests/test_diapositivas_navegador.py
+
+# Los modelos que los capítulos «más allá de los apuntes» traen ya entrenados en data/ (deterministas,
+# minutos; cada capítulo, su script). Capítulo 16: scripts/pesos_cap16.py.
+pesos: $(COURSE)
+	$(TEST_ENV) $(BIN)/python scripts/pesos_cap16.py
 
 # El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
 web: $(WEB)

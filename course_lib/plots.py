@@ -1,5 +1,7 @@
 """Figuras estáticas con el estilo del curso (textos en español, legibles en un proyector)."""
 
+import os
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -47,15 +49,48 @@ class _LinearScaleWithComma(mscale.LinearScale):
         axis.set_major_formatter(FormateadorComa())
 
 
-def use_course_style():
+# «Modo clase»: las mismas figuras, dibujadas para el proyector. Un texto de t puntos en una figura
+# de d ppp mide t·d/72 píxeles; con 15 pt a 100 ppp, 20,8 px: el mínimo para leer las marcas y las
+# etiquetas desde el fondo de un aula de 60 plazas. 9 × 5 pulgadas a 100 ppp son 900 × 500 px, que
+# caben en el ancho de una diapositiva de 1024×768 junto a una línea de texto.
+CLASS_MODE_STYLE = {
+    "figure.figsize": (9, 5),
+    "figure.dpi": 100,
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "legend.fontsize": 15,
+    "figure.titlesize": 17,
+    "lines.linewidth": 3,
+    "lines.markersize": 8,
+}
+CLASS_MODE_VARIABLE = "CURSO_MODO_CLASE"  # `make presentar` la pone a 1 en el núcleo
+
+
+def class_mode_on():
+    """¿Está activo el «modo clase»? Lo activa la variable de entorno ``CURSO_MODO_CLASE=1``, que
+    pone ``make presentar`` (JupyterLab para dar clase) en todos sus núcleos."""
+    return os.environ.get(CLASS_MODE_VARIABLE, "").strip().lower() in {"1", "si", "sí", "true", "yes"}
+
+
+def use_course_style(modo_clase=None):
     """Aplica el estilo del curso a todas las figuras de matplotlib que se creen después.
 
     Además de los parámetros de ``COURSE_STYLE``, registra como escala lineal por defecto una
     que escribe las marcas con coma decimal (0,5), así que toda figura estática del curso,
     también las barras de color, sigue la norma española sin hacer nada más. Las tablas de pandas
     también muestran la coma (:func:`course_lib.formato.usar_coma_en_tablas`).
+
+    ``modo_clase=True`` (o, si no se dice, la variable ``CURSO_MODO_CLASE=1`` que pone
+    ``make presentar``) añade ``CLASS_MODE_STYLE``: textos de 15 pt a 100 ppp (≥ 20 px en pantalla) y
+    trazos más gruesos, para que la figura se lea desde el fondo del aula en el proyector.
     """
+    mpl.rcParams.update({key: mpl.rcParamsDefault[key] for key in CLASS_MODE_STYLE})  # sin restos de otro modo
     mpl.rcParams.update(COURSE_STYLE)
+    if class_mode_on() if modo_clase is None else modo_clase:
+        mpl.rcParams.update(CLASS_MODE_STYLE)
     mscale.register_scale(_LinearScaleWithComma)
     usar_coma_en_tablas()
 

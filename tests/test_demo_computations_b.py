@@ -248,6 +248,19 @@ def test_trainer_learns_gaussians():
     assert trainer.losses()[1] < 0.1 < start
 
 
+def test_too_high_learning_rate_saturates_and_only_a_reset_recovers():
+    """Lo que dice el ejemplo «tasa de aprendizaje demasiado alta» del laboratorio, con 3 semillas."""
+    for seed in range(3):
+        trainer = PlaygroundTrainer("gaussianas", hidden=(4, 4), learning_rate=10, activation="tanh", seed=seed)
+        trainer.run_epochs(30)
+        trainer.set_learning_rate(0.03)
+        trainer.run_epochs(60)
+        assert trainer.losses()[1] > 0.6                    # bajar η no basta: se queda cerca de ln 2
+        fresh = PlaygroundTrainer("gaussianas", hidden=(4, 4), learning_rate=0.03, activation="tanh", seed=seed)
+        fresh.run_epochs(20)
+        assert fresh.losses()[1] < 0.2                      # reiniciada con η = 0,03, converge en 20 épocas
+
+
 def test_xor_is_linear_with_the_product_feature():
     trainer = PlaygroundTrainer("xor", features=("X1·X2",), hidden=(), learning_rate=0.3, seed=0)
     start = trainer.losses()[1]

@@ -80,3 +80,25 @@ def test_what_the_notebook_asks_to_try():
     # Sigmoide: σ' ≤ 0,25, así que incluso con el ρ máximo del control (2,5) se desvanece.
     _, norms = rnn_gradient_norms(2.5, "sigmoid", steps=50, input_scale=1.0)
     assert np.all(norms <= 0.625 ** np.arange(1, 51) * (1 + 1e-9))
+
+
+def test_right_panel_shows_the_mean_derivative_that_explains_saturation():
+    """El panel derecho enseña la media de f'(z_t): 1 con f lineal, ≤ 0,25 con la sigmoide, y con tanh
+    baja al crecer la entrada (saturación). Las leyendas se pintan encima de las curvas."""
+    demo = rnn_gradient(activation="linear", steps=40)
+    np.testing.assert_allclose(demo.derivative_line.get_ydata(), 1.0)
+    demo.controls["activation"].value = "sigmoid"
+    assert np.all(np.asarray(demo.derivative_line.get_ydata()) <= 0.25 + 1e-12)
+    demo.controls["activation"].value = "tanh"
+    means = []
+    for scale in (0.2, 1.0, 3.0):
+        demo.controls["input_scale"].value = scale
+        h, _, derivatives = rnn_gradient_norms(demo.controls["rho"].value, "tanh", 40, scale, with_derivatives=True)
+        np.testing.assert_allclose(derivatives, 1 - h[1:] ** 2, atol=1e-12)      # tanh' = 1 − tanh²
+        np.testing.assert_allclose(demo.derivative_line.get_ydata(), derivatives.mean(axis=1))
+        means.append(float(np.mean(demo.derivative_line.get_ydata())))
+    assert means[0] > means[1] > means[2]
+    animated = demo._animated
+    assert animated.index(demo.legend) > animated.index(demo.norm_line)
+    assert animated.index(demo.derivative_legend) > animated.index(demo.derivative_line)
+    assert "Media de f′" in demo.status.value and demo.failures == []

@@ -38,6 +38,47 @@ def test_the_rules_give_sections_slides_and_skip_the_setup():
                                                "subslide", "-"]
     notebook = diapositivas.with_slides(nbformat.v4.new_notebook(cells=cells))
     assert notebook.cells[0].metadata["slideshow"] == {"slide_type": "slide"}
-    assert notebook.metadata["rise"]["scroll"] is True
+    assert notebook.metadata["rise"]["scroll"] is True and notebook.metadata["rise"]["center"] is False
     # Idempotente: aplicar las reglas dos veces da lo mismo.
     assert diapositivas.with_slides(notebook) == notebook
+
+
+def test_the_height_of_outputs_splits_a_slide_that_would_not_fit():
+    """Dos celdas cortas caben juntas; si la primera dibuja una figura de 450 px de alto (en la copia
+    ejecutada), la segunda ya no cabe y empieza una subdiapositiva. Un párrafo que presenta el código
+    siguiente se va con él."""
+    cells = [
+        nbformat.v4.new_markdown_cell("## 1. Sección"),
+        nbformat.v4.new_code_cell("plt.plot([1, 2])"),
+        nbformat.v4.new_markdown_cell("Ahora la tabla:"),
+        nbformat.v4.new_code_cell("tabla"),
+    ]
+    assert diapositivas.slide_types(cells) == ["slide", "-", "-", "-"]
+    assert diapositivas.slide_types(cells, [0, 450, 0, 0]) == ["slide", "-", "-", "-"]
+    assert diapositivas.slide_types(cells, [0, 520, 0, 120]) == ["slide", "-", "subslide", "-"]
+
+
+def test_heights_come_from_the_executed_copy_while_the_code_is_the_same(tmp_path):
+    import base64
+    import struct
+    import zlib
+
+    def png(width, height):
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        chunk = b"IHDR" + header
+        raw = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+        return base64.b64encode(raw).decode()
+
+    code = nbformat.v4.new_code_cell("plt.plot([1, 2])", id="figura1")
+    notebook = nbformat.v4.new_notebook(cells=[code])
+    executed = nbformat.from_dict(notebook)
+    executed.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"image/png": png(800, 450)}),
+                                 nbformat.v4.new_output("stream", text="hola\nadiós\n")]
+    (px,) = diapositivas.measured_outputs(notebook, "99_x", {}, executed)
+    figure = 450 * diapositivas.CLASS_MODE_FIGURE_SCALE
+    assert figure + 2 * diapositivas.OUTPUT_LINE_PX < px < figure + 2 * diapositivas.OUTPUT_LINE_PX + 40
+    # Registrada, sirve sin copia ejecutada; si el código cambia, ya no vale.
+    recorded = {"99_x": {"figura1": f"{diapositivas.source_key(code)}:{px}"}}
+    assert diapositivas.measured_outputs(notebook, "99_x", recorded) == [px]
+    notebook.cells[0].source = "plt.plot([3, 4])"
+    assert diapositivas.measured_outputs(notebook, "99_x", recorded) == [0]

@@ -8,9 +8,13 @@ de matplotlib) y ``.widget`` (lo que se muestra en el cuaderno)::
 """
 
 from .activations import activations
+from .backpropagation import backpropagation
 from .capacity import capacity
 from .convolution import convolution
+from .families import families
 from .gradient_descent import gradient_descent
+from .gradient_flow import gradient_flow
+from .language_model import language_model
 from .losses import losses
 from .neuron import neuron
 from .optimizers import optimizers
@@ -18,6 +22,7 @@ from .playground import playground
 from .pooling import pooling
 from .regularization import regularization
 from .scaling import scaling
+from .threshold_cost import threshold_cost
 from .rnn_gradient import rnn_gradient
 
 # Los nombres públicos del paquete: las funciones que crean las demostraciones.
@@ -26,6 +31,7 @@ DEMO_NAMES = [
     "activations",
     "losses",
     "gradient_descent",
+    "backpropagation",
     "optimizers",
     "scaling",
     "convolution",
@@ -34,6 +40,10 @@ DEMO_NAMES = [
     "regularization",
     "playground",
     "rnn_gradient",
+    "families",
+    "threshold_cost",
+    "language_model",
+    "gradient_flow",
 ]
 
 __all__ = DEMO_NAMES

@@ -27,11 +27,13 @@ Los números que lee el estudiante van con coma decimal y signo menos tipográfi
 import contextlib
 import html
 import io
+import threading
 import time
 import warnings
 
 import ipywidgets as widgets
 import matplotlib as mpl
+import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FuncFormatter
@@ -55,6 +57,54 @@ PROJECTOR_STYLE = {
 }
 
 
+# --- Modo sala: la misma demostración, dibujada para un proyector -----------------------------------
+#
+# En un cuaderno la figura mide unos 800 px de ancho con letra de 12–15 px: se lee bien a medio metro.
+# En la sala de demostraciones (``make clase``) se proyecta en 1024×768 para una clase entera, y desde el
+# fondo hace falta letra de 20 px o más. Dentro de ``projector_mode()`` (lo usa la sala) cada
+# demostración se crea con una figura de 990 px de ancho (cabe en un proyector de 1024 px sin
+# reducirse) y todos sus textos pasan por ``font()``: un tamaño de cuaderno en puntos se multiplica por
+# ROOM_SCALE y nunca baja de ROOM_MIN_PX. La figura se dibuja a 72 ppp, así que 1 punto = 1 píxel.
+
+NOTEBOOK_MODE, ROOM_MODE = "cuaderno", "sala"
+ROOM_MIN_PX = 20          # ningún texto de la figura por debajo de 20 px en la sala
+ROOM_SCALE = 20 / 13      # el texto normal de un cuaderno (13 px) pasa a 20 px
+ROOM_WIDTH_PX = 990       # ancho de la figura en la sala: cabe en 1024 px con los márgenes de la página
+_mode = threading.local()
+
+
+def display_mode():
+    """«cuaderno» o «sala»: el modo en que se está creando o dibujando una demostración."""
+    return getattr(_mode, "value", NOTEBOOK_MODE)
+
+
+@contextlib.contextmanager
+def projector_mode(mode=ROOM_MODE):
+    """Las demostraciones creadas dentro de este bloque se dibujan para la sala (letra ≥ 20 px)."""
+    previous = display_mode()
+    _mode.value = mode
+    try:
+        yield
+    finally:
+        _mode.value = previous
+
+
+def font(size):
+    """Tamaño de letra en px para el modo actual: ``size`` en un cuaderno; en la sala, ``size`` ×
+    ROOM_SCALE y nunca menos de ROOM_MIN_PX. Todo texto de una figura de demostración pasa por aquí."""
+    if display_mode() != ROOM_MODE:
+        return size
+    return max(ROOM_MIN_PX, int(round(size * ROOM_SCALE)))
+
+
+def _scaled_style(style):
+    sizes = ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize")
+    room = dict(style, **{key: font(style[key]) for key in sizes})
+    room.update({"lines.linewidth": 3.2, "lines.markersize": 9, "xtick.major.size": 6, "ytick.major.size": 6,
+                 "axes.linewidth": 1.2})
+    return room
+
+
 def number(value, decimals=2):
     """Número con coma decimal y signo menos tipográfico: ``number(-1.5)`` → ``"−1,50"``."""
     return f"{value:.{decimals}f}".replace("-", "−").replace(".", ",")
@@ -62,7 +112,9 @@ def number(value, decimals=2):
 
 def fmt(value, decimals=2):
     """Número con coma decimal y sin ceros de sobra: 0.5 → «0,5», 3.0 → «3», −0.111 → «−0,11»."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{decimals}f}"
+    if "." in text:  # sin decimales no hay ceros de sobra (10 sigue siendo «10»)
+        text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     return text.replace(".", ",").replace("-", "−")
@@ -88,6 +140,70 @@ def reaches_a_student(warning):
     return not hidden or "course_lib" in str(warning.filename)
 
 
+def _label(value, decimals):
+    """Etiqueta de un valor de deslizador: coma decimal, sin ceros de sobra, signo menos tipográfico."""
+    if isinstance(value, str):
+        return value
+    if decimals is None:
+        text = f"{value:.6g}"
+        if "e" in text:
+            return fmt(value, 6)
+        return text.replace(".", ",").replace("-", "−")
+    return fmt(value, decimals)
+
+
+def value_slider(value, values, description, decimals=None, labels=None, **options):
+    """Un deslizador sobre una **lista** de valores, con la etiqueta escrita con coma decimal.
+
+    Por qué no ``FloatSlider``: su lectura sale con punto («0.100») y no se puede cambiar, y un
+    deslizador de pocos píxeles con muchos valores (o logarítmico) no deja llegar con el ratón a los
+    valores que enseñan algo (0,5 o 1). Con una lista, cada valor es una parada: el teclado y el
+    ratón llegan a todos, y la lista incluye los que importan. Si ``value`` no está en la lista, se
+    añade en su sitio (así ``demos.x(eta=0.37)`` sigue funcionando).
+    """
+    values = sorted(set(float(v) for v in values) | {float(value)})
+    options_list = [(labels(v) if labels else _label(v, decimals), v) for v in values]
+    seen = {}
+    for label, v in options_list:  # dos valores con la misma etiqueta: se escriben con más cifras
+        seen.setdefault(label, []).append(v)
+    if any(len(group) > 1 for group in seen.values()):
+        options_list = [(_label(v, None), v) for v in values]
+    options.setdefault("continuous_update", True)
+    options.setdefault("style", slider_style())
+    return widgets.SelectionSlider(options=options_list, value=float(value), description=description, **options)
+
+
+def int_slider(value, low, high, description, step=1, **options):
+    """Un ``IntSlider`` con el estilo de las demostraciones (los enteros no llevan coma decimal)."""
+    options.setdefault("continuous_update", True)
+    options.setdefault("style", slider_style())
+    return widgets.IntSlider(value=value, min=low, max=high, step=step, description=description, **options)
+
+
+SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider,
+           widgets.IntRangeSlider, widgets.FloatRangeSlider)
+SLIDER_TRACK_PX = 170     # pista mínima: con 20 paradas, más de 8 px por parada
+CHAR_PX = 7.6             # ancho medio de un carácter de la etiqueta (letra de 13 px de JupyterLab)
+
+
+def size_slider(control, track_px=SLIDER_TRACK_PX):
+    """Da al deslizador un ancho con sitio para su etiqueta, su lectura y una pista de ``track_px``.
+
+    ipywidgets da a todos los deslizadores el mismo ancho (300 px) con la etiqueta dentro: con una
+    etiqueta larga («Puntos de entrenamiento m:») la pista quedaba en unos pocos píxeles.
+    """
+    if not isinstance(control, SLIDERS) or control.layout.width:
+        return
+    label = len(control.description) * CHAR_PX + 12
+    if isinstance(control, widgets.SelectionSlider):
+        longest = max((len(str(option[0] if isinstance(option, tuple) else option)) for option in control.options),
+                      default=4)
+    else:
+        longest = max(len(str(control.max)), len(str(control.min))) + (3 if isinstance(control, widgets.FloatSlider) else 0)
+    readout = max(4, longest) * CHAR_PX + 14
+    control.layout.width = f"{int(label + track_px + readout)}px"
+
+
 class DemoMessage(Exception):
     """Una combinación de controles que no se puede dibujar; el texto se muestra al estudiante."""
 
@@ -102,9 +218,14 @@ class Demo:
 
     title = ""
     figsize = (11, 4.8)
+    #: Alto de la figura en la sala (px); el ancho es siempre ROOM_WIDTH_PX.
+    room_height_px = 370
     dpi = 72
 
     def __init__(self, controls):
+        self.mode = display_mode()
+        self.style = _scaled_style(PROJECTOR_STYLE) if self.mode == ROOM_MODE else dict(PROJECTOR_STYLE)
+        self._lock = threading.RLock()  # una actualización a la vez (los ajustes en segundo plano también)
         self.controls = dict(controls)
         self.updates = 0
         self.last_update_seconds = 0.0
@@ -113,14 +234,18 @@ class Demo:
         self._background = None
         self._backgrounds = {}  # fondos guardados por background_key()
         self._after_image = []   # cambios de otros controles que esperan a que salga la imagen
-        with mpl.rc_context(PROJECTOR_STYLE):
-            self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        size = (ROOM_WIDTH_PX / self.dpi, self.room_height_px / self.dpi) if self.mode == ROOM_MODE else self.figsize
+        with self._drawing():
+            self.figure = Figure(figsize=size, dpi=self.dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
             self.setup(self.figure)
             # La disposición se calcula una vez; recalcularla en cada dibujo cuesta ≈ 50 ms.
             self.figure.canvas.draw()
             self.figure.set_layout_engine("none")
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image.add_class("course-demo-figure")
+        for control in self.controls.values():
+            size_slider(control)
         self.message = widgets.HTML()
         self.status = widgets.HTML()
         for control in self.controls.values():
@@ -159,7 +284,7 @@ class Demo:
         aspecto. Cuesta ≈ 0,1 s por fondo al crear la demostración, y a cambio pasar de uno a otro
         en clase es tan rápido como mover cualquier otro control."""
         current = self.background_key()
-        with mpl.rc_context(PROJECTOR_STYLE):  # los títulos toman su tamaño del estilo
+        with self._drawing():  # los títulos toman su tamaño del estilo
             for key in keys:
                 if key != current:
                     show(key)
@@ -182,12 +307,36 @@ class Demo:
     def _on_change(self, change):
         self.refresh()
 
+    _in_style = False
+
+    @contextlib.contextmanager
+    def _drawing(self):
+        """El estilo y el modo (cuaderno o sala) con que se creó esta demostración."""
+        if self._in_style:
+            yield
+            return
+        with projector_mode(self.mode), mpl.rc_context(self.style):
+            self._in_style = True
+            try:
+                yield
+            finally:
+                self._in_style = False
+
     def refresh(self):
         """Recalcula, redibuja y muestra. Nunca lanza: los errores se ven como mensajes."""
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self):
+        # Un solo contexto de estilo para todo (crear un ``rc_context`` copia rcParams: ≈ 3 ms cada vez).
+        with self._drawing():
+            self._refresh_in_style()
+
+    def _refresh_in_style(self):
         start, start_cpu = time.perf_counter(), time.process_time()
         problem = ""
         try:
-            with mpl.rc_context(PROJECTOR_STYLE), self._no_warnings_to_students():
+            with self._no_warnings_to_students():
                 self.update()
         except DemoMessage as exc:
             problem = str(exc)
@@ -205,8 +354,9 @@ class Demo:
             except Exception as exc:
                 self.failures.append(exc)
         self.updates += 1
+        size = 18 if self.mode == ROOM_MODE else 15
         self.message.value = (
-            f'<div style="color:#b00020;font-size:15px;font-weight:bold;">⚠ {html.escape(problem)}</div>'
+            f'<div style="color:#b00020;font-size:{size}px;font-weight:bold;">⚠ {html.escape(problem)}</div>'
             if problem
             else ""
         )
@@ -215,8 +365,8 @@ class Demo:
         except Exception:
             caption = ""
         self.status.value = (
-            f'<div class="course-demo-status" data-updates="{self.updates}" style="font-size:15px;">'
-            f"{html.escape(caption)}</div>"
+            f'<div class="course-demo-status" data-updates="{self.updates}" style="font-size:{size}px;'
+            f'line-height:1.3">{html.escape(caption)}</div>'
         )
         self.last_update_seconds = time.perf_counter() - start
         self.last_update_cpu_seconds = time.process_time() - start_cpu  # sin la espera por otros procesos
@@ -236,7 +386,7 @@ class Demo:
         key = self.background_key()
         if self._background is None and key is not None:
             self._background = self._backgrounds.get(key)
-        with mpl.rc_context(PROJECTOR_STYLE):
+        with self._drawing():
             if self._background is None:
                 canvas.draw()  # dibuja todo menos los artistas animados
                 if self._animated:
@@ -258,12 +408,18 @@ class Demo:
     def widget(self):
         """La caja de ipywidgets con los controles, la figura y los mensajes."""
         if self._widget is None:
-            header = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title)}</h3>")] if self.title else []
+            # En la sala, el botón del capítulo ya dice qué demostración es: el título no gasta altura.
+            show_title = self.title and self.mode != ROOM_MODE
+            header = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title)}</h3>")] if show_title else []
             rows = [
                 widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
                 for row in self.control_rows()
             ]
+            for row in self.control_rows():
+                for control in row:
+                    size_slider(control)
             self._widget = widgets.VBox(header + rows + [self.message, self.image, self.status])
+            self._widget.add_class("course-demo")
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -296,7 +452,11 @@ def encode_png(rgba):
     se codifica antes, porque hay 4 veces menos bytes que comprimir. Viaja menos al navegador y el
     navegador decodifica menos. El coste: en un degradado continuo se pueden notar escalones suaves.
     """
-    image = PILImage.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    rgba = numpy.ascontiguousarray(rgba)
+    if rgba.shape[-1] == 3:  # ya es RGB (las demostraciones que pintan con PIL)
+        image = PILImage.fromarray(rgba, "RGB")
+    else:
+        image = PILImage.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     image.quantize(256, method=PILImage.Quantize.FASTOCTREE).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()

@@ -280,8 +280,9 @@ PRESETS = {
         "La espiral necesita una red profunda (4 capas de 8) o buenas características; tarda cientos de épocas."),
     "tasa de aprendizaje demasiado alta": (
         dict(dataset="gaussianas", hidden_layers=2, neurons=4, learning_rate=10, activation="tanh"),
-        "Con η = 10 cada paso se pasa del mínimo: la pérdida salta de un valor alto a otro sin bajar. "
-        "Baja η a 0,03: la red se conserva y se recupera."),
+        "Con η = 10 cada paso se pasa del mínimo: la pérdida salta de un valor alto a otro sin bajar y las tanh "
+        "se saturan. Bajar η ya no basta (la red saturada se queda en la pérdida del azar, 0,693): pulsa "
+        "«Reiniciar» con η = 0,03 y converge en unas 20 épocas."),
     "ruido y sobreajuste": (
         dict(dataset="círculo", noise=50, train_ratio=10, hidden_layers=6, neurons=8, learning_rate=0.1,
              features=("X1", "X2", "X1²", "X2²", "X1·X2", "sin X1", "sin X2")),

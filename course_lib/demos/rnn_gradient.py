@@ -13,7 +13,9 @@ y explota si ρ > 1); con tanh, la saturación (|f'| < 1) lo reduce todavía má
 Bengio (2013).
 
 Panel izquierdo: ‖∂h_T/∂h_{T−k}‖₂ frente a la distancia k (escala logarítmica) y la recta ρ^k.
-Panel derecho: cinco unidades del estado oculto h_t a lo largo del tiempo.
+Panel derecho: la saturación, que es lo que separa la curva de ρ^k: la media de f'(z_t) sobre las
+unidades en cada paso t, con el máximo de f' (1 en tanh, ReLU y lineal; 0,25 en la sigmoide). Cada
+paso hacia atrás multiplica el gradiente por algo del orden de ρ·f'(z_t).
 """
 
 import ipywidgets as widgets
@@ -27,9 +29,8 @@ ACTIVATION_CHOICES = [("tanh", "tanh"), ("sigmoide", "sigmoid"), ("ReLU", "relu"
 LABELS = {name: label for label, name in ACTIVATION_CHOICES}
 UNITS = 16
 MAX_STEPS = 100
-SHOWN_UNITS = 5
 GRADIENT_LIMITS = (1e-12, 1e12)
-STATE_LIMITS = {True: (-1.15, 1.15), False: (-6.0, 6.0)}  # ¿activación acotada? → límites de h_t
+MAX_DERIVATIVE = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}  # máx f'(z)
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # paleta de Okabe e Ito (daltónicos)
 
 
@@ -39,8 +40,9 @@ def orthogonal_matrix(n, seed=0):
     return q * np.sign(np.diag(r))
 
 
-def rnn_gradient_norms(rho, activation="tanh", steps=50, input_scale=1.0, units=UNITS, seed=0):
-    """Recorre la RNN y devuelve ``(h, normas)``.
+def rnn_gradient_norms(rho, activation="tanh", steps=50, input_scale=1.0, units=UNITS, seed=0,
+                       with_derivatives=False):
+    """Recorre la RNN y devuelve ``(h, normas)`` (y ``f'(z)``, forma (steps, units), si ``with_derivatives``).
 
     h: (steps + 1, units), con h[0] = 0.  normas: (steps,), normas[k − 1] = ‖∂h_T/∂h_{T−k}‖₂
     (norma espectral) para k = 1 … T, calculada multiplicando las jacobianas diag(f'(z_t))·Uᵀ
@@ -63,7 +65,7 @@ def rnn_gradient_norms(rho, activation="tanh", steps=50, input_scale=1.0, units=
         t = steps - k  # la jacobiana del paso t + 1: ∂h_{t+1}/∂h_t = diag(f'(z_{t+1}))·Uᵀ
         product = product @ (derivatives[t][:, None] * U.T)
         norms[k - 1] = np.linalg.norm(product, 2)
-    return h, norms
+    return (h, norms, derivatives) if with_derivatives else (h, norms)
 
 
 def scientific(value):
@@ -103,7 +105,6 @@ class RNNGradientDemo(Demo):
                                                description="escala de la entrada", readout_format=".1f",
                                                continuous_update=True, style=style),
         }
-        self._bounded = None
         super().__init__(controls)
 
     def control_rows(self):
@@ -119,66 +120,58 @@ class RNNGradientDemo(Demo):
         ax.axhline(1.0, color="0.5", lw=1)
         self.reference = ax.plot([], [], color="0.45", ls="--", lw=2, label=r"$\rho^k$ (exacta con f lineal)")[0]
         self.norm_line = ax.plot([], [], color=COLORS[0], lw=3, label="RNN con la activación elegida")[0]
-        ax.legend(loc="lower left", fontsize=11)
+        # La leyenda, animada: se pinta después de las curvas, así ninguna curva la tapa.
+        self.legend = ax.legend(loc="lower left", fontsize=11, framealpha=1)
         # Textos que cambian en cada actualización: con PIL (RasterText), mucho más rápidos que un Text.
         box = (1.0, 1.0, 1.0, 0.85)
         self.grad_text = RasterText(ax, [0.02, 0.75, 0.9, 0.23], fontsize=14, ha="left", background=box)
         ax = self.state_axes
-        ax.set(xlim=(0, MAX_STEPS), xlabel="paso de tiempo t", ylabel=r"$h_t$ (5 de las 16 unidades)",
-               title="El estado oculto a lo largo del tiempo")
-        ax.axhline(0, color="0.5", lw=1)
-        self.state_lines = [ax.plot([], [], color=c, lw=2)[0] for c in COLORS[:SHOWN_UNITS]]
-        self.state_text = RasterText(ax, [0.02, 0.89, 0.8, 0.09], fontsize=14, ha="left", background=box)
+        ax.set(xlim=(0, MAX_STEPS), ylim=(0, 1.45), yticks=[0, 0.25, 0.5, 0.75, 1], xlabel="paso de tiempo t",
+               ylabel=r"media de $f\,'(z_t)$", title="La saturación: la derivada en cada paso")
+        self.maximum_line = ax.plot([], [], color="0.45", ls="--", lw=2, label="máximo de f′")[0]
+        self.derivative_line = ax.plot([], [], color=COLORS[1], lw=3, label="media de f′(zₜ) en las 16 unidades")[0]
+        self.derivative_legend = ax.legend(loc="upper right", fontsize=11, framealpha=1)
         decimal_comma_ticks(self.grad_axes, self.state_axes)
-        self._set_state_limits(True)
-        self.animate(self.reference, self.norm_line, *self.state_lines, self.grad_text.artist, self.state_text.artist)
-
-    def background_key(self):
-        return self._bounded
-
-    def _set_state_limits(self, bounded):
-        if bounded != self._bounded:
-            self._bounded = bounded
-            self.state_axes.set_ylim(*STATE_LIMITS[bounded])
-            self.redraw_all()
+        self.animate(self.reference, self.norm_line, self.legend, self.maximum_line, self.derivative_line,
+                     self.derivative_legend, self.grad_text.artist)
 
     def update(self):
         v = self.values()
         rho, name, steps, scale = v["rho"], v["activation"], int(v["steps"]), v["input_scale"]
-        self._set_state_limits(name in ("tanh", "sigmoid"))
         if steps < 1:
-            for line in [self.reference, self.norm_line, *self.state_lines]:
+            for line in [self.reference, self.norm_line, self.maximum_line, self.derivative_line]:
                 line.set_data([], [])
             self.grad_text.set_text("")
-            self.state_text.set_text("")
             self.result = None
             raise DemoMessage("Con T = 0 pasos no hay secuencia: elige al menos 1 paso de tiempo.")
         with np.errstate(over="ignore", invalid="ignore"):
-            h, norms = rnn_gradient_norms(rho, name, steps, scale)
+            h, norms, derivatives = rnn_gradient_norms(rho, name, steps, scale, with_derivatives=True)
         k = np.arange(1, steps + 1)
         low, high = GRADIENT_LIMITS
         self.reference.set_data(k, np.clip(rho ** k, low / 10, high * 10))
         self.norm_line.set_data(k, np.clip(np.nan_to_num(norms, nan=high * 10, posinf=high * 10), low / 10, high * 10))
-        t = np.arange(steps + 1)
-        for unit, line in enumerate(self.state_lines):
-            line.set_data(t, h[:, unit])
+        t = np.arange(1, steps + 1)
+        mean_derivative = derivatives.mean(axis=1)
+        peak = MAX_DERIVATIVE[name]
+        self.maximum_line.set_data([0, MAX_STEPS], [peak, peak])
+        self.derivative_line.set_data(t, mean_derivative)
         total = float(norms[-1])
-        self.result = (total, verdict(total), float(np.abs(h).max()))
+        self.result = (total, verdict(total), float(mean_derivative.mean()))
         outside = "" if total == 0 or low <= total <= high else " (fuera)"
         self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
                                 f"el gradiente {verdict(total)}")
-        state_max = self.result[2]
-        limit = STATE_LIMITS[self._bounded][1]
-        self.state_text.set_text(f"máx |hₜ| = {scientific(state_max)}" + ("  (fuera)"
-                                                                            if state_max > limit else ""))
 
     def caption(self):
         if self.result is None:
             return ""
-        total, word, _ = self.result
+        total, word, mean = self.result
         v = self.values()
-        return (f"{LABELS[v['activation']]}, ρ = {fmt(v['rho'])}, T = {v['steps']}: el gradiente que vuelve "
-                f"{v['steps']} pasos atrás se multiplica por {scientific(total)}; {word}.")
+        rho = v["rho"]
+        trend = "tiende a encogerlo" if rho * mean < 1 else "tiende a agrandarlo"
+        return (f"{LABELS[v['activation']]}, ρ = {fmt(rho)}, T = {v['steps']}: el gradiente que vuelve "
+                f"{v['steps']} pasos atrás se multiplica por {scientific(total)}; {word}. Media de f′ = "
+                f"{fmt(mean, 2)}: cada paso atrás multiplica por algo del orden de ρ · f′ = {fmt(rho * mean, 2)}, "
+                f"que {trend}.")
 
 
 def rnn_gradient(**initial_values):

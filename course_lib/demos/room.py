@@ -22,6 +22,7 @@ ROOM = [
      "Prueba a bajar p hacia 0: la entropía cruzada se dispara y su gradiente no se apaga; el del ECM, sí."),
     ("04", "Descenso del gradiente", "gradient_descent",
      "Prueba a subir la tasa de aprendizaje η hasta que el camino oscile y después diverja."),
+    ("05", "Retropropagación", "backpropagation", "Prueba a pulsar ▶ y a saturar la sigmoide (w₁ = 3): ∂a/∂z se apaga; con la entropía cruzada, no."),
     ("06", "Optimizadores", "optimizers",
      "Prueba la función de Rosenbrock y compara cuánto avanza cada optimizador por su valle curvo."),
     ("07", "Escalado de datos", "scaling",
@@ -38,6 +39,12 @@ ROOM = [
      "Prueba a subir λ con L2 y con L1 y mira cómo se aplana el polinomio de grado 12."),
     ("13", "Gradiente en una RNN", "rnn_gradient",
      "Prueba la activación lineal con ρ < 1 y ρ > 1: el gradiente se desvanece o explota como ρᵏ; luego tanh."),
+    ("14", "Familias de modelos", "families", "Prueba la espiral con la regresión logística y después con la SVM, el bosque y la red: ¿cuál generaliza mejor?"),
+    ("15", "Umbral y coste", "threshold_cost", "Prueba u = 0,5 y después u = p*: ¿cuántos malignos se escapan? Cambia el coste de un FN y mira moverse p*."),
+    ("16", "Modelo de lenguaje", "language_model",
+     "Prueba a escribir un comienzo y subir la temperatura a 2; después baja top-k a 3 y mira cómo vuelven las palabras."),
+    ("18", "Gradiente en profundidad", "gradient_flow",
+     "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
 
 PAGE_STYLE = """<style>

@@ -366,6 +366,7 @@ class ReduceLROnPlateau(_MonitorCallback):
         self.cooldown_counter = 0
 
     def in_cooldown(self):
+        """True mientras quedan épocas de espera (``cooldown``) tras la última reducción de η."""
         return self.cooldown_counter > 0
 
     def on_epoch_end(self, epoch, logs=None):

@@ -11,6 +11,12 @@
 // RISE no tiene). Este contenedor, al iniciarse, registra un @jupyterlab/console mínimo con ese
 // token, y solo si el ámbito no trae ya uno: en JupyterLab el núcleo lo registra antes y aquí no se
 // hace nada; en RISE el gestor de widgets carga y las demostraciones se pintan y responden.
+//
+// Además, en la presentación (la aplicación «Rise»), el complemento «presentacion» hace que la
+// diapositiva arranque con el teclado listo: pone el foco en el cuaderno al empezar y al cambiar de
+// pantalla completa (sin él, W, Inicio, Fin o Ctrl+Intro no llegaban hasta hacer clic), y la tecla F
+// pone y quita la pantalla completa desde cualquier punto de la diapositiva (la F de RISE solo
+// funciona con el foco en el cuaderno). En JupyterLab no hace nada.
 var _JUPYTERLAB;
 (function () {
   'use strict';
@@ -29,6 +35,65 @@ var _JUPYTERLAB;
     });
   }
 
+
+  function notebookNode() {
+    return document.querySelector('.reveal .jp-Notebook') || document.querySelector('.jp-Notebook');
+  }
+
+  function focusSlides() {
+    var notebook = notebookNode();
+    if (notebook && !notebook.contains(document.activeElement)) {
+      notebook.focus();
+    }
+  }
+
+  function typing(target) {
+    return !!(target && target.closest &&
+      target.closest('.cm-editor, input, textarea, select, [contenteditable="true"]'));
+  }
+
+  var presentacion = {
+    id: 'curso-widgets-en-rise:presentacion',
+    description: 'Diapositivas del curso: el teclado listo al empezar y F para la pantalla completa.',
+    autoStart: true,
+    activate: function (app) {
+      if (app.name !== 'Rise') {
+        return;
+      }
+      window.addEventListener('keydown', function (event) {
+        if ((event.key !== 'f' && event.key !== 'F') || event.ctrlKey || event.altKey || event.metaKey ||
+            typing(event.target)) {
+          return;
+        }
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        if (document.fullscreenElement) {
+          document.exitFullscreen();
+        } else {
+          document.documentElement.requestFullscreen().catch(function () {});
+        }
+      }, true);
+      document.addEventListener('fullscreenchange', function () {
+        setTimeout(focusSlides, 50);
+      });
+      window.addEventListener('focus', function () {
+        setTimeout(focusSlides, 50);
+      });
+      // Cuando RISE ha montado las diapositivas, el foco va al cuaderno (una vez).
+      var tries = 0;
+      var wait = setInterval(function () {
+        tries += 1;
+        if (document.querySelector('.reveal .slides section.present') && notebookNode()) {
+          clearInterval(wait);
+          setTimeout(focusSlides, 600);  // después de la selección automática de RISE (450 ms)
+        } else if (tries > 600) {
+          clearInterval(wait);
+        }
+      }, 100);
+      document.body.setAttribute('data-curso-presentacion', 'lista');
+    }
+  };
+
   _JUPYTERLAB[NAME] = {
     init: function (scope) {
       if (scope['@jupyterlab/console'] || !scope['@lumino/coreutils']) {
@@ -39,6 +104,11 @@ var _JUPYTERLAB;
       };
     },
     get: function (module) {
+      if (module === './extension') {
+        return Promise.resolve(function () {
+          return { __esModule: true, default: [presentacion] };
+        });
+      }
       return Promise.reject(new Error('Module "' + module + '" does not exist in container.'));
     }
   };
