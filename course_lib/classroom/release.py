@@ -165,7 +165,8 @@ def _perturbed(value, rng, mode):
     ``mode="todo"``: cada real que no es entero, ±5 % (los enteros, como una columna de unos o un
     cero, no se tocan), y las filas de cada array de enteros o de textos (etiquetas, una matriz
     one-hot, una imagen de enteros), barajadas; ``mode="reales"`` y ``mode="barajar"``: solo una de las dos cosas;
-    ``mode="mas_uno"``: cada entero positivo suelto (un tamaño, un número de pliegues), +1.
+    ``mode="mas_uno"``: cada entero positivo suelto (un tamaño, un número de pliegues), +1;
+    ``mode="mas_dos"``: +2 (para los tamaños que deben ser pares, como la d de las posiciones sinusoidales).
     """
     reals, shuffle = mode in ("todo", "reales"), mode in ("todo", "barajar")
     if isinstance(value, np.ndarray):
@@ -181,8 +182,8 @@ def _perturbed(value, rng, mode):
         return value, False
     if isinstance(value, float) and reals and not float(value).is_integer():
         return type(value)(value * (1 + 0.05 * rng.uniform(-1, 1))), True
-    if isinstance(value, (int, float)) and mode == "mas_uno" and value >= 1 and float(value).is_integer():
-        return type(value)(value + 1), True
+    if isinstance(value, (int, float)) and mode in ("mas_uno", "mas_dos") and value >= 1 and float(value).is_integer():
+        return type(value)(value + (1 if mode == "mas_uno" else 2)), True
     if isinstance(value, (tuple, list)):
         items = [_perturbed(v, rng, mode) for v in value]
         return type(value)(v for v, _ in items), any(c for _, c in items)
@@ -229,7 +230,7 @@ def probe(exercise):
     args, kwargs, result = call
     original = describe_value(result)
     rng = np.random.default_rng(zlib.crc32(exercise.id.encode()))  # la misma edición en cada make aula
-    for mode in ("todo", "reales", "barajar", "mas_uno"):
+    for mode in ("todo", "reales", "barajar", "mas_uno", "mas_dos"):
         (new_args, new_kwargs), changed = _perturbed((list(args), dict(kwargs)), rng, mode)
         if not changed:
             continue
