@@ -192,7 +192,8 @@ def test_no_answer_in_the_nbgrader_release(tmp_path):
                           env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"})
     assert done.returncode == 0, done.stdout + done.stderr
     released = course / "release"
-    assert sorted(path.name for path in released.iterdir()) == sorted(path.name for path in (course / "source").iterdir())
+    sources = sorted(path.name for path in (course / "source").iterdir())
+    assert sorted(path.name for path in released.iterdir()) == sources
     assert len(list(released.glob("cap*/cap*.ipynb"))) == len(release.chapters())
     for path in released.rglob("*.ipynb"):
         text = path.read_text(encoding="utf-8")
