@@ -163,6 +163,7 @@ N ?= 1 2 4 8 16
 benchmark-clase: $(DOCENTE) $(HUB_PROXY)
 	$(TEST_ENV) $(BIN)/python benchmarks/clase.py --alumnos $(N)
 
-# La memoria máxima del núcleo de cada capítulo (benchmarks/resultados/memoria-capitulos.json).
+# La memoria máxima del núcleo de cada capítulo (benchmarks/resultados/memoria-capitulos.json);
+# make memoria-capitulos CAPITULOS="16 18" mide solo esos y conserva las demás filas.
 memoria-capitulos: $(TESTS)
-	$(TEST_ENV) $(BIN)/python benchmarks/clase.py --memoria-capitulos
+	$(TEST_ENV) $(BIN)/python benchmarks/clase.py --memoria-capitulos $(if $(CAPITULOS),--solo $(CAPITULOS))

@@ -482,6 +482,8 @@ def chapter_memory(args):
         os.environ.update(env)
         print(f"{'capítulo':<40} | {'pico del núcleo (MiB)':>21} | {'tiempo (s)':>10}", flush=True)
         for path in sorted((aula / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            if args.only and path.name[:2] not in args.only:
+                continue
             notebook = nbformat.read(path, as_version=4)
             notebook.cells.append(nbformat.v4.new_code_cell(PEAK_CODE))  # al final: el pico de su núcleo
             # Con allow_errors, una celda que falla no para la medida; se anota (la edición de aula
@@ -495,14 +497,19 @@ def chapter_memory(args):
                       and any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
             row = {"notebook": path.name, "kernel_peak_mib": round(peak, 1),
                    "seconds": round(time.perf_counter() - start, 1), "cells_with_errors": errors,
-                   "code_sha256": code_fingerprint(ROOT / "notebooks" / path.name)}
+                   "code_sha256": code_fingerprint(ROOT / "notebooks" / path.name),
+                   "date": time.strftime("%Y-%m-%d")}
             rows.append(row)
             print(f"{path.name:<40} | {fmt(peak, 0):>21} | {fmt(row['seconds']):>10}"
                   + (f"  (celdas con error: {errors})" if errors else ""), flush=True)
+    target = Path(args.results) if args.results else ROOT / "benchmarks" / "resultados" / "memoria-capitulos.json"
+    if args.only and target.exists():  # solo algunos capítulos: las demás filas se conservan
+        measured = {row["notebook"] for row in rows}
+        kept = [row for row in json.loads(target.read_text(encoding="utf-8"))["rows"] if row["notebook"] not in measured]
+        rows = sorted(kept + rows, key=lambda row: row["notebook"])
     figures = {"kind": "memoria-capitulos", "date": started,
                "machine": {**before, "load_average_after": machine()["load_average"]},
                "versions": versions(), "rows": rows}
-    target = Path(args.results) if args.results else ROOT / "benchmarks" / "resultados" / "memoria-capitulos.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Cifras guardadas en {target}.")
@@ -526,6 +533,8 @@ def main(argv=None):
                              "rehace la tabla de docs/despliegue.md)")
     parser.add_argument("--memoria-capitulos", dest="chapters", action="store_true",
                         help="medir el pico de memoria del núcleo de cada capítulo")
+    parser.add_argument("--solo", dest="only", nargs="+", default=None, metavar="NN",
+                        help="con --memoria-capitulos: medir solo estos capítulos (las demás filas se conservan)")
     args = parser.parse_args(argv)
     if args.chapters:
         return chapter_memory(args)
