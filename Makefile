@@ -20,7 +20,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Keras 3 sobre PyTorch (TensorFlow no se instala); los cuadernos lo eligen también solos.
 TEST_ENV += KERAS_BACKEND=torch
 
-.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos
+.PHONY: lab presentar test install unit notebooks browser benchmarks clean clase diapositivas web imagenes colab compat afirmaciones pesos pesos-16 pesos-17
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,7 +101,9 @@ browser: $(TESTS)
 
 # Los modelos que los capítulos «más allá de los apuntes» traen ya entrenados en data/ (deterministas,
 # minutos; cada capítulo, su script). Capítulo 16: scripts/pesos_cap16.py.
-pesos: $(COURSE)
+pesos: pesos-16 pesos-17
+
+pesos-16: $(COURSE)
 	$(TEST_ENV) $(BIN)/python scripts/pesos_cap16.py
 
 # El sitio web en build/web/html (reutiliza los cuadernos que make test ya ejecutó).
@@ -127,6 +129,10 @@ SEMILLAS ?= 1 2
 afirmaciones: $(TESTS)
 	$(TEST_ENV) $(BIN)/python scripts/afirmaciones.py $(CAPITULOS) --semillas $(SEMILLAS)
 
+# Los pesos que los capítulos 16–18 cargan ya entrenados (cada capítulo, su script; deterministas).
+pesos-17: $(COURSE)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python scripts/pesos_17.py
+
 benchmarks: $(COURSE)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/demos.py
@@ -137,7 +143,7 @@ clean:
 # --- Aula: edición sin respuestas, tareas de nbgrader y JupyterHub (docs/despliegue.md) --------
 # build/aula: la edición de aula, un repositorio git con historia continua (cada make aula, un commit).
 # build/entorno-estudiante: un Python con solo esa edición (sus núcleos no llegan a las soluciones).
-.PHONY: aula entorno-estudiante tareas hub benchmark-clase memoria-capitulos
+.PHONY: aula entorno-estudiante tareas hub benchmark-clase memoria-capitulos pesos pesos-17
 ESTUDIANTE_PY := build/entorno-estudiante/bin/python
 aula: $(COURSE)
 	$(BIN)/python -m course_lib.classroom.release build/aula

@@ -125,6 +125,8 @@ def test_the_demo_room_opens_every_chapter_and_each_demo_answers(browser):
         page.screenshot(path=str(SCREENSHOTS / "sala_00_inicio.png"))
         buttons = page.locator(".course-room-chapters button")
         assert buttons.count() == len(ROOM)
+        outside = {(1024, 768): 0, (1280, 720): 0}
+        narrow = []   # pistas de deslizador de menos de 120 px: (demostración, índice, ancho)
         for index, (chapter, _, name, hint) in enumerate(ROOM):
             buttons.nth(index).click()
             page.wait_for_function("hint => document.querySelector('.course-room').innerText.includes(hint)",
@@ -135,8 +137,27 @@ def test_the_demo_room_opens_every_chapter_and_each_demo_answers(browser):
             page.screenshot(path=str(SCREENSHOTS / f"sala_{chapter}_{name}.png"))
             text = page.locator(".course-room").inner_text()
             assert "No se pudo" not in text and "Traceback" not in text, f"«{name}»: {text[:500]}"
+            # En un proyector de 1024×768 y de 1280×720, sin desplazarse: controles, figura y estado.
+            for width, height in ((1024, 768), (1280, 720)):
+                page.set_viewport_size({"width": width, "height": height})
+                page.evaluate("window.scrollTo(0, 0)")
+                parts = {"controles": demo.locator(".widget-slider").first, "figura": demo.locator(".widget-image").first,
+                         "estado": demo.locator(".course-demo-status").first}
+                for part, locator in parts.items():
+                    box = locator.bounding_box()
+                    outside[(width, height)] += box["y"] + box["height"] > height + 1 or box["x"] + box["width"] > width + 1
+                    if box["y"] + box["height"] > height + 1:
+                        print(f"{width}×{height} · {chapter} {name}: {part} acaba en y = {box['y'] + box['height']:.0f}")
+            page.set_viewport_size({"width": 1280, "height": 720})
+            # Ninguna pista de deslizador aplastada (la de «Puntos de entrenamiento m:» medía unos píxeles).
+            tracks = demo.locator(".widget-slider .noUi-target")
+            for k in range(tracks.count()):
+                if tracks.nth(k).bounding_box()["width"] < 120:
+                    narrow.append((name, k, round(tracks.nth(k).bounding_box()["width"])))
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         page.close()
+    print(f"Partes fuera de la pantalla en la sala: {outside}; pistas estrechas: {narrow}")
+    assert outside == {(1024, 768): 0, (1280, 720): 0} and narrow == []
 
 
 def test_a_notebook_as_rise_slides_reaches_its_demo_slide_and_the_demo_answers(browser, jupyterlab):

@@ -24,6 +24,7 @@ from .regularization import regularization
 from .scaling import scaling
 from .threshold_cost import threshold_cost
 from .rnn_gradient import rnn_gradient
+from .latent_space import latent_space
 
 # Los nombres públicos del paquete: las funciones que crean las demostraciones.
 DEMO_NAMES = [
@@ -43,6 +44,7 @@ DEMO_NAMES = [
     "families",
     "threshold_cost",
     "language_model",
+    "latent_space",
     "gradient_flow",
 ]
 

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..nn import activations as engine
-from .base import Demo, decimal_comma_ticks, number, slider_style
+from .base import Demo, decimal_comma_ticks, decimal_slider, number, slider_style, value_slider
 
 
 #: Etiqueta en español → nombre del motor.
@@ -51,6 +51,7 @@ NOTES = {
 }
 
 Z_MIN, Z_MAX = -6.0, 6.0
+THRESHOLDS = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1]   # escala logarítmica 1-2-5
 F_LIMITS = {True: (-1.25, 1.3), False: (-1.6, 6.3)}  # ¿acotadas? → límites del panel de f
 DF_LIMITS = (-0.15, 1.65)  # hueco arriba para el recuadro de texto
 MAIN_COLOR, COMPARE_COLOR = "#1f4e9c", "#d35400"
@@ -105,11 +106,8 @@ class ActivationsDemo(Demo):
                                          style=style),
             "compare": widgets.Dropdown(options=[("ninguna", "ninguna")] + ACTIVATION_CHOICES, value=compare,
                                         description="comparar con", style=style),
-            "z": widgets.FloatSlider(value=z, min=Z_MIN, max=Z_MAX, step=0.05, description="preactivación z",
-                                     continuous_update=True, style=style),
-            "threshold": widgets.FloatLogSlider(value=threshold, base=10, min=-4, max=-1, step=0.25,
-                                                description="umbral de |f'(z)|", readout_format=".0e",
-                                                continuous_update=True, style=style),
+            "z": decimal_slider(z, Z_MIN, Z_MAX, 0.1, "preactivación z"),
+            "threshold": value_slider(threshold, THRESHOLDS, "umbral de |f'(z)|"),
         }
         self._bounded = None  # ¿el fondo actual es el de funciones acotadas?
         super().__init__(controls)

@@ -191,7 +191,7 @@ def relative_error(analytic, numeric):
 
 # Columna de cada nodo y su fila (0–3, repartidas en el alto del grafo).
 COLUMNS = {"x1": 0, "w1": 0, "x2": 0, "w2": 0, "u1": 1, "b": 1, "u2": 1, "z": 2, "a": 3, "y": 3, "L": 4}
-ROWS = {"x1": 0, "w1": 1, "x2": 2, "w2": 3, "u1": 0.5, "b": 1.5, "u2": 2.5, "z": 1.5, "a": 1.5, "y": 3,
+ROWS = {"x1": 0, "w1": 1, "x2": 2, "w2": 3, "u1": 0.35, "b": 1.5, "u2": 2.65, "z": 1.5, "a": 1.5, "y": 3,
         "L": 1.5}
 COLUMNS["y"] = 4          # la etiqueta, justo debajo de la pérdida que la lee
 VALUE_COLOR = (0, 0, 0)
@@ -399,7 +399,7 @@ def explanation(graph, steps, shown, values):
 class BackpropagationDemo(Demo):
     title = "La retropropagación, nodo a nodo"
     figsize = (12.5, 4.9)
-    room_height_px = 460
+    room_height_px = 420
 
     def __init__(self, expression="neurona sigmoide + pérdida cuadrática", step=0, x1=2.0, x2=-1.0, w1=0.5,
                  w2=1.0, b=-0.5, y=1):

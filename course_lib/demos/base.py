@@ -33,7 +33,7 @@ import warnings
 
 import ipywidgets as widgets
 import matplotlib as mpl
-import numpy
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FuncFormatter
@@ -146,10 +146,18 @@ def _label(value, decimals):
         return value
     if decimals is None:
         text = f"{value:.6g}"
-        if "e" in text:
-            return fmt(value, 6)
+        if "e" in text:  # 3e-09 → «3·10⁻⁹»
+            mantissa, exponent = f"{value:.2e}".split("e")
+            superscript = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+            return f"{fmt(float(mantissa), 2)}·10{superscript}"
         return text.replace(".", ",").replace("-", "−")
     return fmt(value, decimals)
+
+
+def decimal_slider(value, low, high, step, description, decimals=None, **options):
+    """Un ``value_slider`` de ``low`` a ``high`` de ``step`` en ``step`` (la lectura con coma decimal)."""
+    values = np.round(np.arange(low, high + step / 2, step), 6) + 0.0  # + 0,0: sin «−0»
+    return value_slider(value, values, description, decimals, **options)
 
 
 def value_slider(value, values, description, decimals=None, labels=None, **options):
@@ -204,6 +212,16 @@ def size_slider(control, track_px=SLIDER_TRACK_PX):
     control.layout.width = f"{int(label + track_px + readout)}px"
 
 
+def _enlarge_small_texts(figure):
+    """En la sala, ningún texto de matplotlib por debajo de ROOM_MIN_PX (también los de tamaño fijo:
+    leyendas y recuadros que una demostración creó con ``fontsize=9``)."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):   # también los vacíos, que se escriben después
+        if text.get_fontsize() < ROOM_MIN_PX:
+            text.set_fontsize(ROOM_MIN_PX)
+
+
 class DemoMessage(Exception):
     """Una combinación de controles que no se puede dibujar; el texto se muestra al estudiante."""
 
@@ -239,6 +257,8 @@ class Demo:
             self.figure = Figure(figsize=size, dpi=self.dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
             self.setup(self.figure)
+            if self.mode == ROOM_MODE:
+                _enlarge_small_texts(self.figure)
             # La disposición se calcula una vez; recalcularla en cada dibujo cuesta ≈ 50 ms.
             self.figure.canvas.draw()
             self.figure.set_layout_engine("none")
@@ -308,6 +328,8 @@ class Demo:
         self.refresh()
 
     _in_style = False
+    #: La sala lo pone a True antes de mostrarla: su botón ya dice qué demostración es (sin título).
+    in_room = False
 
     @contextlib.contextmanager
     def _drawing(self):
@@ -409,7 +431,7 @@ class Demo:
         """La caja de ipywidgets con los controles, la figura y los mensajes."""
         if self._widget is None:
             # En la sala, el botón del capítulo ya dice qué demostración es: el título no gasta altura.
-            show_title = self.title and self.mode != ROOM_MODE
+            show_title = self.title and self.mode != ROOM_MODE and not self.in_room
             header = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title)}</h3>")] if show_title else []
             rows = [
                 widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
@@ -452,7 +474,7 @@ def encode_png(rgba):
     se codifica antes, porque hay 4 veces menos bytes que comprimir. Viaja menos al navegador y el
     navegador decodifica menos. El coste: en un degradado continuo se pueden notar escalones suaves.
     """
-    rgba = numpy.ascontiguousarray(rgba)
+    rgba = np.ascontiguousarray(rgba)
     if rgba.shape[-1] == 3:  # ya es RGB (las demostraciones que pintan con PIL)
         image = PILImage.fromarray(rgba, "RGB")
     else:

@@ -24,7 +24,7 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 from scipy.optimize import minimize
 
 from ..nn.validation import check_number, check_positive_int
-from .base import Demo, decimal_comma_ticks, number, slider_style
+from .base import Demo, decimal_comma_ticks, decimal_slider, number, slider_style, value_slider
 
 
 BOUND = 1e3  # si |θ| supera este valor, la trayectoria se da por divergente y se detiene
@@ -199,6 +199,10 @@ def _double_well_slope(t):
     return t * (t**2 - 4) / 4 + 0.3
 
 
+#: η en escala logarítmica, con las paradas que cuentan la lección (0,5, 1, el paso a la divergencia).
+LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1,
+                  1.2, 1.5, 2.0, 2.5, 3.0]
+
 SURFACES = {
     "parabola": Surface("parábola J(θ) = θ²", lambda t: t[..., 0] ** 2, lambda t: 2 * t, 1, curvature=2.0,
                         minimum=np.zeros(1)),
@@ -244,20 +248,16 @@ class GradientDescentDemo(Demo):
         controls = {
             "surface": widgets.Dropdown(options=SURFACE_CHOICES, value=surface, description="pérdida",
                                         style=style, layout=widgets.Layout(width="430px")),
-            "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0.5, step=0.05,
-                                                    description="tasa de aprendizaje η", readout_format=".3g",
-                                                    continuous_update=True, style=style),
+            "learning_rate": value_slider(learning_rate, LEARNING_RATES, "tasa de aprendizaje η"),
             "steps": widgets.IntSlider(value=steps, min=1, max=100, description="pasos (épocas en SGD)",
                                        continuous_update=True, style=style),
-            "start_x": widgets.FloatSlider(value=start_x, min=-4, max=4, step=0.1, description="inicio θ₁ (w)",
-                                           continuous_update=True, style=style),
-            "start_y": widgets.FloatSlider(value=start_y, min=-4, max=4, step=0.1, description="inicio θ₂ (b)",
-                                           continuous_update=True, style=style),
+            "start_x": decimal_slider(start_x, -4, 4, 0.1, "inicio θ₁ (w)"),
+            "start_y": decimal_slider(start_y, -4, 4, 0.1, "inicio θ₂ (b)"),
             "batch_size": widgets.IntSlider(value=batch_size, min=1, max=m, description=f"lote B (SGD; m = {m})",
                                             continuous_update=True, style=style),
         }
         for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
-            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
+            if isinstance(control, (widgets.SelectionSlider, widgets.IntSlider)):
                 control.layout.width = "380px"
         self._regression = Surface(
             "ECM de la regresión lineal", lambda t: mse_cost(self.x_data, self.y_data, t[..., 0], t[..., 1]),

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..nn import activations as engine_activations
 from ..nn.losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
-from .base import Demo, decimal_comma_ticks, slider_style
+from .base import Demo, decimal_comma_ticks, decimal_slider, slider_style
 
 
 CLASSES = ["Adelie", "Chinstrap", "Gentoo"]
@@ -99,12 +99,8 @@ class LossesDemo(Demo):
     def __init__(self, probability=0.7, split=0.5, gradient_of="logits", notes_example=False):
         style = slider_style()
         controls = {
-            "probability": widgets.FloatSlider(value=probability, min=0.01, max=0.99, step=0.01,
-                                               description="ŷ₁ = p (clase correcta)", continuous_update=True,
-                                               style=style),
-            "split": widgets.FloatSlider(value=split, min=0.0, max=1.0, step=0.05,
-                                         description="parte del resto para Chinstrap", continuous_update=True,
-                                         style=style),
+            "probability": decimal_slider(probability, 0.01, 0.99, 0.01, "ŷ₁ = p (clase correcta)"),
+            "split": decimal_slider(split, 0.0, 1.0, 0.05, "parte del resto para Chinstrap"),
             "gradient_of": widgets.ToggleButtons(options=[("gradiente ∂L/∂ŷ₁", "prediction"), ("∂L/∂z₁ (logit)", "logits")],
                                                  tooltips=["respecto a la probabilidad ŷ₁",
                                                            "respecto al logit z₁ (la entrada de softmax)"],
@@ -113,7 +109,7 @@ class LossesDemo(Demo):
                                               indent=False, style=style),
         }
         for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
-            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
+            if isinstance(control, (widgets.SelectionSlider, widgets.IntSlider)):
                 control.layout.width = "420px"
         self._silent = False
         self._wrt_shown = None

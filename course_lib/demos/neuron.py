@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data import make_classification_2d
 from ..nn import activations
-from .base import Demo, decimal_comma_ticks, number, slider_style
+from .base import Demo, decimal_comma_ticks, decimal_slider, number, slider_style
 
 
 #: Activaciones que se pueden elegir: etiqueta en español → nombre del motor.
@@ -92,11 +92,10 @@ class NeuronDemo(Demo):
 
     def __init__(self, w1=1.0, w2=-0.5, b=0.0, activation="sigmoid", dataset="gaussianas"):
         style = slider_style()
-        common = dict(min=-3.0, max=3.0, step=0.05, continuous_update=True, style=style)
         controls = {
-            "w1": widgets.FloatSlider(value=w1, description="peso w₁", **common),
-            "w2": widgets.FloatSlider(value=w2, description="peso w₂", **common),
-            "b": widgets.FloatSlider(value=b, min=-8.0, max=8.0, step=0.1, description="sesgo b", style=style),
+            "w1": decimal_slider(w1, -3.0, 3.0, 0.05, "peso w₁"),
+            "w2": decimal_slider(w2, -3.0, 3.0, 0.05, "peso w₂"),
+            "b": decimal_slider(b, -8.0, 8.0, 0.1, "sesgo b"),
             "activation": widgets.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activación f",
                                            style=style),
             "dataset": widgets.Dropdown(options=DATASET_CHOICES, value=dataset, description="datos", style=style),

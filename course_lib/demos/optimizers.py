@@ -28,7 +28,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, MaxNLocator
 
 from ..nn.validation import check_number, check_positive_int, unknown_name_error
-from .base import Demo, DemoMessage, decimal_comma_ticks, slider_style
+from .base import Demo, DemoMessage, decimal_comma_ticks, decimal_slider, slider_style, value_slider
 from .gradient_descent import (BOUND, LOSS_CEILING, LOSS_FLOOR, Surface, _set_visible, _short,
                                classify_trajectory)
 
@@ -91,6 +91,10 @@ def _rosenbrock_gradient(t):
     return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
 
 
+#: η en escala logarítmica 1-2-5 y los factores de decaimiento que se usan de verdad (0,9, 0,99, 0,999).
+LEARNING_RATES = [1e-4, 2e-4, 5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+DECAYS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]
+
 SURFACES = {
     "elongated": Surface("cuenco alargado: 0,1·θ₁² + θ₂²", lambda t: 0.1 * t[..., 0] ** 2 + t[..., 1] ** 2,
                          lambda t: np.array([0.2, 2.0]) * t, 2, curvature=2.0, view=VIEW, minimum=np.zeros(2)),
@@ -115,28 +119,20 @@ class OptimizersDemo(Demo):
         controls = {
             "surface": widgets.Dropdown(options=SURFACE_CHOICES, value=surface, description="superficie", style=style,
                                         layout=widgets.Layout(width="420px")),
-            "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-4, max=0.3, step=0.05,
-                                                    description="tasa de aprendizaje η", readout_format=".3g",
-                                                    **slider),
+            "learning_rate": value_slider(learning_rate, LEARNING_RATES, "tasa de aprendizaje η"),
             "steps": widgets.IntSlider(value=steps, min=5, max=300, step=5, description="pasos", **slider),
-            "start_x": widgets.FloatSlider(value=start_x, min=-3, max=3, step=0.01, description="inicio θ₁", **slider),
-            "start_y": widgets.FloatSlider(value=start_y, min=-3, max=3, step=0.01, description="inicio θ₂", **slider),
+            "start_x": decimal_slider(start_x, -3, 3, 0.1, "inicio θ₁"),
+            "start_y": decimal_slider(start_y, -3, 3, 0.1, "inicio θ₂"),
             "sgd": widgets.Checkbox(value=sgd, description="SGD", indent=False),
             "momentum_on": widgets.Checkbox(value=momentum_on, description="momento", indent=False),
             "rmsprop": widgets.Checkbox(value=rmsprop, description="RMSProp", indent=False),
             "adagrad": widgets.Checkbox(value=adagrad, description="Adagrad", indent=False),
             "adam": widgets.Checkbox(value=adam, description="Adam", indent=False),
-            "momentum": widgets.FloatSlider(value=momentum, min=0, max=0.99, step=0.01, description="momento β",
-                                            **slider),
-            "rho": widgets.FloatSlider(value=rho, min=0, max=0.999, step=0.001, description="RMSProp ρ",
-                                       readout_format=".3f", **slider),
-            "beta_1": widgets.FloatSlider(value=beta_1, min=0, max=0.99, step=0.01, description="Adam β₁", **slider),
-            "beta_2": widgets.FloatSlider(value=beta_2, min=0.9, max=0.9999, step=0.0001, description="Adam β₂",
-                                          readout_format=".4f", **slider),
+            "momentum": value_slider(momentum, DECAYS, "momento β"),
+            "rho": value_slider(rho, DECAYS + [0.999], "RMSProp ρ"),
+            "beta_1": value_slider(beta_1, DECAYS, "Adam β₁"),
+            "beta_2": value_slider(beta_2, [0.9, 0.99, 0.999, 0.9999], "Adam β₂"),
         }
-        for control in controls.values():  # pista del deslizador legible aunque la etiqueta sea larga
-            if isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider)):
-                control.layout.width = "330px"
         for name in ("sgd", "momentum_on", "rmsprop", "adagrad", "adam"):
             controls[name].layout.width = "auto"
         self._shown = None

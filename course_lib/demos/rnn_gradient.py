@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..nn import activations as engine
-from .base import Demo, DemoMessage, decimal_comma_ticks, fmt, slider_style
+from .base import Demo, DemoMessage, decimal_comma_ticks, decimal_slider, fmt, slider_style
 from .rastertext import RasterText
 
 ACTIVATION_CHOICES = [("tanh", "tanh"), ("sigmoide", "sigmoid"), ("ReLU", "relu"), ("lineal", "linear")]
@@ -95,15 +95,12 @@ class RNNGradientDemo(Demo):
     def __init__(self, rho=0.9, activation="tanh", steps=50, input_scale=1.0):
         style = slider_style()
         controls = {
-            "rho": widgets.FloatSlider(value=rho, min=0.1, max=2.5, step=0.05, description="escala de U (ρ)",
-                                       readout_format=".2f", continuous_update=True, style=style),
+            "rho": decimal_slider(rho, 0.1, 2.5, 0.05, "escala de U (ρ)"),
             "activation": widgets.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activación f",
                                            style=style),
             "steps": widgets.IntSlider(value=steps, min=0, max=MAX_STEPS, step=1, description="pasos de tiempo T",
                                        continuous_update=True, style=style),
-            "input_scale": widgets.FloatSlider(value=input_scale, min=0.0, max=3.0, step=0.1,
-                                               description="escala de la entrada", readout_format=".1f",
-                                               continuous_update=True, style=style),
+            "input_scale": decimal_slider(input_scale, 0.0, 3.0, 0.1, "escala de la entrada"),
         }
         super().__init__(controls)
 

@@ -1,7 +1,7 @@
 """La sala de demostraciones: todas las demostraciones del curso en una página, por capítulos.
 
 ``make clase`` la abre con Voilà (``clase/sala_de_demostraciones.ipynb`` solo llama a
-``demo_room()``), sin código a la vista, pensada para un proyector de 1280×720. Cada capítulo tiene
+``demo_room()``), sin código a la vista, pensada para un proyector de 1024×768 o de 1280×720. Cada capítulo tiene
 un botón y una línea de qué probar; la demostración se crea al elegir su capítulo (crearlas
 todas al cargar la página tardaría medio minuto).
 
@@ -11,6 +11,8 @@ Añadir una demostración a la sala es añadir **una línea** a ``ROOM``.
 import html
 
 import ipywidgets as widgets
+
+from .base import NOTEBOOK_MODE, ROOM_MODE, projector_mode
 
 #: (capítulo, título corto, función de ``course_lib.demos``, qué probar), en el orden del curso.
 ROOM = [
@@ -43,15 +45,27 @@ ROOM = [
     ("15", "Umbral y coste", "threshold_cost", "Prueba u = 0,5 y después u = p*: ¿cuántos malignos se escapan? Cambia el coste de un FN y mira moverse p*."),
     ("16", "Modelo de lenguaje", "language_model",
      "Prueba a escribir un comienzo y subir la temperatura a 2; después baja top-k a 3 y mira cómo vuelven las palabras."),
+    ("17", "Espacio latente de un VAE", "latent_space",
+     "Prueba a mover z del centro del «0» al del «1» y mira dónde cambia de opinión la CNN; después, |z| > 3."),
     ("18", "Gradiente en profundidad", "gradient_flow",
      "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
 
+#: Demostraciones que en la sala se dibujan para el proyector (990 px de ancho, letra ≥ 20 px: modo
+#: «sala» de base.py). Las demás conservan todavía su figura de cuaderno (letra de 11–15 px): sus
+#: textos de tamaño fijo y sus recuadros de PIL no caben aún a 20 px sin recortarse.
+ROOM_SIZED = {"backpropagation", "families", "threshold_cost", "losses", "gradient_descent", "optimizers"}
+
+# Pensada para 1024×768 y 1280×720: botones compactos (dos o tres filas), la línea de qué probar en
+# una, y la figura (990 px de ancho, letra ≥ 20 px) sin reducirse en 1024 px.
 PAGE_STYLE = """<style>
 .course-room { max-width: 1260px; margin: 0 auto; }
+body { margin: 0; }
 .course-room .widget-image { align-self: center; width: auto; max-width: 100%; height: auto; }
-.course-room-hint { font-size: 18px; margin: 4px 0 8px 0; }
-.course-room-chapters .widget-toggle-button { font-size: 14px; margin: 2px; }
+.course-room-hint { font-size: 18px; line-height: 1.25; margin: 2px 0 4px 0; }
+.course-room-chapters .widget-toggle-button { font-size: 14px; margin: 1px; padding: 0 8px; height: 28px; }
+.course-room .widget-hbox, .course-room .widget-inline-hbox { margin-top: 0; margin-bottom: 0; }
+.course-room-playground .widget-image { max-height: 280px; width: auto; }
 </style>"""
 
 
@@ -92,12 +106,16 @@ class DemoRoom:
     def _build(self, index):
         chapter, _, name, hint = self.entries[index]
         try:
-            demo = getattr(self._module, name)()
+            mode = ROOM_MODE if name in ROOM_SIZED else NOTEBOOK_MODE
+            with projector_mode(mode):
+                demo = getattr(self._module, name)()
         except Exception as exc:  # en clase nunca se ve una traza
             return [widgets.HTML(
                 f"<p style='color:#b00020'>⚠ No se pudo crear la demostración del capítulo {chapter} "
                 f"({html.escape(type(exc).__name__)}: {html.escape(str(exc))}).</p>")]
         self.demos[name] = demo
+        demo.in_room = True
+        demo.widget.add_class(f"course-room-{name}")
         return [widgets.HTML(f"<p class='course-room-hint'>{html.escape(hint)}</p>"), demo.widget]
 
     def _ipython_display_(self):

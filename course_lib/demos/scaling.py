@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator
 
 from ..data import load_penguins
-from .base import Demo, decimal_comma_ticks, slider_style
+from .base import Demo, decimal_comma_ticks, slider_style, value_slider
 from .rastertext import RasterText
 from .gradient_descent import LOSS_CEILING, LOSS_FLOOR, _short, classify_trajectory, descend
 
@@ -87,6 +87,9 @@ class LinearProblem:
         return np.mean(residuals**2, axis=-1)
 
 
+#: η de 10⁻⁹ a 1 en escala logarítmica 1-3 (sin escalar hacen falta η diminutas; escalando, 0,1).
+LEARNING_RATES = [float(f"{mantissa}e{exponent}") for exponent in range(-9, 0) for mantissa in (1, 3)] + [1.0]
+
 class ScalingDemo(Demo):
     title = "Escalar las entradas: el camino del descenso de gradiente"
     figsize = (11, 4.8)
@@ -96,9 +99,7 @@ class ScalingDemo(Demo):
         controls = {
             "scaling": widgets.ToggleButtons(options=SCALING_CHOICES, value=scaling, description="entradas",
                                              style=style),
-            "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-9, max=0, step=0.25,
-                                                    description="tasa de aprendizaje η", readout_format=".1e",
-                                                    continuous_update=True, style=style),
+            "learning_rate": value_slider(learning_rate, LEARNING_RATES, "tasa de aprendizaje η"),
             "steps": widgets.IntSlider(value=steps, min=1, max=300, step=1, description="pasos",
                                        continuous_update=True, style=style),
         }

@@ -2,8 +2,8 @@
 
 Cada uno lleva una idea del cuaderno a un caso que el cuaderno no resuelve: trigramas (el cuaderno
 cuenta unigramas y bigramas), el muestreo top-p (el cuaderno hace voraz, temperatura y top-k), los
-parámetros de un Transformer de cualquier tamaño (el cuaderno cuenta uno) y las posiciones sinusoidales
-(el cuaderno usa posiciones aprendidas).
+parámetros de un Transformer de cualquier tamaño (el cuaderno cuenta uno) y la atención causal con
+ventana, la de Longformer y Mistral (el cuaderno usa la máscara causal completa).
 """
 
 import numpy as np
@@ -181,62 +181,56 @@ def _verify_gpt_params(function):
         )
 
 
-# 16.4 — Posiciones sinusoidales: PE[t, 2i] = sin(t / 10000^(2i/d)), PE[t, 2i + 1] = cos(…).
+# 16.4 — Atención causal con ventana (local): la posición i ve las j con i − w < j ≤ i.
 
 
-def sinusoidal_positions(T, d):
-    t = np.arange(T)[:, None]
-    frequencies = 1.0 / 10000 ** (np.arange(0, d, 2) / d)
-    pe = np.zeros((T, d))
-    pe[:, 0::2] = np.sin(t * frequencies)
-    pe[:, 1::2] = np.cos(t * frequencies)
-    return pe
+def local_causal_mask(T, w):
+    i, j = np.arange(T)[:, None], np.arange(T)[None, :]
+    return (j <= i) & (j > i - w)
 
 
-def _sinusoidal_swapped(T, d):
-    pe = sinusoidal_positions(T, d)
-    return np.stack([pe[:, 1::2], pe[:, 0::2]], axis=-1).reshape(T, d)
+def _local_mask_mistakes(T, w):
+    i, j = np.arange(T)[:, None], np.arange(T)[None, :]
+    return [
+        (np.abs(i - j) < w, "tu ventana mira también al futuro: en un modelo de lenguaje la posición i solo puede "
+                            "ver j ≤ i (la máscara sigue siendo causal)."),
+        ((j <= i) & (j >= i - w), "cada posición ve una de más: con la suya, son w posiciones en total (la suya y "
+                                  "las w − 1 anteriores), no w + 1."),
+        ((j < i) & (j > i - w - 1), "cada posición se ve también a sí misma: la diagonal va incluida."),
+        (local_causal_mask(T, w).T, "está traspuesta: las filas son las consultas (la posición i que mira) y las "
+                                    "columnas las claves (las posiciones j que puede ver)."),
+        (j <= i, "falta el límite de la ventana: esta es la máscara causal completa, que deja ver todo el pasado."),
+    ]
 
 
-def _sinusoidal_exponent_i(T, d):
-    t = np.arange(T)[:, None]
-    frequencies = 1.0 / 10000 ** (np.arange(d // 2) / d)
-    pe = np.zeros((T, d))
-    pe[:, 0::2] = np.sin(t * frequencies)
-    pe[:, 1::2] = np.cos(t * frequencies)
-    return pe
-
-
-def _sinusoidal_halves(T, d):
-    pe = sinusoidal_positions(T, d)
-    return np.concatenate([pe[:, 0::2], pe[:, 1::2]], axis=1)
-
-
-def _sinusoidal_times(T, d):
-    t = np.arange(T)[:, None]
-    frequencies = 10000 ** (np.arange(0, d, 2) / d)
-    pe = np.zeros((T, d))
-    pe[:, 0::2] = np.sin(t * frequencies)
-    pe[:, 1::2] = np.cos(t * frequencies)
-    return pe
-
-
-def _verify_sinusoidal(function):
-    for T, d in [(7, 8), (5, 6)]:
-        got = call(function, T, d)
+def _verify_local_mask(function):
+    for T, w in [(6, 2), (5, 1), (7, 3), (4, 10)]:
+        got = call(function, T, w)
+        expected = local_causal_mask(T, w)
         expect_close(
             got,
-            sinusoidal_positions(T, d),
-            name=f"PE con T = {T} y d = {d}",
-            mistakes=[
-                (_sinusoidal_swapped(T, d), "intercambiaste seno y coseno: las columnas pares (2i) llevan el seno."),
-                (_sinusoidal_exponent_i(T, d), "el exponente es 2i/d (con i = 0 … d/2 − 1); con i/d las frecuencias "
-                                               "bajan la mitad de deprisa."),
-                (_sinusoidal_halves(T, d), "los senos y cosenos van intercalados (columna 2i el seno, 2i + 1 el coseno "
-                                           "de la misma frecuencia), no en dos mitades."),
-                (_sinusoidal_times(T, d), "t se DIVIDE entre 10000^(2i/d): las frecuencias van de 1 a 1/10000."),
-            ],
+            expected,
+            name=f"la máscara con T = {T} y w = {w}",
+            mistakes=[(m, text) for m, text in _local_mask_mistakes(T, w) if not np.array_equal(m, expected)],
         )
+
+
+def _fresh_local_mask(rng):
+    T = int(rng.integers(3, 12))
+    return T, int(rng.integers(1, T + 2))
+
+
+def _fresh_trigram(rng):
+    V = int(rng.integers(3, 7))
+    return rng.integers(0, V, size=int(rng.integers(30, 90))), V, float(rng.choice([0.1, 0.5, 1.0, 2.0]))
+
+
+def _fresh_top_p(rng):
+    return rng.dirichlet(np.ones(int(rng.integers(4, 10)))), float(rng.choice([0.3, 0.5, 0.75, 0.9]))
+
+
+def _fresh_gpt_params(rng):
+    return int(rng.integers(20, 200)), int(rng.integers(8, 128)), 4 * int(rng.integers(2, 40)), int(rng.integers(1, 7))
 
 
 EXERCISES = [
@@ -258,6 +252,7 @@ EXERCISES = [
             (lambda ids, V, a: np.swapaxes(trigram_probabilities(ids, V, a), 0, 2) /
              np.swapaxes(trigram_probabilities(ids, V, a), 0, 2).sum(axis=0, keepdims=True), "primero"),
         ],
+        fresh=_fresh_trigram,
     ),
     Exercise(
         id="16.2",
@@ -274,6 +269,7 @@ EXERCISES = [
             (_top_p_ascending, "MÁS probables"),
             (_top_p_unsorted, "orden del vocabulario"),
         ],
+        fresh=_fresh_top_p,
     ),
     Exercise(
         id="16.3",
@@ -292,23 +288,23 @@ EXERCISES = [
             (lambda V, T, d, n: _gpt_variant(V, T, d, n, head=False), "falta la cabeza de salida"),
             (lambda V, T, d, n: _gpt_variant(V, T, d, n, mlp=1), "4·d neuronas"),
         ],
+        fresh=_fresh_gpt_params,
     ),
     Exercise(
         id="16.4",
-        title="Posiciones sinusoidales",
-        verify=_verify_sinusoidal,
-        solution=sinusoidal_positions,
-        hint=("Cada par de columnas (2i, 2i + 1) es una onda de una frecuencia: seno en la par, coseno en la impar; "
-              "las frecuencias bajan de 1 a 1/10000 a lo largo de las columnas.",
-              "Pon las posiciones en una columna (forma (T, 1)) y las frecuencias de las columnas pares en una fila "
-              "(forma (d/2,)): su producto, por difusión, es la matriz (T, d/2) de ángulos; el seno va a las "
-              "columnas pares de PE y el coseno a las impares (los cortes 0::2 y 1::2)."),
+        title="Atención causal con ventana",
+        verify=_verify_local_mask,
+        solution=local_causal_mask,
+        hint=("Es la máscara causal de la sección 6.1 con un límite más: la fila i (la consulta) deja ver la columna j "
+              "(la clave) solo si j no está en el futuro y no está más de w − 1 pasos atrás.",
+              "Con los índices de fila en una columna y los de columna en una fila, dos comparaciones por difusión "
+              "dan dos matrices booleanas de (T, T); la máscara es su «y» (&)."),
         mistakes=[
-            (_sinusoidal_swapped, "intercambiaste seno y coseno"),
-            (_sinusoidal_exponent_i, "2i/d"),
-            (_sinusoidal_halves, "intercalados"),
-            (_sinusoidal_times, "se DIVIDE"),
-            (lambda T, d: sinusoidal_positions(T, d).T, "traspuesta"),
+            (lambda T, w: np.abs(np.arange(T)[:, None] - np.arange(T)[None, :]) < w, "futuro"),
+            (lambda T, w: local_causal_mask(T, w + 1), "una de más"),
+            (lambda T, w: local_causal_mask(T, w).T, "traspuesta"),
+            (lambda T, w: np.tril(np.ones((T, T), dtype=bool)), "límite de la ventana"),
         ],
+        fresh=_fresh_local_mask,
     ),
 ]
