@@ -149,20 +149,36 @@ benchmarks: $(COURSE)
 clean:
 	rm -rf $(VENV) build .pytest_cache
 
-# --- Aula: edición sin soluciones, tareas de nbgrader y JupyterHub (docs/despliegue.md) ---------
-.PHONY: aula tareas hub benchmark-clase pesos pesos-17
+# --- Aula: edición sin respuestas, tareas de nbgrader y JupyterHub (docs/despliegue.md) --------
+# build/aula: la edición de aula, un repositorio git con historia continua (cada make aula, un commit).
+# build/entorno-estudiante: un Python con solo esa edición (sus núcleos no llegan a las soluciones).
+.PHONY: aula entorno-estudiante tareas hub benchmark-clase memoria-capitulos pesos pesos-17
+ESTUDIANTE_PY := build/entorno-estudiante/bin/python
 aula: $(COURSE)
-	$(BIN)/python -m course_lib.classroom.release build/aula --git
+	$(BIN)/python -m course_lib.classroom.release build/aula
 
-tareas: $(DOCENTE)
+$(ESTUDIANTE_PY): requirements.txt pyproject.toml
+	$(MAKE) aula
+	$(BIN)/python -m course_lib.classroom.entorno build/entorno-estudiante --aula build/aula
+
+entorno-estudiante: $(ESTUDIANTE_PY)
+
+tareas: $(DOCENTE) $(ESTUDIANTE_PY)
 	rm -rf build/tareas
 	$(BIN)/python -m course_lib.classroom.assignments build/tareas
-	cd build/tareas && for tarea in source/cap*; do \
-		PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment $$(basename $$tarea) --force || exit 1; done
+	cd build/tareas && PATH="$(abspath $(BIN)):$$PATH" nbgrader generate_assignment 'cap*' --force
 	@echo "Tareas para el estudiante en build/tareas/release/ (las fuentes, con soluciones, en build/tareas/source/)."
 
-hub: $(DOCENTE) $(HUB_PROXY) aula
+hub: $(DOCENTE) $(HUB_PROXY) aula $(ESTUDIANTE_PY)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f jupyterhub_config.py
 
+# Una clase simulada con N estudiantes a la vez (make benchmark-clase N="1 2 4"); guarda las cifras
+# en benchmarks/resultados/ y rehace la tabla de docs/despliegue.md.
+N ?= 1 2 4 8 16
 benchmark-clase: $(DOCENTE) $(HUB_PROXY)
-	$(TEST_ENV) $(BIN)/python benchmarks/clase.py
+	$(TEST_ENV) $(BIN)/python benchmarks/clase.py --alumnos $(N)
+
+# La memoria máxima del núcleo de cada capítulo (benchmarks/resultados/memoria-capitulos.json);
+# make memoria-capitulos CAPITULOS="16 18" mide solo esos y conserva las demás filas.
+memoria-capitulos: $(TESTS)
+	$(TEST_ENV) $(BIN)/python benchmarks/clase.py --memoria-capitulos $(if $(CAPITULOS),--solo $(CAPITULOS))

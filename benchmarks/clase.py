@@ -1,28 +1,35 @@
 """Cuántos estudiantes a la vez aguanta una máquina: una clase simulada en un JupyterHub real.
 
 Arranca el JupyterHub del repositorio (``jupyterhub_config.py``) solo en 127.0.0.1, en una carpeta
-temporal, y para N = 1, 2, 4, 8, 16 estudiantes simultáneos hace lo que haría cada uno:
+temporal, con la edición de aula y un entorno del estudiante, y para cada N (1, 2, 4, 8, 16…) hace
+a la vez, con N estudiantes, lo que haría cada uno:
 
 1. entrar y arrancar su servidor (mide el **tiempo hasta tener el servidor listo**);
 2. traer el curso con nbgitpuller (la API ``/git-pull/api`` que usa el enlace de la clase);
 3. abrir un núcleo y ejecutar, celda a celda, un capítulo (mide el **tiempo del cuaderno**);
 4. mover los controles de una demostración a través del núcleo, como quien arrastra un
-   deslizador (mide el **p95 de la actualización**: del envío de la orden a la respuesta);
+   deslizador (mide el **p50 y el p95 de la actualización**: del envío de la orden a la respuesta);
 5. medir la **memoria por estudiante**: PSS (memoria proporcional, que reparte las bibliotecas
-   compartidas) de su servidor y su núcleo.
+   compartidas) de su servidor y su núcleo, y el **pico del núcleo** (VmHWM: memoria residente máxima).
 
-Imprime una tabla por N, para (parar los servidores, borrar los usuarios, parar el hub y el
-proxy) y comprueba que no queda ningún proceso suyo. Tiene límites: N ≤ 32 y un tiempo máximo
-por ronda; si se pasa, lo dice y termina.
+Imprime una tabla, para todo lo que arrancó y comprueba que no queda ningún proceso suyo. Las cifras
+se guardan, con la máquina (procesador, núcleos, memoria, carga), las versiones y la fecha, en
+``benchmarks/resultados/`` (un fichero por medida, que se guarda en el repositorio), y la tabla de
+``docs/despliegue.md`` se rehace a partir de todos esos ficheros (``benchmarks/dimensionado.py``).
+
+``--memoria-capitulos`` mide otra cosa: el pico de memoria del núcleo de cada capítulo, ejecutado
+entero con el entorno del estudiante (``benchmarks/resultados/memoria-capitulos.json``).
 
 Uso::
 
-    python benchmarks/clase.py                       # N = 1, 2, 4, 8, 16; capítulo 04
-    python benchmarks/clase.py --alumnos 2 --capitulo 02 --actualizaciones 10   # versión rápida
+    python benchmarks/clase.py --alumnos 1 2 4 8 16        # make benchmark-clase N="1 2 4 8 16"
+    python benchmarks/clase.py --alumnos 2 --capitulo 02 --actualizaciones 10 --resultados /tmp/x.json
+    python benchmarks/clase.py --memoria-capitulos          # make memoria-capitulos
 """
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import secrets
@@ -52,6 +59,7 @@ _demo = _demos.{demo}()
 _rng = _np.random.default_rng(0)
 _names = [n for n, w in _demo.controls.items() if _random_value(w, _rng) is not None]
 """
+PEAK_CODE = "import re as _re; print(_re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
 UPDATE_CODE = "_n = _names[_rng.integers(len(_names))]; _demo.controls[_n].value = _random_value(_demo.controls[_n], _rng)"
 
 
@@ -114,7 +122,6 @@ class Hub:
         self.env = {
             **os.environ,
             "CURSO_HUB_MODO": mode,
-            "CURSO_HUB_CLAVE": secrets.token_hex(8),
             "CURSO_HUB_PUERTO": str(self.port),
             "CURSO_HUB_DIR": str(self.workdir / "hub"),
             "CURSO_HUB_REPO": str(course_repo),
@@ -123,6 +130,10 @@ class Hub:
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             **(extra_env or {}),
         }
+        if mode == "prueba":  # en el modo sistema, cada estudiante entra con su contraseña (PAM)
+            self.env.setdefault("CURSO_HUB_CLAVE", secrets.token_hex(8))
+        elif "CURSO_HUB_CLAVE" not in (extra_env or {}):
+            self.env.pop("CURSO_HUB_CLAVE", None)
         self.process = None
         self.log = None
 
@@ -260,6 +271,7 @@ async def student(api, user, args, results):
             break
         await asyncio.sleep(0.25)
     record["ready_s"] = time.perf_counter() - start
+    record["server_pid"] = info["servers"][""].get("state", {}).get("pid")
     progress(args, f"{user}: servidor listo en {record['ready_s']:.1f} s")
 
     link = {"repo": args.repo, "branch": "main", "targetpath": "curso"}
@@ -286,6 +298,8 @@ async def student(api, user, args, results):
         progress(args, f"{user}: cuaderno ejecutado en {record['notebook_s']:.1f} s")
         await kernel.execute(DEMO_CODE.format(demo=args.demo))
         record["updates_s"] = [await kernel.execute(UPDATE_CODE) for _ in range(args.updates)]
+        await kernel.execute(PEAK_CODE)
+        record["kernel_peak_mib"] = int(kernel.output.split()[-1]) / 1024
         record["kernel"] = kernel.id
     finally:
         kernel.close()
@@ -311,6 +325,8 @@ async def one_round(api, hub, n, args):
     try:
         await asyncio.wait_for(asyncio.gather(*(student(api, u, args, results) for u in users)), args.time_limit)
         memory = sum(pss_mib(p) for p in hub.processes() if p not in baseline) / n
+        servers = [pss_mib(r["server_pid"]) for r in results if r.get("server_pid")]
+        server = statistics.median(servers) if servers else 0.0
     finally:
         for user in users:
             await api.request("DELETE", f"/hub/api/users/{user}/server", raise_error=False)
@@ -332,6 +348,8 @@ async def one_round(api, hub, n, args):
         "update_p50_ms": 1000 * statistics.median(updates),
         "update_p95_ms": 1000 * percentile(updates, 95),
         "memory_mib": memory,
+        "server_mib": server,
+        "kernel_peak_mib": max(r["kernel_peak_mib"] for r in results),
     }
 
 
@@ -339,16 +357,63 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-async def main_async(args):
-    from course_lib.classroom import release
+def machine():
+    """La máquina de la medida: procesador, núcleos, memoria y carga (las cifras dependen de ella)."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "desconocido")
+    total = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                 if line.startswith("MemTotal"))
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(total / 1024 ** 2, 1),
+            "load_average": [round(x, 2) for x in os.getloadavg()], "host": socket.gethostname()}
 
+
+def versions():
+    from importlib.metadata import version
+
+    found = {"python": sys.version.split()[0]}
+    # torch y keras: si están, el entorno del estudiante de la medida (una vista del de pruebas) los ve y
+    # las celdas de PyTorch y Keras de los capítulos se ejecutan (el caso que más memoria pide).
+    for package in ("jupyterhub", "jupyterlab", "jupyter_server", "ipykernel", "nbgitpuller", "numpy", "matplotlib",
+                    "torch", "keras"):
+        try:
+            found[package] = version(package)
+        except Exception:  # noqa: BLE001
+            found[package] = None
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    found["curso"] = done.stdout.strip() or None
+    found["python_estudiante"] = STUDENT_PYTHON_VERSION[0]
+    return found
+
+
+def default_results_path(kind):
+    stamp = time.strftime("%Y-%m-%d-%H%M")
+    return ROOT / "benchmarks" / "resultados" / f"{kind}-{stamp}-{socket.gethostname()}.json"
+
+
+def classroom_edition(workdir):
+    """La edición de aula (un repositorio) y un entorno del estudiante en ``workdir``: (aula, python, variables)."""
+    from course_lib.classroom import entorno, release
+
+    aula = workdir / "aula"
+    release.publish(aula)
+    python, env = entorno.create_view(workdir / "entorno", aula)
+    done = subprocess.run([str(python), "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, env={**os.environ, **env})
+    STUDENT_PYTHON_VERSION[0] = done.stdout.strip() or None
+    return aula, python, env
+
+
+STUDENT_PYTHON_VERSION = [None]  # la versión del Python de los estudiantes, para guardarla con las cifras
+
+
+async def main_async(args):
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    before = machine()
     with tempfile.TemporaryDirectory(prefix="clase-") as workdir:
         workdir = Path(workdir)
-        aula = workdir / "aula"
-        release.build(aula)
-        release.init_git(aula)
+        aula, python, env = classroom_edition(workdir)
         args.repo = str(aula)
-        hub = Hub(workdir, aula, aula)
+        hub = Hub(workdir, aula, aula, extra_env={"CURSO_HUB_PYTHON": str(python), **env})
         rows, leftovers = [], []
         try:
             hub.start()
@@ -356,7 +421,7 @@ async def main_async(args):
             print(f"Clase simulada: capítulo {args.notebook}, demostración {args.demo}, "
                   f"{args.updates} movimientos por estudiante; {os.cpu_count()} núcleos.", flush=True)
             print(f"{'N':>3} | {'servidor listo (s)':>19} | {'cuaderno (s)':>14} | {'demo p50 / p95 (ms)':>20} | "
-                  f"{'memoria/estudiante (MiB)':>24}", flush=True)
+                  f"{'memoria/estudiante (MiB)':>24} | {'pico del núcleo (MiB)':>21}", flush=True)
             for n in args.students:
                 try:
                     row = await one_round(api, hub, n, args)
@@ -369,13 +434,90 @@ async def main_async(args):
                 print(f"{n:>3} | {fmt(row['ready_s']):>8} (máx {fmt(row['ready_max_s']):>5}) | "
                       f"{fmt(row['notebook_s']):>5} (máx {fmt(row['notebook_max_s']):>5}) | "
                       f"{fmt(row['update_p50_ms'], 0):>8} / {fmt(row['update_p95_ms'], 0):>6} | "
-                      f"{fmt(row['memory_mib'], 0):>24}", flush=True)
+                      f"{fmt(row['memory_mib'], 0):>24} | {fmt(row['kernel_peak_mib'], 0):>21}", flush=True)
         finally:
             leftovers = hub.stop()
         print(f"Procesos que quedan vivos: {len(leftovers)}.")
-        if args.json:
-            Path(args.json).write_text(json.dumps({"rows": rows, "leftovers": leftovers}, indent=1))
-        return 1 if leftovers else 0
+    after = machine()
+    figures = {"kind": "clase", "date": started, "machine": {**before, "load_average_after": after["load_average"]},
+               "versions": versions(), "chapter": args.notebook, "demo": args.demo, "updates": args.updates,
+               "rows": rows, "leftovers": leftovers}
+    target = Path(args.results) if args.results else default_results_path("clase")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Cifras guardadas en {target}.")
+    if not args.results:
+        import dimensionado
+
+        dimensionado.update_docs()
+        print("Tabla de docs/despliegue.md rehecha con todas las medidas guardadas.")
+    return 1 if leftovers else 0
+
+
+def code_fingerprint(path):
+    """Huella de las celdas de código de un cuaderno del curso: dice si una medida es de su versión actual."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    code = "\n\x00".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+def chapter_memory(args):
+    """El pico de memoria (VmHWM) del núcleo de cada capítulo, ejecutado entero con el entorno del estudiante."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_lib.classroom import aislamiento
+
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    before = machine()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="memoria-") as workdir:
+        workdir = Path(workdir)
+        aula, python, env = classroom_edition(workdir)
+        aislamiento.write_kernelspec(workdir / "jupyter" / "kernels", python, "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(workdir / "jupyter"),
+                                                                   os.environ.get("JUPYTER_PATH")]))
+        os.environ.update(env)
+        print(f"{'capítulo':<40} | {'pico del núcleo (MiB)':>21} | {'tiempo (s)':>10}", flush=True)
+        for path in sorted((aula / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            if args.only and path.name[:2] not in args.only:
+                continue
+            notebook = nbformat.read(path, as_version=4)
+            notebook.cells.append(nbformat.v4.new_code_cell(PEAK_CODE))  # al final: el pico de su núcleo
+            # Con allow_errors, una celda que falla no para la medida; se anota (la edición de aula
+            # debe ejecutarse entera: un error aquí es un fallo de la edición, no de la medida).
+            client = NotebookClient(notebook, kernel_name="curso-estudiante", timeout=600, allow_errors=True,
+                                    resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            client.execute()
+            peak = int(notebook.cells[-1].outputs[-1]["text"].split()[-1]) / 1024
+            errors = [cell.source.splitlines()[0][:60] for cell in notebook.cells if cell.cell_type == "code"
+                      and any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
+            row = {"notebook": path.name, "kernel_peak_mib": round(peak, 1),
+                   "seconds": round(time.perf_counter() - start, 1), "cells_with_errors": errors,
+                   "code_sha256": code_fingerprint(ROOT / "notebooks" / path.name),
+                   "date": time.strftime("%Y-%m-%d")}
+            rows.append(row)
+            print(f"{path.name:<40} | {fmt(peak, 0):>21} | {fmt(row['seconds']):>10}"
+                  + (f"  (celdas con error: {errors})" if errors else ""), flush=True)
+    target = Path(args.results) if args.results else ROOT / "benchmarks" / "resultados" / "memoria-capitulos.json"
+    if args.only and target.exists():  # solo algunos capítulos: las demás filas se conservan
+        measured = {row["notebook"] for row in rows}
+        kept = [row for row in json.loads(target.read_text(encoding="utf-8"))["rows"] if row["notebook"] not in measured]
+        rows = sorted(kept + rows, key=lambda row: row["notebook"])
+    figures = {"kind": "memoria-capitulos", "date": started,
+               "machine": {**before, "load_average_after": machine()["load_average"]},
+               "versions": versions(), "rows": rows}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Cifras guardadas en {target}.")
+    if not args.results:
+        import dimensionado
+
+        dimensionado.update_docs()
+    return 0
 
 
 def main(argv=None):
@@ -386,8 +528,16 @@ def main(argv=None):
     parser.add_argument("--actualizaciones", dest="updates", type=int, default=30)
     parser.add_argument("--limite", dest="time_limit", type=float, default=600, help="segundos por ronda")
     parser.add_argument("--detalle", dest="verbose", action="store_true", help="contar cada paso")
-    parser.add_argument("--json", help="guardar también las cifras en este fichero")
+    parser.add_argument("--resultados", dest="results",
+                        help="fichero de las cifras (por defecto, uno nuevo en benchmarks/resultados/, y se "
+                             "rehace la tabla de docs/despliegue.md)")
+    parser.add_argument("--memoria-capitulos", dest="chapters", action="store_true",
+                        help="medir el pico de memoria del núcleo de cada capítulo")
+    parser.add_argument("--solo", dest="only", nargs="+", default=None, metavar="NN",
+                        help="con --memoria-capitulos: medir solo estos capítulos (las demás filas se conservan)")
     args = parser.parse_args(argv)
+    if args.chapters:
+        return chapter_memory(args)
     if max(args.students) > MAX_STUDENTS:
         parser.error(f"como mucho {MAX_STUDENTS} estudiantes simulados")
     found = sorted((ROOT / "notebooks").glob(f"{args.capitulo}_*.ipynb"))

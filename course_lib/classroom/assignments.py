@@ -7,11 +7,14 @@ su sección de ejercicios:
 - cada celda de respuesta es una **celda de solución**: el código del estudiante tal como está en
   el cuaderno y, entre ``### BEGIN SOLUTION`` y ``### END SOLUTION``, la solución de referencia
   copiada de ``course_lib/exercises/capNN.py`` (la única fuente de verdad);
-- cada celda ``check(...)`` es una **celda de prueba calificada** (1 punto) que llama a
-  ``course_lib.checks.check`` y falla si la respuesta no es correcta, con el mismo diagnóstico en
-  español que el cuaderno.
+- cada celda ``check(...)`` es una **celda de prueba calificada** (1 punto, bloqueada): muestra al
+  estudiante lo que su edición puede revisar (el formato) y lleva, entre ``### BEGIN HIDDEN TESTS``
+  y ``### END HIDDEN TESTS``, qué respuesta se califica. La nota la decide
+  :class:`.calificacion.CalificarFueraDelNucleo`, fuera del núcleo del estudiante, con las entradas
+  de prueba de la edición completa (que el estudiante no tiene) y la solución de referencia.
 
-``nbgrader generate_assignment capNN`` quita las soluciones y deja la versión del estudiante.
+``nbgrader generate_assignment capNN`` quita las soluciones y las pruebas ocultas y deja la versión
+del estudiante; ``nbgrader autograde capNN`` califica con el ``nbgrader_config.py`` que se escribe aquí.
 """
 
 import argparse
@@ -22,14 +25,33 @@ import re
 from pathlib import Path
 
 from .. import checks
+from .calificacion import hidden_test
 from .release import COLAB_CELL_MARK, ROOT, chapters
 from .source import literal, reference_source
 
 CHECK_CALL = re.compile(r'check\(\s*"(\d\d\.\d+)"\s*,\s*([A-Za-z_]\w*)\s*\)')
 STUB = "# Escribe aquí tu solución"
 POINTS = 1
+STUDENT_PYTHON = ROOT / "build" / "entorno-estudiante" / "bin" / "python"
 
-NBGRADER_CONFIG = '''"""Configuración de nbgrader para las tareas del curso (generada por make tareas)."""
+NBGRADER_CONFIG = '''"""Configuración de nbgrader para las tareas del curso (generada por make tareas).
+
+La nota de cada ejercicio la decide course_lib.classroom.calificacion fuera del núcleo del
+estudiante (docs/despliegue.md, «Tareas con nbgrader»). Las entregas se ejecutan con el entorno
+del estudiante (solo la edición de aula) y, si se indica, con un usuario del sistema sin permisos.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
+
+from course_lib.classroom import aislamiento
+from course_lib.classroom.calificacion import CalificarFueraDelNucleo
 
 c = get_config()  # noqa: F821  (nbgrader define get_config al leer este fichero)
 
@@ -38,16 +60,40 @@ c.CourseDirectory.course_id = "fundamentos-aprendizaje-profundo"
 c.ClearSolutions.code_stub = {{"python": "{stub}"}}
 c.ClearSolutions.text_stub = "Escribe aquí tu respuesta."
 # Cada celda se ejecuta con un límite de tiempo: un bucle infinito no bloquea la calificación.
-c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
+
+# El Python del entorno del estudiante (make entorno-estudiante) y, opcionalmente, un usuario del
+# sistema sin permisos con el que se ejecutan las entregas (hay que calificar como root:
+# sudo -E nbgrader autograde capNN).
+PYTHON_ESTUDIANTE = os.environ.get("CURSO_PYTHON_ESTUDIANTE", "{student_python}")
+USUARIO_CALIFICADOR = os.environ.get("CURSO_CALIFICADOR", "")
+
+# 1. El núcleo con que nbgrader ejecuta cada entrega (para la retroalimentación): el del estudiante,
+#    con una carpeta temporal suya dentro de CURSO_NUCLEOS, que se borra al terminar.
+if "CURSO_NUCLEOS" not in os.environ:
+    os.environ["CURSO_NUCLEOS"] = tempfile.mkdtemp(prefix="curso-nucleos-")
+    os.chmod(os.environ["CURSO_NUCLEOS"], 0o711)
+    atexit.register(shutil.rmtree, os.environ["CURSO_NUCLEOS"], True)
+_jupyter = Path(__file__).resolve().parent / ".jupyter"
+aislamiento.write_kernelspec(_jupyter / "kernels", PYTHON_ESTUDIANTE, USUARIO_CALIFICADOR)
+os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(_jupyter), os.environ.get("JUPYTER_PATH")]))
+c.Execute.kernel_name = "curso-estudiante"
+
+# 2. La nota: fuera del núcleo, justo después de que nbgrader lo ejecute.
+c.CalificarFueraDelNucleo.python = PYTHON_ESTUDIANTE
+c.CalificarFueraDelNucleo.usuario = USUARIO_CALIFICADOR
+_pasos = list(Autograde.class_traits()["autograde_preprocessors"].default())
+_pasos.insert(_pasos.index(Execute) + 1, CalificarFueraDelNucleo)
+c.Autograde.autograde_preprocessors = _pasos
 '''
 
 INTRO = """# Tarea {chapter} · {title}
 
 Esta tarea reúne los ejercicios del cuaderno `{notebook}`. Escribe tu respuesta en cada celda que
-lo indica y ejecuta la celda de comprobación que la sigue: te dice en español si es correcta y, si
-no, qué falla. Cada comprobación vale {points} punto. Las celdas de comprobación están bloqueadas:
-al calificar se ejecutan tal como están aquí.
+lo indica y ejecuta la celda de comprobación que la sigue: te dice si tu respuesta tiene el formato
+esperado (tu edición del curso no lleva las respuestas). Cada ejercicio vale {points} punto, y la
+nota se pone al calificar la entrega: tu respuesta se ejecuta con entradas de prueba que no ves y
+se compara con la de referencia. Las celdas de comprobación están bloqueadas.
 
 Guarda a menudo (Ctrl+S). Si el núcleo se reinicia, vuelve a ejecutar la primera celda de código.
 """
@@ -104,11 +150,11 @@ def solution_cell(source, name, solution):
 
 
 def test_cell(exercise_id, name):
+    """La celda de comprobación: lo que ve el estudiante y, ocultas, qué se califica fuera del núcleo."""
     return (
         "from course_lib.checks import check\n\n"
-        f'resultado = check("{exercise_id}", {name})\n'
-        "display(resultado)\n"
-        f'assert resultado.passed, f"Ejercicio {exercise_id} — {{resultado.status}}: {{resultado.message}}"'
+        f'display(check("{exercise_id}", {name}))\n'
+        + hidden_test(exercise_id, name)
     )
 
 
@@ -165,7 +211,8 @@ def build(course_dir, selected=None):
     """Escribe ``nbgrader_config.py`` y ``source/capNN/capNN.ipynb`` en ``course_dir``."""
     course_dir = Path(course_dir)
     course_dir.mkdir(parents=True, exist_ok=True)
-    (course_dir / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(stub=STUB), encoding="utf-8")
+    (course_dir / "nbgrader_config.py").write_text(
+        NBGRADER_CONFIG.format(stub=STUB, student_python=STUDENT_PYTHON), encoding="utf-8")
     written = []
     for chapter in selected or chapters():
         target = course_dir / "source" / f"cap{chapter}" / f"cap{chapter}.ipynb"

@@ -1,199 +1,201 @@
-"""Valores de Python y de NumPy como JSON, y comparaciones entre respuestas.
+"""Respuestas como datos: valores de Python, arrays de NumPy y redes del motor en JSON, sin pickle.
 
-JSON no distingue tuplas de listas ni guarda arrays, así que cada valor que no es un número, un
-texto, ``None`` o una lista se guarda con una etiqueta: ``{"__nd__": ...}`` (array),
-``{"__tuple__": [...]}``, ``{"__dict__": [[clave, valor], ...]}``, ``{"__np__": ...}`` (escalar
-de NumPy, para no perder si era entero o real), ``{"__table__": ...}`` (una :class:`Table`). Lo que no se puede guardar así (un modelo, una
-función) lanza :class:`Unstorable`.
+Lo usan dos procesos que no se fían el uno del otro: el que ejecuta el código del estudiante
+(:mod:`.ejecutor`) y el que califica (:mod:`.calificacion`). Por eso solo viajan **datos**:
+números, textos, ``None``, listas, tuplas, conjuntos, diccionarios, arrays de números o textos y la
+arquitectura de una red de ``course_lib.nn`` (sus capas y su configuración, nunca su código). Un
+objeto de cualquier otro tipo lanza :class:`Unstorable`, y :func:`decode` rechaza cualquier cosa
+que :func:`encode` no haya podido escribir: leer una respuesta nunca ejecuta código.
+
+Cada valor que JSON no distingue lleva una etiqueta: ``{"__nd__": …}`` (array), ``{"__np__": …}``
+(escalar de NumPy: se conserva si era entero o real), ``{"__tuple__": […]}``, ``{"__set__": […]}``,
+``{"__dict__": [[clave, valor], …]}`` y ``{"__red__": …}`` (una capa o una red, por su arquitectura).
 """
+
+import base64
 
 import numpy as np
 
+MAX_ELEMENTS = 20_000_000   # elementos de todos los arrays de un mensaje (160 MB en float64)
+MAX_DEPTH = 32
+_ARRAY_KINDS = "biufU"      # booleanos, enteros, reales y textos; nunca objetos ni estructuras
+
 
 class Unstorable(TypeError):
-    """El valor no se puede guardar como datos (por ejemplo, un objeto o una función)."""
-
-
-class Table:
-    """Una función de dominio finito guardada como tabla: argumentos → resultado.
-
-    Así se guardan los argumentos que son funciones de un comparador cuando se sabe con qué
-    argumentos puede llamarlas (por ejemplo, ``explain`` de ``checks.expect_choices``: una
-    pregunta, la opción elegida y la correcta). Se llama como la función original.
-    """
-
-    def __init__(self, rows):
-        self.rows = [(tuple(args), result) for args, result in rows]
-
-    @classmethod
-    def of(cls, function, domain):
-        """La tabla de ``function`` en cada tupla de argumentos de ``domain`` (sin las que lanzan)."""
-        rows = []
-        for args in domain:
-            try:
-                rows.append((args, function(*args)))
-            except Exception:  # noqa: BLE001 — la función original también fallaría con esos argumentos
-                continue
-        return cls(rows)
-
-    def __call__(self, *args):
-        for known, result in self.rows:
-            if same(known, args, strict=True):
-                return result
-        raise LookupError(f"la tabla grabada no tiene resultado para {args!r}.")
+    """El valor no se puede enviar como datos (una función, un objeto, un array de objetos…)."""
 
 
 def encode(value):
-    """Valor de Python → estructura que ``json.dumps`` acepta."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufUS":
-            raise Unstorable(f"array de tipo {value.dtype}")
-        return {"__nd__": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
-    if isinstance(value, np.generic):
-        return {"__np__": value.dtype.str, "value": value.item()}
-    if isinstance(value, tuple):
-        return {"__tuple__": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        return {"__dict__": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, (set, frozenset)):
-        return {"__set__": [encode(v) for v in sorted(value, key=repr)]}
-    if isinstance(value, Table):
-        return {"__table__": [[encode(list(args)), encode(result)] for args, result in value.rows]}
+    """Valor de Python → estructura que ``json.dumps`` acepta (lanza :class:`Unstorable`)."""
+    return _Encoder().encode(value, 0)
+
+
+class _Encoder:
+    def __init__(self):
+        self.elements = 0
+
+    def _count(self, n):
+        self.elements += n
+        if self.elements > MAX_ELEMENTS:
+            raise Unstorable(f"una respuesta con más de {MAX_ELEMENTS} números")
+
+    def encode(self, value, depth):
+        if depth > MAX_DEPTH:
+            raise Unstorable(f"una estructura con más de {MAX_DEPTH} niveles")
+        if isinstance(value, np.ndarray):
+            return self._array(value)
+        if isinstance(value, np.generic):  # antes que float: np.float64 es una subclase de float
+            if value.dtype.kind not in _ARRAY_KINDS:
+                raise Unstorable(f"un escalar de NumPy de tipo {value.dtype}")
+            return {"__np__": value.dtype.str, "value": value.item()}
+        if value is None or type(value) in (bool, int, float, str):
+            return value
+        if isinstance(value, (bool, int, float, str)):
+            return _plain(value)
+        if isinstance(value, tuple):
+            return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
+        if isinstance(value, list):
+            return [self.encode(v, depth + 1) for v in value]
+        if isinstance(value, dict):
+            return {"__dict__": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+        if isinstance(value, (set, frozenset)):
+            return {"__set__": [self.encode(v, depth + 1) for v in sorted(value, key=repr)]}
+        if type(value).__module__.startswith("course_lib.nn"):
+            return _engine_object(value)
+        raise Unstorable(f"un valor de tipo {type(value).__name__}")
+
+    def _array(self, value):
+        if value.dtype.kind not in _ARRAY_KINDS:
+            raise Unstorable(f"un array de tipo {value.dtype}")
+        self._count(value.size)
+        data = np.ascontiguousarray(value)
+        return {"__nd__": data.dtype.str, "shape": list(data.shape),
+                "b64": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
+def _plain(value):
+    """Subclases de bool, int, float o str (por ejemplo, un IntEnum) como el tipo básico."""
+    for base in (bool, int, float, str):
+        if isinstance(value, base):
+            return base(value)
     raise Unstorable(f"un valor de tipo {type(value).__name__}")
 
 
-def decode(data):
-    """Inverso de :func:`encode`."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if "__nd__" in data:
-        return np.array(data["data"], dtype=np.dtype(data["__nd__"])).reshape(data["shape"])
-    if "__np__" in data:
-        return np.dtype(data["__np__"]).type(data["value"])
-    if "__tuple__" in data:
-        return tuple(decode(v) for v in data["__tuple__"])
-    if "__dict__" in data:
-        return {_hashable(decode(k)): decode(v) for k, v in data["__dict__"]}
-    if "__set__" in data:
-        return {decode(v) for v in data["__set__"]}
-    if "__table__" in data:
-        return Table([(decode(args), decode(result)) for args, result in data["__table__"]])
-    raise ValueError(f"etiqueta desconocida en los datos de la edición de aula: {sorted(data)}")
+def _engine_object(value):
+    """Una red o una capa de ``course_lib.nn`` por su arquitectura (clases del motor y configuración).
 
-
-def _hashable(key):
-    return tuple(key) if isinstance(key, list) else key
-
-
-# --- Comparaciones ------------------------------------------------------------------------------
-
-def _kind(value):
-    """Clase de valor para la comparación estricta: no confunde 5 con 5.0 ni True con 1."""
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, (int, np.integer)):
-        return "int"
-    if isinstance(value, (float, np.floating)):
-        return "float"
-    if isinstance(value, np.ndarray):
-        return "array-" + value.dtype.kind
-    return type(value).__name__
-
-
-def same(a, b, strict=False, rtol=1e-7, atol=1e-10):
-    """¿Son iguales dos respuestas? ``strict`` distingue además tipos (tupla/lista, entero/real)."""
-    if strict and _kind(a) != _kind(b):
-        return False
-    if isinstance(a, dict) or isinstance(b, dict):
-        return (isinstance(a, dict) and isinstance(b, dict) and set(map(repr, a)) == set(map(repr, b))
-                and all(same(a[k], b[k], strict, rtol, atol) for k in a))
-    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(same(x, y, strict, rtol, atol) for x, y in zip(a, b))
-    if isinstance(a, (str, bytes, set, frozenset)) or isinstance(b, (str, bytes, set, frozenset)):
-        return type(a) is type(b) and a == b
-    if a is None or b is None:
-        return a is b
-    try:
-        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    if x.shape != y.shape:
-        return False
-    return bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
-
-
-def is_placeholder(value):
-    return value is None or value is Ellipsis
-
-
-def difference(got, expected, where="", rtol=1e-5, atol=1e-8):
-    """Primera diferencia entre la respuesta y lo esperado, en español, o ``None`` si coinciden.
-
-    Compara con tolerancia y sin exigir el mismo tipo de contenedor (tupla o lista).
+    Una subclase propia (de una capa o de un modelo) no viaja: reconstruirla exigiría importar su
+    módulo, es decir, ejecutar código de la entrega en el proceso que califica.
     """
-    place = f" ({where})" if where else ""
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"se esperaba un diccionario{place} y recibí {describe(got)}."
-        missing = [k for k in expected if k not in got]
-        if missing:
-            return f"faltan las claves {', '.join(map(repr, missing))}{place}."
-        for key, value in expected.items():
-            found = difference(got[key], value, f"clave {key!r}", rtol, atol)
-            if found:
-                return found
-        return None
-    if isinstance(expected, (tuple, list)) and not _numeric_sequence(expected):
-        if not isinstance(got, (tuple, list, np.ndarray)) or len(got) != len(expected):
-            return f"se esperaba {describe(expected)}{place} y recibí {describe(got)}."
-        for i, (g, e) in enumerate(zip(got, expected)):
-            found = difference(g, e, f"elemento {i}" + (f" de {where}" if where else ""), rtol, atol)
-            if found:
-                return found
-        return None
-    if isinstance(expected, str):
-        if got != expected:
-            return f"tu respuesta{place} ({got!r}) no es la correcta."
-        return None
+    from ..nn.layer import Layer
+
+    layer_entry, _ = _serialization()
+    if not isinstance(value, Layer):
+        raise Unstorable(f"un valor de tipo {type(value).__name__}")
     try:
-        g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return f"se esperaba {describe(expected)}{place} y recibí {describe(got)}."
-    if g.shape != e.shape:
-        return f"se esperaba {describe(expected)}{place} y recibí {describe(got)}."
-    if not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
-        return f"el valor{place} no coincide con el esperado."
-    return None
+        entry = layer_entry(value)
+        _check_entry(entry)
+    except ValueError as exc:
+        raise Unstorable(f"una red que no se puede enviar como datos ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 — una red a medio construir, por ejemplo
+        raise Unstorable(f"una red que no se puede describir ({type(exc).__name__}: {exc})") from None
+    return {"__red__": entry}
 
 
-def _numeric_sequence(value):
-    return all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value)
+_CONTAINERS = ("Sequential", "Model", "Functional")
 
 
-def describe(value):
-    """Descripción breve y en español de la forma de un valor (sin mostrar su contenido)."""
-    if value is None:
-        return "None"
-    if isinstance(value, (bool, np.bool_)):
-        return "un booleano"
-    if isinstance(value, (int, np.integer)):
-        return "un entero"
-    if isinstance(value, (float, np.floating)):
-        return "un número real"
-    if isinstance(value, str):
-        return "un texto"
-    if isinstance(value, np.ndarray):
-        return f"un array de forma {value.shape}"
-    if isinstance(value, tuple):
-        return f"una tupla de {len(value)} elementos"
-    if isinstance(value, list):
-        return f"una lista de {len(value)} elementos"
-    if isinstance(value, dict):
-        return f"un diccionario de {len(value)} claves"
-    return f"un valor de tipo {type(value).__name__}"
+def _serialization():
+    """(layer_entry, model_from_architecture) del motor: su JSON de arquitectura, de ida y vuelta."""
+    try:
+        from ..nn.serialization import layer_entry, model_from_architecture
+    except ImportError:  # el motor antes de serialization.py
+        from ..nn.loading import _model_from_architecture as model_from_architecture
+        from ..nn.saving import layer_entry
+    return layer_entry, model_from_architecture
+
+
+def _check_entry(entry, depth=0):
+    """Solo clases del motor, por su nombre: ni módulos, ni subclases, ni nada que haya que importar."""
+    from ..nn.layers import LAYER_CLASSES
+    from ..nn.symbolic import OPERATION_CLASSES
+
+    if depth > MAX_DEPTH or not isinstance(entry, dict):
+        raise ValueError("estructura de red no reconocida")
+    if "module" in entry or "qualname" in entry or "init" in entry:
+        raise ValueError(f"usa una clase propia ({entry.get('class_name')!r}), no del motor del curso")
+    if "operation" in entry:
+        if entry["operation"] not in OPERATION_CLASSES:
+            raise ValueError(f"operación desconocida {entry['operation']!r}")
+        return
+    name = entry.get("class_name")
+    if name in _CONTAINERS:
+        config = entry.get("config", entry)
+        if "module" in config or "qualname" in config or "init" in config:
+            raise ValueError(f"usa una clase propia ({config.get('class_name')!r}), no del motor del curso")
+        for child in config.get("layers", []):
+            _check_entry(child, depth + 1)
+        return
+    if name != "InputLayer" and name not in LAYER_CLASSES:
+        raise ValueError(f"tipo de capa desconocido {name!r}")
+    if not isinstance(entry.get("config", {}), dict):
+        raise ValueError("configuración de capa no reconocida")
+
+
+def decode(data, depth=0):
+    """Inverso de :func:`encode`; rechaza (``ValueError``) lo que no tenga esa forma."""
+    if depth > MAX_DEPTH:
+        raise ValueError("estructura demasiado profunda")
+    if data is None or type(data) in (bool, int, float, str):
+        return data
+    if isinstance(data, list):
+        return [decode(v, depth + 1) for v in data]
+    if not isinstance(data, dict) or len(data) not in (1, 2, 3):
+        raise ValueError(f"dato no reconocido: {type(data).__name__}")
+    if "__nd__" in data:
+        dtype = np.dtype(data["__nd__"])
+        if dtype.kind not in _ARRAY_KINDS or dtype.hasobject:
+            raise ValueError(f"tipo de array no admitido: {dtype}")
+        shape = tuple(int(n) for n in data["shape"])
+        raw = base64.b64decode(data["b64"], validate=True)
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    if "__np__" in data:
+        dtype = np.dtype(data["__np__"])
+        if dtype.kind not in _ARRAY_KINDS:
+            raise ValueError(f"tipo de escalar no admitido: {dtype}")
+        return dtype.type(data["value"])
+    if "__tuple__" in data:
+        return tuple(decode(v, depth + 1) for v in data["__tuple__"])
+    if "__set__" in data:
+        return {decode(v, depth + 1) for v in data["__set__"]}
+    if "__dict__" in data:
+        return {_key(decode(k, depth + 1)): decode(v, depth + 1) for k, v in data["__dict__"]}
+    if "__red__" in data:
+        return _rebuild(data["__red__"])
+    raise ValueError(f"etiqueta no reconocida: {sorted(data)}")
+
+
+def _key(value):
+    """Las claves de un diccionario deben poder usarse como claves (una lista no)."""
+    hash(value)
+    return value
+
+
+def _rebuild(entry):
+    """Reconstruye con las clases del motor una red o una capa enviada por :func:`_engine_object`.
+
+    Antes, :func:`_check_entry` comprueba que solo nombra clases del motor. Sin construir los pesos:
+    se crean al usarla, como con la red recién escrita (así la comprobación que fija la semilla y
+    entrena da lo mismo que en la edición de autoestudio).
+    """
+    from ..nn.layers import LAYER_CLASSES
+
+    _check_entry(entry)
+    _, model_from_architecture = _serialization()
+    if entry.get("class_name") in _CONTAINERS:
+        arch = dict(entry["config"])
+        arch["input_shape"] = None  # la red del estudiante, tal como la escribió: sin construir
+        return model_from_architecture(arch, {})
+    layer = LAYER_CLASSES[entry["class_name"]](**entry.get("config", {}))
+    layer.trainable = entry.get("trainable", True)
+    return layer
