@@ -40,7 +40,7 @@ class EspacioLatente:
         codificador = gen.cargar_modelo("vae_codificador", semilla)
         self.clasificador = gen.cargar_modelo("clasificador", semilla)
         _, _, X_prueba, y_prueba = gen.division_mnist()
-        self.mu = codificador.forward(X_prueba, training=False)[:, :gen.LATENTE_VAE].astype(float)
+        self.mu = codificador.predict(X_prueba, batch_size=250, verbose=0)[:, :gen.LATENTE_VAE].astype(float)
         self.y = y_prueba
         self.centros = np.array([self.mu[self.y == d].mean(axis=0) for d in range(10)])
 
