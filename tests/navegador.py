@@ -109,6 +109,20 @@ def voila(notebook):
         yield url
 
 
+def require_browser():
+    """El módulo ``playwright.sync_api`` si hay Playwright y Chromium; si no, la prueba se omite (o falla en CI,
+    donde no puede omitirse en silencio)."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        message = "No hay Chromium (/usr/bin/chromium): instálalo con scripts/install_browser.sh."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return sync_api
+
+
 @contextmanager
 def chromium(playwright):
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

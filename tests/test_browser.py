@@ -31,14 +31,7 @@ ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']
 RISE_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"  # su celda de demostración no depende de las anteriores
 
 
-def _require_browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(navegador.CHROMIUM):
-        message = "No hay Chromium (/usr/bin/chromium): instálalo con scripts/install_browser.sh."
-        if os.environ.get("CI"):
-            pytest.fail(message)  # en CI la prueba no puede omitirse en silencio
-        pytest.skip(message)
-    return playwright
+_require_browser = navegador.require_browser
 
 
 @pytest.fixture(scope="module")

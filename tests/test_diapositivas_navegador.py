@@ -38,14 +38,7 @@ START_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"
 README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W", "Inicio", "Fin"]
 
 
-def _require_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(navegador.CHROMIUM):
-        message = "No hay Chromium (/usr/bin/chromium): instálalo con scripts/install_browser.sh."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return sync_api
+_require_browser = navegador.require_browser
 
 
 @pytest.fixture(scope="module")
