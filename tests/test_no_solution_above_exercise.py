@@ -179,12 +179,13 @@ def is_input_conversion(key):
 
     Es la misma preparación en muchos ejercicios distintos: compartirla no es repetir un ejercicio.
     """
-    rest = re.sub(r"np \. asarray \( _ (, _ = _ )?\)", "", key)
+    rest = re.sub(r"np \. asarray \( _ (, _ = (_|float|int) )?\)", "", key)
     return set(rest.split()) <= {"_", ",", "="}
 
 
 def test_input_conversion_is_not_a_shared_idea():
     assert is_input_conversion(" ".join(normalized_tokens("y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)")))
+    assert is_input_conversion(" ".join(normalized_tokens("a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)")))
     assert not is_input_conversion(" ".join(normalized_tokens("return np.mean(np.asarray(a) == b)")))
 
 
