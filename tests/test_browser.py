@@ -171,7 +171,12 @@ def test_a_notebook_as_rise_slides_reaches_its_demo_slide_and_the_demo_answers(b
         assert slide, "ninguna diapositiva tiene la demostración"
         page.evaluate("id => { location.hash = '#/' + id; }", slide)
         page.wait_for_selector(f"#{slide}.present", timeout=TIMEOUT_MS)
-        assert "Prueba a" in page.locator(f"#{slide}").inner_text()
+        # La instrucción («Prueba a…») va en la diapositiva de la demo o, si las dos no caben juntas, justo antes.
+        instruccion = page.evaluate(
+            """id => { const all = [...document.querySelectorAll('.reveal .slides section')].filter(s => !s.querySelector('section'));
+                       const i = all.findIndex(s => s.id === id);
+                       return all.slice(Math.max(0, i - 1), i + 1).map(s => s.textContent).join(' '); }""", slide)
+        assert "Prueba a" in instruccion
         cell = page.locator(f"#{slide} .jp-CodeCell").filter(has_text="demos.scaling()").first
         cell.locator(".cm-content").click()
         page.keyboard.press("Control+Enter")
