@@ -90,10 +90,14 @@ diapositivas: $(COURSE)
 # versiones mínimas de pyproject.toml.
 # El capítulo 00 no pasa por nbval: lo ejecuta tests/test_ejecucion_web.py por el camino del sitio
 # (nbclient, como make web en un clon limpio), y el sitio reutiliza esa copia.
+# Los módulos más largos, primero: pytest-xdist reparte en orden, y si uno largo queda para el final, un
+# núcleo espera solo al otro (pytest no repite una ruta que ya recogió).
+PRIMERO := tests/test_nbgrader_tareas.py tests/test_hub_clase.py tests/test_classroom_edition.py \
+	notebooks/12_regularizacion.ipynb notebooks/10_redes_convolucionales.ipynb tests/keras_compat
 test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider $(PRIMERO) tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_diapositivas_navegador.py
 	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
@@ -130,7 +134,7 @@ colab: $(COURSE)
 
 # Las pruebas y los cuadernos con las versiones mínimas de pyproject.toml (entorno build/compat).
 compat: $(TESTS)
-	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
+	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py --completo
 
 # Las afirmaciones del texto con otras semillas (papermill cambia SEMILLA en la celda «parameters»):
 # make afirmaciones, o make afirmaciones CAPITULOS="12 13" SEMILLAS="3 4".
