@@ -98,9 +98,15 @@ test: $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	@mkdir -p build && ($(BIN)/python scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider $(PRIMERO) tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -s tests/test_diapositivas_navegador.py
-	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py
+	@# El sitio, el recorrido de las diapositivas y las versiones mínimas, a la vez (cada uno con su registro).
+	@status=0; \
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py > build/prueba-sitio.log 2>&1 & sitio=$$!; \
+	$(TEST_ENV) CURSO_DIAPOSITIVAS_TAMANOS=1024x768 $(BIN)/python -m pytest -p no:cacheprovider -s \
+		tests/test_diapositivas_navegador.py > build/prueba-diapositivas.log 2>&1 & diapositivas=$$!; \
+	$(TEST_ENV) $(BIN)/python scripts/compatibilidad.py > build/prueba-compat.log 2>&1 & compat=$$!; \
+	wait $$sitio || status=1; wait $$diapositivas || status=1; wait $$compat || status=1; \
+	for registro in sitio diapositivas compat; do echo "=== $$registro"; tail -n 60 build/prueba-$$registro.log; done; \
+	exit $$status
 
 unit: $(TESTS) $(DOCENTE) $(HUB_PROXY)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py

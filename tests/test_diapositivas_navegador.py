@@ -32,7 +32,10 @@ SCREENSHOTS = ROOT / "build" / "capturas"
 EXECUTED = ROOT / "build" / "ejecutados"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TIMEOUT_MS = 120_000
-SIZES = [(1024, 768), (1280, 720)]
+# make test recorre solo 1024×768 (el proyector; CURSO_DIAPOSITIVAS_TAMANOS=1024x768) para caber en sus 15 minutos;
+# make browser, los dos tamaños.
+SIZES = [tuple(int(n) for n in tamano.split("x"))
+         for tamano in os.environ.get("CURSO_DIAPOSITIVAS_TAMANOS", "1024x768,1280x720").split(",")]
 START_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"
 # Lo que el README dice que hace cada tecla en la presentación; cada una se prueba abajo.
 README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W", "Inicio", "Fin"]
