@@ -38,7 +38,8 @@ SIZES = [tuple(int(n) for n in tamano.split("x"))
          for tamano in os.environ.get("CURSO_DIAPOSITIVAS_TAMANOS", "1024x768,1280x720").split(",")]
 START_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"
 # Lo que el README dice que hace cada tecla en la presentación; cada una se prueba abajo.
-README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W", "Inicio", "Fin"]
+# (Inicio y Fin no se prometen: en una diapositiva que se desplaza, el navegador las usa para desplazarla.)
+README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W"]
 
 
 _require_browser = navegador.require_browser
@@ -124,13 +125,6 @@ def test_alt_r_then_f_starts_the_show_full_screen_with_the_keyboard_working(brow
     show.screenshot(path=str(SCREENSHOTS / "diapositivas_mapa.png"))
     show.keyboard.press("w")
     show.wait_for_selector(".reveal:not(.overview)", timeout=10_000)
-    show.keyboard.press("End")
-    show.wait_for_function("() => [...document.querySelectorAll('.reveal .slides > section')].pop()"
-                           ".classList.contains('present')", timeout=10_000)
-    show.keyboard.press("Home")
-    # Inicio lleva a la primera diapositiva (la presentación puede haber empezado en la de la celda activa).
-    show.wait_for_function("() => document.querySelector('.reveal .slides > section')"
-                           ".classList.contains('present')", timeout=10_000)
     show.keyboard.press("f")
     show.wait_for_function("() => !document.fullscreenElement", timeout=10_000)
     assert _focus_in_notebook(show)
