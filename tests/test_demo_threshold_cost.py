@@ -4,6 +4,8 @@ trae por defecto son los del proyecto."""
 
 import re
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
@@ -97,4 +99,8 @@ def test_the_default_data_are_the_projects_out_of_fold_probabilities():
     np.testing.assert_array_equal(y, y_des)
     assert chosen in probabilities and len(probabilities) == len(proyecto.candidatas(0))
     logistic = proyecto.probabilidades_fuera_de_pliegue(proyecto.crear_logistica, X_des, y_des, 5, 0)
-    np.testing.assert_allclose(probabilities["regresión logística"], logistic, atol=1e-6)
+    # Con la versión fijada de scikit-learn, las mismas cifras; con la mínima de pyproject.toml (la prueba de
+    # compatibilidad), el optimizador se detiene a milésimas de distancia (medido: 0,006 como mucho).
+    import sklearn
+    fijada = "scikit-learn==" + sklearn.__version__ in (Path(__file__).resolve().parent.parent / "requirements.txt").read_text()
+    np.testing.assert_allclose(probabilities["regresión logística"], logistic, atol=1e-6 if fijada else 0.02)
