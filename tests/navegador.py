@@ -109,6 +109,9 @@ def voila(notebook):
         yield url
 
 
+CAPTURAS = ROOT / "build" / "capturas"   # las capturas de pantalla de las pruebas
+
+
 def require_browser():
     """El módulo ``playwright.sync_api`` si hay Playwright y Chromium; si no, la prueba se omite (o falla en CI,
     donde no puede omitirse en silencio)."""
@@ -121,6 +124,15 @@ def require_browser():
             pytest.fail(message)
         pytest.skip(message)
     return sync_api
+
+
+@contextmanager
+def chromium_de_prueba():
+    """Chromium para una prueba (se omite si no hay, ver ``require_browser``), con la carpeta de capturas creada."""
+    sync_api = require_browser()
+    CAPTURAS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p, chromium(p) as navegador_chromium:
+        yield navegador_chromium
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from course_lib.demos.room import ROOM
 
 import navegador
 
-SCREENSHOTS = navegador.ROOT / "build" / "capturas"
+SCREENSHOTS = navegador.CAPTURAS
 TIMEOUT_MS = 120_000
 ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText.jp-mod-error"
 RISE_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"  # su celda de demostración no depende de las anteriores
@@ -36,9 +36,7 @@ _require_browser = navegador.require_browser
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = _require_browser()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p, navegador.chromium(p) as chromium:
+    with navegador.chromium_de_prueba() as chromium:
         yield chromium
 
 

@@ -28,7 +28,7 @@ import pytest
 import navegador
 
 ROOT = navegador.ROOT
-SCREENSHOTS = ROOT / "build" / "capturas"
+SCREENSHOTS = navegador.CAPTURAS
 EXECUTED = ROOT / "build" / "ejecutados"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TIMEOUT_MS = 120_000
@@ -42,14 +42,9 @@ START_NOTEBOOK = "07_datos_y_preprocesamiento.ipynb"
 README_KEYS = ["Alt+R", "F", "Espacio", "Mayús+Espacio", "Ctrl+Intro", "W"]
 
 
-_require_browser = navegador.require_browser
-
-
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = _require_browser()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p, navegador.chromium(p) as chromium:
+    with navegador.chromium_de_prueba() as chromium:
         yield chromium
 
 
