@@ -31,9 +31,11 @@ UPDATED = """([out, n]) => {
     const s = out.querySelector('.course-demo-status');
     return s && Number(s.getAttribute('data-updates')) > n;
 }"""
+# La imagen nueva, además, ya cargada: mientras el navegador decodifica el PNG nuevo la etiqueta
+# puede medir 0 × 0 px (y Playwright la da por invisible).
 IMAGE_CHANGED = """([out, src]) => {
     const img = out.querySelector('.widget-image');
-    return img && img.getAttribute('src') !== src;
+    return img && img.getAttribute('src') !== src && img.complete && img.naturalWidth > 0;
 }"""
 
 

@@ -135,7 +135,9 @@ def test_the_demo_room_opens_every_chapter_and_each_demo_answers(browser):
                 parts = {"controles": demo.locator(".widget-slider").first, "figura": demo.locator(".widget-image").first,
                          "estado": demo.locator(".course-demo-status").first}
                 for part, locator in parts.items():
+                    locator.wait_for(state="visible", timeout=TIMEOUT_MS)
                     box = locator.bounding_box()
+                    assert box is not None, f"{width}×{height} · {chapter} {name}: {part} no se ve"
                     outside[(width, height)] += box["y"] + box["height"] > height + 1 or box["x"] + box["width"] > width + 1
                     if box["y"] + box["height"] > height + 1:
                         print(f"{width}×{height} · {chapter} {name}: {part} acaba en y = {box['y'] + box['height']:.0f}")

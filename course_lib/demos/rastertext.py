@@ -28,6 +28,7 @@ class CellLabels:
         self._font_path = font_manager.findfont("DejaVu Sans")  # la misma letra que matplotlib
         self._fonts = {}
         self._last_key = None  # si los textos no cambian, no se vuelve a pintar la imagen
+        self.size = None  # la letra (px) del último pintado: la sala exige ≥ 20 px (tests/test_sala_proyector.py)
         self.artist = ax.imshow(np.zeros((1, 1, 4)), interpolation="nearest", zorder=3)
 
     def _font(self, size):
@@ -48,6 +49,7 @@ class CellLabels:
         cell_w, cell_h = width / cols, height / rows
         longest = max(len(t) for line in texts for t in line) or 1
         size = int(max(6, min(self.max_font_px, cell_h * 0.55, cell_w * 1.6 / longest)))
+        self.size = size
         font = self._font(size)
         masks = {True: Image.new("L", (width, height), 0), False: Image.new("L", (width, height), 0)}
         pens = {key: ImageDraw.Draw(mask) for key, mask in masks.items()}
@@ -66,6 +68,10 @@ class CellLabels:
 
     def hide(self):
         self.artist.set_visible(False)
+
+    def smallest_px(self):
+        """La letra (px) de los números que se ven ahora (``None`` si no se ve ninguno)."""
+        return self.size if self.artist.get_visible() and self._last_key is not None else None
 
 
 class RasterText:
@@ -90,6 +96,7 @@ class RasterText:
         self.artist = self.box.imshow(np.zeros((1, 1, 4)), extent=(0, 1, 0, 1), aspect="auto",
                                       interpolation="nearest")
         self._last = None
+        self.last_text = ""
 
     def set_text(self, text, color=None):
         """Escribe ``text`` (puede tener varias líneas, separadas por «\\n»)."""
@@ -100,6 +107,7 @@ class RasterText:
         if key == self._last:
             return
         self._last = key
+        self.last_text = str(text)
         mask = Image.new("L", (width, height), 0)
         pen = ImageDraw.Draw(mask)
         lines = str(text).split("\n")
@@ -121,6 +129,22 @@ class RasterText:
         self.artist.set_data(rgba)
 
 
+    def smallest_px(self):
+        """La letra (px) con que se pinta el texto."""
+        return self.fontsize if self.last_text.strip() and self.box.get_visible() else None
+
+    def overflows(self):
+        """¿Se corta el último texto? (alguna línea más ancha que el recuadro, o más líneas de las que caben)"""
+        if not self.last_text.strip() or not self.box.get_visible():
+            return False
+        bbox = self.box.get_window_extent()
+        lines = self.last_text.split("\n")
+        widest = max(right - left for left, _, right, _ in (self._font.getbbox(line) for line in lines if line))
+        margin = 0 if self.ha == "center" else 2   # set_text deja 2 px al borde si alinea a un lado
+        tall = 1.25 * self.fontsize * (len(lines) - 1) + self.fontsize
+        return widest + margin > bbox.width + 2 or tall > bbox.height + 1   # 1 px por lado no se nota
+
+
 def dark_cells(image_artist, values):
     """Qué celdas quedan oscuras con el mapa de colores de ``image_artist`` (luminancia < 0,5)."""
     rgba = image_artist.cmap(image_artist.norm(values))
@@ -139,6 +163,7 @@ class TextStamps:
     def __init__(self, limit=4000):
         self.limit = limit
         self._masks = {}
+        self._smallest = None  # la letra más pequeña estampada (px): la sala exige ≥ 20 px
 
     def mask(self, text, font):
         key = (text, id(font))
@@ -158,12 +183,17 @@ class TextStamps:
         """Escribe ``text`` en ``image`` (RGB) en la posición ``xy`` con el ancla ``anchor``."""
         if not text:
             return
+        self._smallest = font.size if self._smallest is None else min(self._smallest, font.size)
         mask, ascent, descent = self.mask(text, font)
         x, y = xy
         width = mask.size[0] - 4
         x -= {"l": 0, "m": width / 2, "r": width}[anchor[0]] + 2
         y -= {"a": 0, "m": (ascent + descent) / 2, "s": ascent}[anchor[1]]
         image.paste(fill, (int(round(x)), int(round(y))), mask)
+
+    def smallest_px(self):
+        """La letra más pequeña (px) que se ha estampado (``None``: ninguna todavía)."""
+        return self._smallest
 
     def length(self, text, font):
         return self.mask(text, font)[0].size[0] - 4
