@@ -152,7 +152,8 @@ class ActivationsDemo(Demo):
         self.notes = ROOM_NOTES if room else NOTES
         self.f_axes.set(ylabel="a = f(z)", title="Activación f(z)" if room else "Función de activación f(z)")
         self.df_axes.set(ylabel="f'(z)", title="Derivada f'(z)  (gris: f' ≈ 0)" if room
-                         else "Derivada f'(z)  (sombreado: gradiente ≈ 0)", ylim=(DF_LIMITS[0], 2.0) if room else DF_LIMITS)
+                         else "Derivada f'(z)  (sombreado: gradiente ≈ 0)",
+                         ylim=(DF_LIMITS[0], 2.0) if room else DF_LIMITS)  # sala: sitio para 3 líneas de 20 px
         box = dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9)
         self.f_text = self.f_axes.text(0.03, 0.96, "", transform=self.f_axes.transAxes, va="top", fontsize=font(13),
                                        bbox=box, zorder=5)

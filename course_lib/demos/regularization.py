@@ -265,7 +265,8 @@ class RegularizationDemo(Demo):
             self.cost_text.set_text(f"ECM entrenamiento: {_num(train_mse, 3)}\nECM validación: {_num(val_mse, 3)}")
             self.weights_title.set_text(f"{penalty}: {len(zero)} de {DEGREE} pesos = 0")
         else:
-            self.cost_text.set_text(f"ECM de entrenamiento: {_num(train_mse, 3)}\nECM de validación: {_num(val_mse, 3)}")
+            self.cost_text.set_text(f"ECM de entrenamiento: {_num(train_mse, 3)}\n"
+                                    f"ECM de validación: {_num(val_mse, 3)}")
             self.weights_title.set_text(f"{penalty}, λ = {_fmt(strength)}, p = {_fmt(rate)}: "
                                         f"{len(zero)} de {DEGREE} pesos = 0")
         self._state = (penalty, strength, rate, len(zero), float(np.abs(w).max()), float(np.abs(b).max()))

@@ -139,7 +139,8 @@ class ScalingDemo(Demo):
                                             label="camino de θ")
         (self.start_dot,) = self.plane.plot([0], [0], "s", color="#c0392b", ms=8, zorder=5, label="inicio θ₀ = 0")
         # Las etiquetas más largas (sin escalar), para que la disposición les deje sitio.
-        self.plane.set(xlabel="w₁ (masa) en mm/g", ylabel="w₂ (pico) en mm/mm", title="sin escalar: κ = 3,5·10⁹")
+        self.plane.set(xlabel="w₁ (masa) en mm/g", ylabel="w₂ (pico) en mm/mm",
+                       title=f"{SCALING_LABELS['none']}: κ = {_short(self.problems['none'].condition)}")
         if room:  # en la sala, sin leyenda que tape las curvas de nivel: etiquetas junto a θ* y θ₀
             offset = dict(textcoords="offset points", fontsize=font(13), fontweight="bold", zorder=6,
                           bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
