@@ -157,8 +157,10 @@ class RNNGradientDemo(Demo):
                                            **({"ncols": 2, "borderaxespad": 0.2, "handlelength": 1.5,
                                                "columnspacing": 1} if room else {}))
         decimal_comma_ticks(self.grad_axes, self.state_axes)
-        self.animate(self.reference, self.norm_line, self.legend, self.maximum_line, self.derivative_line,
-                     self.derivative_legend, self.grad_text.artist)
+        # En la sala las leyendas quedan por encima de las curvas (en su franja): van en el fondo, que no se repinta.
+        legends = [] if room else [self.legend, self.derivative_legend]
+        self.animate(self.reference, self.norm_line, self.maximum_line, self.derivative_line, *legends,
+                     self.grad_text.artist)
 
     def update(self):
         v = self.values()
