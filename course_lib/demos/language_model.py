@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..lenguaje import FastTransformer, load_pretrained, next_char_probabilities, sample_index
-from .base import ROOM_MODE, Demo, decimal_comma_ticks, fmt, font, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import CellLabels, RasterText
 
 SHOWN = 12             # caracteres en el gráfico de barras
@@ -102,9 +102,8 @@ class LanguageModelDemo(Demo):
         controls = {
             "prompt": widgets.Text(value=prompt, description="comienzo", continuous_update=True, style=style,
                                    layout=widgets.Layout(width="520px")),
-            "temperature": widgets.FloatSlider(value=temperature, min=0.0, max=2.0, step=0.05,
-                                               description="temperatura T (0 = voraz)", readout_format=".2f",
-                                               continuous_update=True, style=style),
+            # Un deslizador sobre una lista de valores: su lectura sale con coma decimal (1,05; FloatSlider, «1.05»).
+            "temperature": decimal_slider(temperature, 0.0, 2.0, 0.05, "temperatura T (0 = voraz)", decimals=2),
             "top_k": widgets.IntSlider(value=vocab if top_k is None else top_k, min=1, max=vocab, step=1,
                                        description=f"top-k ({vocab} = sin filtro)", continuous_update=True,
                                        style=style),

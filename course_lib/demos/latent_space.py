@@ -18,7 +18,7 @@ clasificador sobre una sola imagen (unos milisegundos).
 import ipywidgets as widgets
 import numpy as np
 
-from .base import ROOM_MODE, Demo, decimal_comma_ticks, fmt, font, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import RasterText
 
 LIMITE = 3.5                     # el plano que se dibuja: [−3,5; 3,5]², más de 3 σ de la normal a priori
@@ -97,17 +97,15 @@ class LatentSpaceDemo(Demo):
     def __init__(self, z1=0.0, z2=0.0, origen=1, destino=7, t=0.5, semilla=0):
         self.espacio = EspacioLatente(semilla)
         style = slider_style()
-        paso = {"min": -LIMITE, "max": LIMITE, "step": 0.05, "readout_format": ".2f", "style": style,
-                "continuous_update": True}
         digitos = [(str(d), d) for d in range(10)]
+        # Deslizadores sobre listas de valores: su lectura sale con coma decimal (−1,25; FloatSlider, «-1.25»).
         controls = {
-            "z1": widgets.FloatSlider(value=z1, description="z₁", **paso),
-            "z2": widgets.FloatSlider(value=z2, description="z₂", **paso),
+            "z1": decimal_slider(z1, -LIMITE, LIMITE, 0.05, "z₁", decimals=2),
+            "z2": decimal_slider(z2, -LIMITE, LIMITE, 0.05, "z₂", decimals=2),
             "origen": widgets.Dropdown(options=digitos, value=origen, description="interpolar del",
                                        style=style),
             "destino": widgets.Dropdown(options=digitos, value=destino, description="al", style=style),
-            "t": widgets.FloatSlider(value=t, min=0.0, max=1.0, step=0.02, description="t",
-                                     readout_format=".2f", continuous_update=True, style=style),
+            "t": decimal_slider(t, 0.0, 1.0, 0.02, "t", decimals=2),
         }
         super().__init__(controls)
 
