@@ -1,13 +1,12 @@
 """Figuras estáticas con el estilo del curso (textos en español, legibles en un proyector)."""
 
-import os
-
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import scale as mscale
 
 from .formato import FormateadorComa, usar_coma_en_tablas
+from .modo_clase import CLASS_MODE_VARIABLE, class_mode_on  # noqa: F401  (también se usan desde aquí)
 
 COURSE_STYLE = {
     "figure.figsize": (8, 4.5),
@@ -66,7 +65,6 @@ CLASS_MODE_STYLE = {
     "lines.linewidth": 3,
     "lines.markersize": 8,
 }
-CLASS_MODE_VARIABLE = "CURSO_MODO_CLASE"  # `make presentar` la pone a 1 en el núcleo
 
 
 def _fixed_size(points):
@@ -74,12 +72,6 @@ def _fixed_size(points):
     el de cuaderno, y en modo clase nunca menos que el texto normal del modo clase (15 pt ≈ 21 px)."""
     body = mpl.rcParams["font.size"]
     return max(points, body) if body >= CLASS_MODE_STYLE["font.size"] else points
-
-
-def class_mode_on():
-    """¿Está activo el «modo clase»? Lo activa la variable de entorno ``CURSO_MODO_CLASE=1``, que
-    pone ``make presentar`` (JupyterLab para dar clase) en todos sus núcleos."""
-    return os.environ.get(CLASS_MODE_VARIABLE, "").strip().lower() in {"1", "si", "sí", "true", "yes"}
 
 
 def use_course_style(modo_clase=None):

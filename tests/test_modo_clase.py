@@ -73,3 +73,21 @@ def test_the_course_drawings_with_fixed_sizes_also_grow_in_modo_clase():
         else:
             assert min(px) < 20 and max(px) < 20  # en el cuaderno no cambian
         plt.close("all")
+
+
+def test_in_modo_clase_the_demos_are_drawn_for_the_projector(monkeypatch):
+    """Con ``make presentar`` (CURSO_MODO_CLASE=1) las demostraciones de un cuaderno salen como en la sala:
+    figura de 990 px y letra ≥ 20 px; sin la variable, la figura de cuaderno."""
+    from course_lib import demos
+    from course_lib.demos.base import NOTEBOOK_MODE, ROOM_MODE, ROOM_WIDTH_PX, display_mode, projector_mode
+
+    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "1")
+    assert display_mode() == ROOM_MODE
+    demo = demos.losses()
+    assert demo.mode == ROOM_MODE and demo.figure.bbox.width == ROOM_WIDTH_PX
+    with projector_mode(NOTEBOOK_MODE):
+        assert display_mode() == NOTEBOOK_MODE
+    assert display_mode() == ROOM_MODE  # al salir del bloque vuelve el modo por defecto
+    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "0")
+    demo = demos.losses()
+    assert demo.mode == NOTEBOOK_MODE and demo.figure.bbox.width < ROOM_WIDTH_PX

@@ -40,6 +40,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FuncFormatter
 from PIL import Image as PILImage
 
+from ..modo_clase import class_mode_on
+
 # Tamaños pensados para un proyector: texto grande y líneas gruesas.
 PROJECTOR_STYLE = {
     "font.size": 13,
@@ -75,14 +77,18 @@ _mode = threading.local()
 
 
 def display_mode():
-    """«cuaderno» o «sala»: el modo en que se está creando o dibujando una demostración."""
-    return getattr(_mode, "value", NOTEBOOK_MODE)
+    """«cuaderno» o «sala»: el modo en que se está creando o dibujando una demostración. Fuera de un
+    ``projector_mode()``, «sala» si se da clase (``make presentar``: ``CURSO_MODO_CLASE=1``) y si no, «cuaderno»."""
+    mode = getattr(_mode, "value", None)
+    if mode is None:
+        return ROOM_MODE if class_mode_on() else NOTEBOOK_MODE
+    return mode
 
 
 @contextlib.contextmanager
 def projector_mode(mode=ROOM_MODE):
     """Las demostraciones creadas dentro de este bloque se dibujan para la sala (letra ≥ 20 px)."""
-    previous = display_mode()
+    previous = getattr(_mode, "value", None)  # None: el modo por defecto (según se dé clase o no)
     _mode.value = mode
     try:
         yield
