@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..data import load_sample_photo
-from .base import Demo, DemoMessage, fmt, slider_style
+from .base import ROOM_MIN_PX, ROOM_MODE, Demo, DemoMessage, fmt, slider_style
 from .rastertext import CellLabels, RasterText, dark_cells
 
 # --- Cálculo puro ------------------------------------------------------------------------------
@@ -146,6 +146,28 @@ def photo_image(name="china.jpg", step=4):
     small = photo[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
     small.flags.writeable = False  # se comparte entre demostraciones (caché): que nadie la cambie
     return small
+
+
+# --- Ayudas de dibujo (también las usa la agrupación) ----------------------------------------------
+
+
+def fit_boxes(ax, *texts):
+    """Coloca ya los ejes ``ax`` con su proporción (una foto no es cuadrada) y los recuadros de sus
+    ``RasterText``: así los textos se pintan al tamaño en píxeles del recuadro en que se verán (si no,
+    se pintarían para el recuadro anterior y se verían estirados)."""
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    for text in texts:
+        locator = text.box.get_axes_locator()
+        text.box.apply_aspect(locator(text.box, renderer) if locator else None)
+
+
+def show_numbers(labels, texts, dark, mode):
+    """Los números de una cuadrícula; en la sala, solo si caben con letra de 20 px o más (si no, la
+    cuadrícula queda con sus colores y sin números: con letra más pequeña no se leerían desde el fondo)."""
+    labels.show(texts, dark)
+    if mode == ROOM_MODE and labels.size < ROOM_MIN_PX:
+        labels.hide()
 
 
 # --- La demostración ---------------------------------------------------------------------------
