@@ -181,6 +181,7 @@ class ConvolutionDemo(Demo):
     """Entrada, filtro y salida de una convolución 2-D, con relleno, paso y la celda elegida."""
 
     title = "Convolución 2-D: filtro, relleno y paso"
+    room_height_px = 420  # en la sala: una entrada 9×9 (relleno p = 1) con números de 20 px
 
     def __init__(self, image="cuadrícula 7×7", kernel="bordes verticales", stride=1, padding=0,
                  custom_kernel="1 0 -1\n2 0 -2\n1 0 -1", row=1, column=1):
@@ -217,11 +218,21 @@ class ConvolutionDemo(Demo):
 
     # --- figura --------------------------------------------------------------------------------
     def setup(self, figure):
-        grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.2])
-        self.ax_in = figure.add_subplot(grid[0, 0])
-        self.ax_k = figure.add_subplot(grid[0, 1])
-        self.ax_out = figure.add_subplot(grid[0, 2])
-        self.ax_text = figure.add_subplot(grid[1, :])
+        room = self.mode == ROOM_MODE
+        if room:
+            # En la sala, la suma de productos va bajo el filtro, una fila de K por línea: así la entrada
+            # y la salida ocupan todo el alto y sus números llegan a 20 px.
+            grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.82, 0.88], height_ratios=[0.47, 0.53])
+            self.ax_in = figure.add_subplot(grid[:, 0])
+            self.ax_k = figure.add_subplot(grid[0, 1])
+            self.ax_out = figure.add_subplot(grid[:, 2])
+            self.ax_text = figure.add_subplot(grid[1, 1])
+        else:
+            grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.2])
+            self.ax_in = figure.add_subplot(grid[0, 0])
+            self.ax_k = figure.add_subplot(grid[0, 1])
+            self.ax_out = figure.add_subplot(grid[0, 2])
+            self.ax_text = figure.add_subplot(grid[1, :])
         self.ax_text.axis("off")
         for ax in (self.ax_in, self.ax_k, self.ax_out):
             ax.set_xticks([])
@@ -234,13 +245,16 @@ class ConvolutionDemo(Demo):
         self.ax_k.set_title("Filtro K (3×3)")
         self.ax_in.set_title(" ")  # reserva el sitio del título en la disposición; el texto lo pinta PIL
         self.ax_out.set_title(" ")
-        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1])
-        self.title_out = RasterText(self.ax_out, [-0.1, 1.01, 1.2, 0.1])
+        size = 13 if room else 15  # en la sala, 20 px (base.font): los títulos caben en su recuadro
+        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1], fontsize=size)
+        # En la sala la salida llega al borde derecho de la figura: su título se corre a la izquierda.
+        self.title_out = RasterText(self.ax_out, [-0.25, 1.01, 1.25, 0.1] if room else [-0.1, 1.01, 1.2, 0.1],
+                                    fontsize=size)
         self.ax_k.set_xlim(-0.5, 2.5)
         self.ax_k.set_ylim(2.5, -0.5)
         self.in_labels = CellLabels(self.ax_in)
         self.out_labels = CellLabels(self.ax_out)
-        self.k_labels = CellLabels(self.ax_k, max_font_px=15)
+        self.k_labels = CellLabels(self.ax_k, max_font_px=13 if room else 15)  # en la sala, 20 px: «0,11» cabe
         self.original_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#1f77b4", lw=2, ls="--")
         self.patch_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#e6550d", lw=3.5)
         self.cell_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#e6550d", lw=3.5)
@@ -249,11 +263,16 @@ class ConvolutionDemo(Demo):
         self.ax_out.add_patch(self.cell_frame)
         # La suma de productos (≈ 110 caracteres) también se pinta con PIL: como texto de matplotlib
         # costaría ≈ 15 ms en cada cambio.
-        self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
-        self.ax_text.set_aspect("auto")
+        if room:
+            self.sum_text = RasterText(self.ax_text, [0, 0, 1, 1], fontsize=13, ha="left")
+            sum_artist = self.sum_text.artist
+        else:
+            self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
+            self.ax_text.set_aspect("auto")
+            sum_artist = self.sum_labels.artist
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
         self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_k, self.im_out,
-                     self.original_frame, self.patch_frame, self.cell_frame, self.sum_labels.artist,
+                     self.original_frame, self.patch_frame, self.cell_frame, sum_artist,
                      self.in_labels.artist, self.out_labels.artist, self.k_labels.artist)
 
     # --- cálculo y dibujo ----------------------------------------------------------------------
@@ -325,15 +344,25 @@ class ConvolutionDemo(Demo):
         else:
             self.im_out.set_cmap("gray")
             self.im_out.set_clim(min(out.min(), 0), max(out.max(), 1e-12))
+        # Una foto no es cuadrada: cada proporción de entrada y salida tiene su fondo (los bordes de los ejes)
+        aspects = (round(side_in[0] / side_in[1], 3), round(out.shape[0] / out.shape[1], 3))
+        if aspects != self._aspects:
+            self._aspects = aspects
+            self.redraw_all()
         self.ax_in.set_xlim(-0.5, side_in[1] - 0.5)
         self.ax_in.set_ylim(side_in[0] - 0.5, -0.5)
         self.ax_out.set_xlim(-0.5, out.shape[1] - 0.5)
         self.ax_out.set_ylim(out.shape[0] - 0.5, -0.5)
 
-        self.k_labels.show([[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel))
+        fit_boxes(self.ax_in, self.title_in)
+        fit_boxes(self.ax_out, self.title_out)
+        show_numbers(self.k_labels, [[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel),
+                     self.mode)
         if is_grid:
-            self.in_labels.show([[fmt(a, 0) for a in line] for line in padded], dark_cells(self.im_in, padded))
-            self.out_labels.show([[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out))
+            show_numbers(self.in_labels, [[fmt(a, 0) for a in line] for line in padded],
+                         dark_cells(self.im_in, padded), self.mode)
+            show_numbers(self.out_labels, [[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out),
+                         self.mode)
         else:
             self.in_labels.hide()
             self.out_labels.hide()
@@ -346,11 +375,15 @@ class ConvolutionDemo(Demo):
         self.patch_frame.set_visible(True)
         self.cell_frame.set_visible(True)
         patch = padded[row * stride:row * stride + f, col * stride:col * stride + f]
-        lines = self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid)
-        self.sum_labels.show([[line] for line in lines], [[False], [False]])
+        if self.mode == ROOM_MODE:
+            self.sum_text.set_text(self._sum_by_rows(patch, kernel, out[row, col], row, col))
+        else:
+            lines = self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid)
+            self.sum_labels.show([[line] for line in lines], [[False], [False]])
 
+        padding = f", p = {p} → " if self.mode == ROOM_MODE else f" con relleno p = {p} → "
         titles = (
-            f"Entrada {n}×{image.shape[1]}" + (f" con relleno p = {p} → {side_in[0]}×{side_in[1]}" if p else ""),
+            f"Entrada {n}×{image.shape[1]}" + (f"{padding}{side_in[0]}×{side_in[1]}" if p else ""),
             f"Salida {out.shape[0]}×{out.shape[1]} = ⌊({n} + 2·{p} − 3)/{stride}⌋ + 1" if is_grid
             else f"Salida {out.shape[0]}×{out.shape[1]}",
         )
@@ -359,16 +392,40 @@ class ConvolutionDemo(Demo):
         self._state = (n, image.shape[1], p, stride, out.shape)
 
     @staticmethod
-    def _sum_of_products(patch, kernel, result, row, col, is_grid):
+    def _terms(patch, kernel):
         def factor(value):
             return f"({fmt(value, 2)})" if value < 0 else fmt(value, 2)
 
-        terms = [f"{factor(a)}·{factor(k)}" for a, k in zip(patch.ravel(), kernel.ravel())]
+        return [f"{factor(a)}·{factor(k)}" for a, k in zip(patch.ravel(), kernel.ravel())]
+
+    def _sum_by_rows(self, patch, kernel, result, row, col):
+        """En la sala: la suma de productos con una fila del filtro por línea (si una fila no cabe en
+        el recuadro, se abrevia con «…»)."""
+        terms = self._terms(patch, kernel)
+        room_px = self.sum_text.box.get_window_extent().width - 4
+        lines = [f"Salida[{row + 1}, {col + 1}] ="]
+        for r in range(3):
+            part = terms[3 * r:3 * r + 3]
+            plus = "+ " if r else ""
+            for text in (" + ".join(part), f"{part[0]} + … + {part[-1]}", "…"):
+                if self.sum_text._font.getlength(plus + text) <= room_px:
+                    break
+            lines.append(plus + text)
+        lines.append(f"= {fmt(result, 3)}")
+        return "\n".join(lines)
+
+    def _sum_of_products(self, patch, kernel, result, row, col, is_grid):
+        terms = self._terms(patch, kernel)
         head = (f"Salida[fila {row + 1}, columna {col + 1}] = suma de (ventana naranja × filtro K), "
                 "elemento a elemento:")
         if is_grid:
             return head, " + ".join(terms) + f" = {fmt(result, 3)}"
         return head, " + ".join(terms[:4]) + " + … + " + terms[-1] + f" = {fmt(result, 3)}"
+
+    _aspects = None
+
+    def background_key(self):
+        return self._aspects
 
     def _hide_all(self):
         for artist in self._animated:
