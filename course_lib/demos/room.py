@@ -54,7 +54,7 @@ ROOM = [
 #: Demostraciones que en la sala se dibujan para el proyector (990 px de ancho, letra ≥ 20 px: modo
 #: «sala» de base.py). Las demás conservan todavía su figura de cuaderno (letra de 11–15 px): sus
 #: textos de tamaño fijo y sus recuadros de PIL no caben aún a 20 px sin recortarse.
-ROOM_SIZED = {"backpropagation", "families", "threshold_cost", "losses", "gradient_descent", "optimizers", "pooling", "convolution"}
+ROOM_SIZED = {"backpropagation", "families", "threshold_cost", "losses", "gradient_descent", "optimizers", "pooling", "convolution", "playground"}
 
 # Pensada para 1024×768 y 1280×720: botones compactos (dos o tres filas), la línea de qué probar en
 # una, y la figura (990 px de ancho, letra ≥ 20 px) sin reducirse en 1024 px.
@@ -65,7 +65,7 @@ body { margin: 0; }
 .course-room-hint { font-size: 18px; line-height: 1.25; margin: 2px 0 4px 0; }
 .course-room-chapters .widget-toggle-button { font-size: 14px; margin: 1px; padding: 0 8px; height: 28px; }
 .course-room .widget-hbox, .course-room .widget-inline-hbox { margin-top: 0; margin-bottom: 0; }
-.course-room-playground .widget-image { max-height: 280px; width: auto; }
+.course-room-playground .widget-image { max-height: 300px; width: auto; }
 </style>"""
 
 
