@@ -311,7 +311,7 @@ class PlaygroundDemo(Demo):
 
     title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
     figsize = (13, 4.8)
-    room_height_px = 300  # en la sala van encima seis filas de controles (en 1024×768 caben justas)
+    room_height_px = 290  # en la sala van encima seis filas de controles (en 1024×768 caben justas)
 
     def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
                  features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,

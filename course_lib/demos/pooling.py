@@ -86,7 +86,7 @@ class PoolingDemo(Demo):
     """El mapa de entrada con las ventanas y los máximos elegidos, y la salida reducida."""
 
     title = "Agrupación (pooling): máximo y media"
-    room_height_px = 420  # en la sala: celdas de 8×8 con números de 20 px y los títulos a 20 px
+    room_height_px = 440  # en la sala: celdas de 8×8 (y la salida media 7×7, «3,25») con números de 20 px
 
     def __init__(self, feature_map="enteros al azar 8×8", mode="máximo (max pooling)", size=2, stride=2):
         style = slider_style()
