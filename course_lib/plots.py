@@ -69,6 +69,13 @@ CLASS_MODE_STYLE = {
 CLASS_MODE_VARIABLE = "CURSO_MODO_CLASE"  # `make presentar` la pone a 1 en el núcleo
 
 
+def _fixed_size(points):
+    """Un tamaño de letra fijo de una figura del curso (etiquetas de capa, títulos de una rejilla):
+    el de cuaderno, y en modo clase nunca menos que el texto normal del modo clase (15 pt ≈ 21 px)."""
+    body = mpl.rcParams["font.size"]
+    return max(points, body) if body >= CLASS_MODE_STYLE["font.size"] else points
+
+
 def class_mode_on():
     """¿Está activo el «modo clase»? Lo activa la variable de entorno ``CURSO_MODO_CLASE=1``, que
     pone ``make presentar`` (JupyterLab para dar clase) en todos sus núcleos."""
@@ -197,7 +204,8 @@ def draw_network(layer_sizes, ax=None, layer_labels=None, title=None):
         color = CLASS_COLORS[0] if i == 0 else CLASS_COLORS[1] if i == len(sizes) - 1 else "#7f7f7f"
         xs, ys = zip(*layer)
         ax.scatter(xs, ys, s=500, color=color, edgecolor="black", zorder=2)
-        ax.text(i, -(top - 1) / 2 - 0.7, f"{layer_labels[i]}\n({sizes[i]})", ha="center", va="top", fontsize=11)
+        ax.text(i, -(top - 1) / 2 - 0.7, f"{layer_labels[i]}\n({sizes[i]})", ha="center", va="top",
+                fontsize=_fixed_size(11))
     ax.set_xlim(-0.6, len(sizes) - 0.4)
     ax.set_ylim(-(top - 1) / 2 - 1.8, (top - 1) / 2 + 0.7)
     ax.set_axis_off()
@@ -278,7 +286,7 @@ def show_images(images, titles=None, ncols=8, cmap="gray", suptitle=None, size=1
         if i < n:
             ax.imshow(images[i], cmap=cmap if images[i].ndim == 2 else None)
             if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=10)
+                ax.set_title(str(titles[i]), fontsize=_fixed_size(10))
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()

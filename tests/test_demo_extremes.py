@@ -19,9 +19,11 @@ pytestmark = pytest.mark.filterwarnings(
 
 def extreme_values(control):
     """Los valores extremos admisibles de un control: sus límites o todas sus opciones."""
-    if isinstance(control, (widgets.Dropdown, widgets.RadioButtons, widgets.ToggleButtons,
-                            widgets.Select, widgets.SelectionSlider)):
-        return [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if isinstance(control, (widgets.Dropdown, widgets.RadioButtons, widgets.ToggleButtons, widgets.Select,
+                            widgets.SelectionSlider)):
+        options = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        # Un deslizador de valores (p. ej. w de −3 a 3 en 121 paradas) tiene dos extremos; una lista, todos.
+        return [options[0], options[-1]] if isinstance(control, widgets.SelectionSlider) else options
     if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
         return [True, False]
     if isinstance(control, widgets.FloatLogSlider):

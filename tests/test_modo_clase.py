@@ -56,3 +56,20 @@ def test_the_environment_variable_turns_it_on(monkeypatch):
     plots.use_course_style()  # y se apaga sin dejar restos
     assert mpl.rcParams["xtick.labelsize"] == mpl.rcParamsDefault["xtick.labelsize"]
     assert mpl.rcParams["font.size"] == plots.COURSE_STYLE["font.size"]
+
+
+def test_the_course_drawings_with_fixed_sizes_also_grow_in_modo_clase():
+    """draw_network y show_images escriben con tamaño fijo (11 y 10 pt en un cuaderno): en modo clase,
+    tampoco ellas por debajo de 20 px."""
+    for modo_clase, smallest in ((False, 10), (True, 20)):
+        plots.use_course_style(modo_clase=modo_clase)
+        ax = plots.draw_network([3, 4, 2])
+        fig = plots.show_images(np.zeros((3, 8, 8)), titles=["cero", "uno", "dos"])
+        texts = [t for t in ax.texts] + [a.title for a in fig.axes if a.get_title()]
+        px = [t.get_fontsize() * t.figure.dpi / 72 for t in texts]
+        assert len(px) == 6
+        if modo_clase:
+            assert min(px) >= smallest, px
+        else:
+            assert min(px) < 20 and max(px) < 20  # en el cuaderno no cambian
+        plt.close("all")

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..nn import activations as engine
-from .base import Demo, decimal_comma_ticks, decimal_slider, number, slider_style, value_slider
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, decimal_slider, font, number, slider_style, value_slider
 
 
 #: Etiqueta en español → nombre del motor.
@@ -48,6 +48,19 @@ NOTES = {
     "swish": "no monótona: mínimo de f ≈ −0,278 en z ≈ −1,28",
     "gelu": "no monótona: mínimo de f ≈ −0,170 en z ≈ −0,75",
     "softmax": "∂a₁/∂z = a₁(1 − a₁): la derivada de σ(z)",
+}
+#: Las mismas observaciones, en líneas cortas para la letra de 20 px de la sala (base.projector_mode).
+ROOM_NOTES = {
+    "linear": "f' = 1: nunca se desvanece, pero\napilarlas da una capa lineal",
+    "step": "f' = 0 si z ≠ 0 (en 0 no existe):\nno sirve para retropropagar",
+    "sigmoid": "máximo de σ'(z): 0,25 en z = 0",
+    "tanh": "máximo de tanh'(z): 1 en z = 0",
+    "relu": "f' = 0 si z ≤ 0: neurona muerta\nsi siempre z < 0",
+    "leaky_relu": "f' = α = 0,01 si z < 0: nunca 0",
+    "elu": "f' = f + α si z ≤ 0;\nsi z → −∞, f → −α y f' → 0",
+    "swish": "no monótona: mín. de f ≈ −0,278\nen z ≈ −1,28",
+    "gelu": "no monótona: mín. de f ≈ −0,170\nen z ≈ −0,75",
+    "softmax": "∂a₁/∂z = a₁(1 − a₁) = σ'(z)",
 }
 
 Z_MIN, Z_MAX = -6.0, 6.0
@@ -98,6 +111,7 @@ def _num(value, decimals=3):
 
 class ActivationsDemo(Demo):
     title = "Funciones de activación y sus derivadas"
+    room_height_px = 400
 
     def __init__(self, function="sigmoid", compare="ninguna", z=1.0, threshold=0.01):
         style = slider_style()
@@ -134,17 +148,21 @@ class ActivationsDemo(Demo):
             ax.axhline(0, color="0.5", lw=1)
             ax.set_xlim(Z_MIN, Z_MAX)
             ax.set_xlabel("preactivación z")
-        self.f_axes.set(ylabel="a = f(z)", title="Función de activación f(z)")
-        self.df_axes.set(ylabel="f'(z)", title="Derivada f'(z)  (sombreado: gradiente ≈ 0)", ylim=DF_LIMITS)
+        room = self.mode == ROOM_MODE  # en la sala, títulos cortos y observaciones en dos líneas
+        self.notes = ROOM_NOTES if room else NOTES
+        self.f_axes.set(ylabel="a = f(z)", title="Activación f(z)" if room else "Función de activación f(z)")
+        self.df_axes.set(ylabel="f'(z)", title="Derivada f'(z)  (gris: f' ≈ 0)" if room
+                         else "Derivada f'(z)  (sombreado: gradiente ≈ 0)",
+                         ylim=(DF_LIMITS[0], 2.0) if room else DF_LIMITS)  # sala: sitio para 3 líneas de 20 px
         box = dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9)
-        self.f_text = self.f_axes.text(0.03, 0.96, "", transform=self.f_axes.transAxes, va="top", fontsize=13,
+        self.f_text = self.f_axes.text(0.03, 0.96, "", transform=self.f_axes.transAxes, va="top", fontsize=font(13),
                                        bbox=box, zorder=5)
         self.df_text = self.df_axes.text(0.03, 0.96, "", transform=self.df_axes.transAxes, va="top",
-                                         fontsize=12, bbox=box, zorder=5)
+                                         fontsize=font(12), bbox=box, zorder=5)
         self.name_main = self.f_axes.text(0.97, 0.05, "", transform=self.f_axes.transAxes, ha="right",
-                                          fontsize=13, color=MAIN_COLOR, fontweight="bold", zorder=5)
-        self.name_other = self.f_axes.text(0.97, 0.14, "", transform=self.f_axes.transAxes, ha="right",
-                                           fontsize=13, color=COMPARE_COLOR, zorder=5)
+                                          fontsize=font(13), color=MAIN_COLOR, fontweight="bold", zorder=5)
+        self.name_other = self.f_axes.text(0.97, 0.15 if room else 0.14, "", transform=self.f_axes.transAxes,
+                                           ha="right", fontsize=font(13), color=COMPARE_COLOR, zorder=5)
         decimal_comma_ticks(self.f_axes, self.df_axes)
         self._set_f_limits(True)
         self.animate(*self.shades[0], *self.shades[1], *self.guides, *self.other, *self.main, *self.markers,
@@ -195,7 +213,7 @@ class ActivationsDemo(Demo):
             guide.set_xdata([z0, z0])
         self.f_text.set_text(f"z = {_num(z0, 2)}\nf(z) = {_num(f0)}")
         derivative_text = "no existe" if name == "step" and z0 == 0 else _num(df0)
-        self.df_text.set_text(f"f'({_num(z0, 2)}) = {derivative_text}\n{NOTES[name]}")
+        self.df_text.set_text(f"f'({_num(z0, 2)}) = {derivative_text}\n{self.notes[name]}")
 
     def caption(self):
         v = self.values()

@@ -381,7 +381,7 @@ class Demo:
             except Exception as exc:
                 self.failures.append(exc)
         self.updates += 1
-        size = 18 if self.mode == ROOM_MODE else 15
+        size = 20 if self.mode == ROOM_MODE else 15  # en la sala, la línea de estado también a 20 px
         self.message.value = (
             f'<div style="color:#b00020;font-size:{size}px;font-weight:bold;">⚠ {html.escape(problem)}</div>'
             if problem

@@ -18,7 +18,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from ..data import make_regression_1d
-from .base import Demo, decimal_comma_ticks, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, font, slider_style
 from .rastertext import RasterText
 
 MAX_DEGREE = 15
@@ -82,6 +82,7 @@ class CapacityDemo(Demo):
     """Ajuste polinómico de grado d y curvas de error de entrenamiento y validación."""
 
     title = "Capacidad del modelo: subajuste y sobreajuste"
+    room_height_px = 400
 
     def __init__(self, degree=3, n_points=15, noise=0.25, sample=0):
         style = slider_style()
@@ -103,24 +104,26 @@ class CapacityDemo(Demo):
         return [[c["degree"], c["n_points"]], [c["noise"], c["sample"]]]
 
     def setup(self, figure):
+        room = self.mode == ROOM_MODE  # en la sala: etiquetas más cortas para la letra de 20 px
         self.ax_fit, self.ax_err = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
         grid = np.linspace(0, 1, 300)
         self.x_grid = grid
         ax = self.ax_fit
-        ax.plot(grid, np.sin(2 * np.pi * grid), color="#31a354", lw=2, ls="--", label="función verdadera sin(2πx)")
+        ax.plot(grid, np.sin(2 * np.pi * grid), color="#31a354", lw=2, ls="--",
+                label="verdadera sin(2πx)" if room else "función verdadera sin(2πx)")
         self.val_points, = ax.plot([], [], "o", color="#9e9e9e", ms=3, alpha=0.45, label="validación")
         self.train_points, = ax.plot([], [], "o", color="#08519c", ms=8, mec="white", mew=1.2, zorder=4,
                                      label="entrenamiento")
-        self.curve, = ax.plot([], [], color="#d62728", lw=2.5, label="polinomio ajustado")
+        self.curve, = ax.plot([], [], color="#d62728", lw=2.5, label="polinomio" if room else "polinomio ajustado")
         ax.set_xlim(0, 1)
         ax.set_ylim(-2.2, 2.2)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=10, ncol=2, frameon=False,
-                  borderaxespad=0, handlelength=1.6)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), fontsize=font(10), ncol=2, frameon=False,
+                  borderaxespad=0, handlelength=1.2 if room else 1.6, columnspacing=1.0 if room else 2.0)
         # El veredicto cambia a menudo: se pinta con PIL (RasterText), más barato que un Text
-        self.verdict_text = RasterText(ax, [0.6, 0.87, 0.38, 0.11], fontsize=17, ha="right", bold=True,
-                                       background=(1, 1, 1, 0.85))
+        self.verdict_text = RasterText(ax, [0.45, 0.85, 0.53, 0.13] if room else [0.6, 0.87, 0.38, 0.11],
+                                       fontsize=17, ha="right", bold=True, background=(1, 1, 1, 0.85))
 
         ax = self.ax_err
         degrees = np.arange(1, MAX_DEGREE + 1)
@@ -131,10 +134,14 @@ class CapacityDemo(Demo):
         ax.set_yscale("log")
         ax.set_xlim(0.5, MAX_DEGREE + 0.5)
         ax.set_xticks(degrees[::2])
-        ax.set_xlabel("grado del polinomio d (capacidad)")
+        ax.set_xlabel("grado d (capacidad)" if room else "grado del polinomio d (capacidad)")
         ax.set_ylabel("ECM (escala log)")
-        ax.set_title("Error frente a capacidad")
-        ax.legend(loc="upper center", fontsize=11)
+        if room:  # en la sala, la leyenda en una fila hace de título: dentro taparía las curvas
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=2, frameon=False, borderaxespad=0,
+                      handlelength=1.2, columnspacing=1.0, fontsize=font(11))
+        else:
+            ax.set_title("Error frente a capacidad")
+            ax.legend(loc="upper center", fontsize=11)
         ax.set_ylim(ERROR_LIMITS)  # fijos: cambiar los límites obligaría a redibujar todo (≈ 60 ms)
         decimal_comma_ticks(self.ax_fit, self.ax_err)  # 0,5 y −1 (solo en los ejes lineales)
         self.animate(self.val_points, self.train_points, self.curve, self.verdict_text.artist, self.marker_line,

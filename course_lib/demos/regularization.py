@@ -31,7 +31,7 @@ import ipywidgets as widgets
 from sklearn.linear_model import lars_path
 
 from ..data import make_regression_1d
-from .base import Demo, decimal_comma_ticks, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, font, slider_style
 from .rastertext import RasterText
 
 DEGREE = 12
@@ -141,6 +141,7 @@ class RegularizationDemo(Demo):
     """El polinomio regularizado frente al sin regularizar, y sus 12 pesos."""
 
     title = "Regularización L1, L2 y dropout (polinomio de grado 12)"
+    room_height_px = 400
 
     def __init__(self, penalty="L2 (ridge)", strength=0.0, dropout=0.0, n_points=20):
         style = slider_style()
@@ -164,7 +165,8 @@ class RegularizationDemo(Demo):
         return [[c["penalty"], c["strength"]], [c["dropout"], c["n_points"]]]
 
     def setup(self, figure):
-        self.ax_fit, self.ax_w = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        room = self.mode == ROOM_MODE  # en la sala: una leyenda para los dos paneles y menos marcas
+        self.ax_fit, self.ax_w = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1] if room else [1.1, 1]})
         self.x_grid = np.linspace(0, 1, 300)
         ax = self.ax_fit
         ax.plot(self.x_grid, np.sin(2 * np.pi * self.x_grid), color="#31a354", lw=2, ls="--",
@@ -176,10 +178,12 @@ class RegularizationDemo(Demo):
         ax.set_ylim(-2, 2)  # fijos: el polinomio sin regularizar se sale (y se recorta)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, fontsize=10, frameon=False, borderaxespad=0)
+        if not room:
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, fontsize=10, frameon=False, borderaxespad=0)
         # Los textos que cambian se pintan con PIL (RasterText): un Text de matplotlib cuesta 3–5 ms
-        self.cost_text = RasterText(ax, [0.02, 0.03, 0.66, 0.14], fontsize=13, ha="left",
-                                    background=(1, 1, 1, 0.85))
+        self.cost_text = RasterText(ax, [0.02, 0.03, 0.67, 0.2] if room else [0.02, 0.03, 0.66, 0.14], fontsize=13,
+                                    ha="left", background=(1, 1, 1, 0.85))
+        self.room = room
 
         ax = self.ax_w
         index = np.arange(1, DEGREE + 1)
@@ -193,12 +197,21 @@ class RegularizationDemo(Demo):
         # Sin regularizar hay pesos de miles; regularizados, de décimas: escala logarítmica simétrica
         # (lineal cerca de 0), fija para no tener que redibujar el fondo.
         ax.set_yscale("symlog", linthresh=0.1)
-        ax.set_ylim(-2e4, 4e5)  # arriba sobra un poco de sitio para la leyenda
         ax.set_xlabel("j (peso wⱼ de la potencia xʲ)")
-        ax.set_ylabel("valor del peso (escala log. simétrica)")
-        ax.legend(loc="upper center", fontsize=10, ncol=3, columnspacing=1.0, handlelength=1.5, borderaxespad=0.2)
+        if room:  # los pesos sin regularizar no pasan de ≈ 3500 (m = 15): sin sitio para leyenda dentro
+            ax.set_ylim(-1e4, 1e4)
+            ax.set_yticks([-1e3, -1, 0, 1, 1e3], ["−10³", "−1", "0", "1", "10³"])
+            ax.set_ylabel("peso wⱼ (escala log.)")
+            figure.legend([self.ax_fit.lines[0], self.points, self.plain_curve, self.curve, self.zeros],
+                          ["función verdadera", "entrenamiento", "sin regularizar", "regularizado", "peso = 0"],
+                          loc="outside upper center", ncols=5, fontsize=font(10), frameon=False, handlelength=1.2,
+                          columnspacing=1.0, handletextpad=0.4)
+        else:
+            ax.set_ylim(-2e4, 4e5)  # arriba sobra un poco de sitio para la leyenda
+            ax.set_ylabel("valor del peso (escala log. simétrica)")
+            ax.legend(loc="upper center", fontsize=10, ncol=3, columnspacing=1.0, handlelength=1.5, borderaxespad=0.2)
         ax.set_title(" ")  # reserva el sitio del título
-        self.weights_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
+        self.weights_title = RasterText(ax, [-0.05, 1.02, 1.1, 0.1] if room else [-0.1, 1.01, 1.2, 0.1])
         decimal_comma_ticks(self.ax_fit, self.ax_w)  # 0,5 y −1 (solo en los ejes lineales)
         self.animate(self.plain_curve, self.curve, self.points, self.cost_text.artist, *self.plain_bars, *self.bars,
                      self.zeros, self.weights_title.artist)
@@ -248,9 +261,14 @@ class RegularizationDemo(Demo):
         self.zeros.set_offsets(np.column_stack([zero + 1, np.zeros(len(zero))]))
         train_mse = float(np.mean((y.mean() + X @ w - y) ** 2))
         val_mse = float(np.mean((y.mean() + data["X_val"] @ w - data["y_val"]) ** 2))
-        self.cost_text.set_text(f"ECM de entrenamiento: {_num(train_mse, 3)}\nECM de validación: {_num(val_mse, 3)}")
-        self.weights_title.set_text(f"{penalty}, λ = {_fmt(strength)}, p = {_fmt(rate)}: "
-                                    f"{len(zero)} de {DEGREE} pesos = 0")
+        if self.room:  # letra de 20 px: textos más cortos (λ y p ya se leen en los controles)
+            self.cost_text.set_text(f"ECM entrenamiento: {_num(train_mse, 3)}\nECM validación: {_num(val_mse, 3)}")
+            self.weights_title.set_text(f"{penalty}: {len(zero)} de {DEGREE} pesos = 0")
+        else:
+            self.cost_text.set_text(f"ECM de entrenamiento: {_num(train_mse, 3)}\n"
+                                    f"ECM de validación: {_num(val_mse, 3)}")
+            self.weights_title.set_text(f"{penalty}, λ = {_fmt(strength)}, p = {_fmt(rate)}: "
+                                        f"{len(zero)} de {DEGREE} pesos = 0")
         self._state = (penalty, strength, rate, len(zero), float(np.abs(w).max()), float(np.abs(b).max()))
 
     def caption(self):

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator
 
 from ..data import load_penguins
-from .base import Demo, decimal_comma_ticks, slider_style, value_slider
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, font, slider_style, value_slider
 from .rastertext import RasterText
 from .gradient_descent import LOSS_CEILING, LOSS_FLOOR, _short, classify_trajectory, descend
 
@@ -93,6 +93,7 @@ LEARNING_RATES = [float(f"{mantissa}e{exponent}") for exponent in range(-9, 0) f
 class ScalingDemo(Demo):
     title = "Escalar las entradas: el camino del descenso de gradiente"
     figsize = (11, 4.8)
+    room_height_px = 400
 
     def __init__(self, scaling="standard", learning_rate=0.1, steps=100):
         style = slider_style()
@@ -115,7 +116,8 @@ class ScalingDemo(Demo):
         return [[c["scaling"]], [c["learning_rate"], c["steps"]]]
 
     def setup(self, figure):
-        self.plane, self.curve_axes = figure.subplots(1, 2, width_ratios=[1, 1.1])
+        room = self.mode == ROOM_MODE
+        self.plane, self.curve_axes = figure.subplots(1, 2, width_ratios=[1, 1.25 if room else 1.1])
         self.contours, self.limits = {}, {}
         for _, key in SCALING_CHOICES:
             problem = self.problems[key]
@@ -136,23 +138,42 @@ class ScalingDemo(Demo):
         (self.path_line,) = self.plane.plot([], [], "-o", color="#c0392b", ms=3.5, lw=2, zorder=4,
                                             label="camino de θ")
         (self.start_dot,) = self.plane.plot([0], [0], "s", color="#c0392b", ms=8, zorder=5, label="inicio θ₀ = 0")
-        self.plane.legend(loc="lower left", fontsize=10)
+        # Las etiquetas más largas (sin escalar), para que la disposición les deje sitio.
+        self.plane.set(xlabel="w₁ (masa) en mm/g", ylabel="w₂ (pico) en mm/mm",
+                       title=f"{SCALING_LABELS['none']}: κ = {_short(self.problems['none'].condition)}")
+        if room:  # en la sala, sin leyenda que tape las curvas de nivel: etiquetas junto a θ* y θ₀
+            offset = dict(textcoords="offset points", fontsize=font(13), fontweight="bold", zorder=6,
+                          bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
+            self.star_label = self.plane.annotate("θ*", (0, 0), xytext=(12, -26), **offset)
+            self.plane.annotate("θ₀", (0, 0), xytext=(8, 6), color="#c0392b", **offset)
+        else:
+            self.star_label = None
+            self.plane.legend(loc="lower left", fontsize=10)
 
         cx = self.curve_axes
         self.curves = {}
         for label, key in SCALING_CHOICES:
             (self.curves[key],) = cx.plot([], [], color=COLORS[key], lw=2.5, label=label)
         cx.set(yscale="log", ylim=(LOSS_FLOOR, LOSS_CEILING), xlim=(0, 300), xlabel="paso t", ylabel="J(θₜ) − J*",
-               title="Coste que falta por bajar (misma η)")
+               title="Coste que falta (misma η)" if room else "Coste que falta por bajar (misma η)")
         cx.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
-        cx.legend(loc="center right", fontsize=10)
         # El resumen cambia con cada η: se pinta con PIL (RasterText), más barato que un Text.
-        self.summary = RasterText(cx, [0.01, 0.02, 0.8, 0.22], fontsize=12, ha="left", background=(1, 1, 1, 0.9))
+        if room:  # en la sala, una línea por escalado, del color de su curva: hace de leyenda
+            self.summaries = {key: RasterText(cx, [0.01, 0.2 - 0.09 * i, 0.98, 0.085], fontsize=13, ha="left",
+                                              color=COLORS[key], background=(1, 1, 1, 0.9))
+                              for i, (_, key) in enumerate(SCALING_CHOICES)}
+            self.summary = None
+        else:
+            cx.legend(loc="center right", fontsize=10)
+            self.summary = RasterText(cx, [0.01, 0.02, 0.8, 0.22], fontsize=12, ha="left", background=(1, 1, 1, 0.9))
+            self.summaries = {}
         self.warning = self.plane.text(0.5, 0.96, "", transform=self.plane.transAxes, ha="center", va="top",
-                                       fontsize=12, color="#b00020", zorder=7,
+                                       fontsize=font(12), color="#b00020", zorder=7,
                                        bbox=dict(boxstyle="round", fc="white", ec="#b00020"))
         decimal_comma_ticks(self.plane)
-        self.animate(self.path_line, self.star, self.start_dot, *self.curves.values(), self.summary.artist, self.warning)
+        texts = [self.summary] if self.summary else list(self.summaries.values())
+        self.animate(self.path_line, self.star, self.start_dot, *self.curves.values(), *(t.artist for t in texts),
+                     self.warning)
 
     def background_key(self):
         return self._shown
@@ -168,6 +189,8 @@ class ScalingDemo(Demo):
         self.plane.set_xlabel("w₁ (masa)" + (" en mm/g" if key == "none" else ""))
         self.plane.set_ylabel("w₂ (pico)" + (" en mm/mm" if key == "none" else ""))
         self.plane.set_title(f"{SCALING_LABELS[key]}: κ = {_short(self.problems[key].condition)}")
+        if self.star_label is not None:
+            self.star_label.xy = tuple(self.problems[key].optimum[:2])
         self.redraw_all()
 
     def _run(self, key, learning_rate, steps):
@@ -196,7 +219,10 @@ class ScalingDemo(Demo):
             self.curves[k].set_data(np.arange(len(shown)), shown)
             problem = self.problems[k]
             lines.append(f"{label}: η máx = {_short(2 / problem.lambda_max)}, {VERDICTS[k_verdict]}")
-        self.summary.set_text("\n".join(lines))
+            if k in self.summaries:
+                self.summaries[k].set_text(lines[-1])
+        if self.summary is not None:
+            self.summary.set_text("\n".join(lines))
 
     def caption(self):
         v = self.values()
