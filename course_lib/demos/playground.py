@@ -311,7 +311,7 @@ class PlaygroundDemo(Demo):
 
     title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
     figsize = (13, 4.8)
-    room_height_px = 290  # en la sala van encima seis filas de controles (en 1024×768 caben justas)
+    room_height_px = 280  # en la sala van encima seis filas de controles (en 1024×768, diez: caben justas)
 
     def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
                  features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,
@@ -610,6 +610,11 @@ class PlaygroundDemo(Demo):
         epoch, train, test = self._state
         trainer = self.trainer
         eta = f"{trainer.optimizer.learning_rate:g}".replace(".", ",")
+        if self.mode == ROOM_MODE:
+            # En la sala la figura ya dice la época, las pérdidas y los parámetros, y la línea de estado (a
+            # 20 px) debe caber bajo la figura en 1024×768: la nota del ejemplo, o un resumen corto.
+            return self._note or (f"{trainer.steps} pasos de SGD con B = {trainer.batch_size}; red "
+                                  f"{trainer.architecture()}, activación {trainer.activation}, η = {eta}.")
         text = (f"Época {epoch} ({trainer.steps} pasos de SGD con B = {trainer.batch_size}): pérdida de "
                 f"entrenamiento {_fmt(train)}, de prueba {_fmt(test)}. Red {trainer.architecture()} "
                 f"({trainer.count_params()} parámetros, activación {trainer.activation}, η = {eta}).")

@@ -66,7 +66,7 @@ body { margin: 0; }
 .course-room-hint { font-size: 18px; line-height: 1.25; margin: 2px 0 4px 0; }
 .course-room-chapters .widget-toggle-button { font-size: 14px; margin: 1px; padding: 0 8px; height: 28px; }
 .course-room .widget-hbox, .course-room .widget-inline-hbox { margin-top: 0; margin-bottom: 0; }
-.course-room-playground .widget-image { max-height: 290px; width: auto; }
+.course-room-playground .widget-image { max-height: 280px; width: auto; }
 </style>"""
 
 
