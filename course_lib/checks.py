@@ -683,6 +683,8 @@ def significant_figures_matched(got, expected, max_figures=8):
 
 def _simple_ratio(ratio):
     """¿Es ``ratio`` un factor que un error de constantes produce (p/q con p, q ≤ 12, o 10ᵏ)?"""
+    if ratio == 0 or not np.isfinite(ratio):  # una respuesta de ceros no es «un factor constante»
+        return False
     for q in range(1, 13):
         p = ratio * q
         if abs(p - round(p)) < 1e-6 * max(1.0, abs(p)) and 1 <= abs(round(p)) <= 12:

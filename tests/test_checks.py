@@ -605,3 +605,27 @@ def test_in_a_real_kernel_a_hint_and_a_pending_check_display_as_formatted_text()
     assert first["text/markdown"].startswith("**💡 Pista 1 de 2") and "<b>💡 Pista 1 de 2" in first["text/html"]
     assert not first["text/plain"].startswith(("'", '"'))
     assert "Pista 2 de 2" in second["text/markdown"]                          # pedirla otra vez, el siguiente nivel
+
+
+@pytest.mark.parametrize("exercise", WITH_FRESH_INPUTS, ids=lambda ex: ex.id)
+def test_fresh_inputs_almost_never_let_a_lookup_table_through(exercise):
+    """Las entradas nuevas son nuevas de verdad: en 40 sorteos (semilla fija), la tabla de los casos fijos
+    falla en casi todos, y la comprobación no se rompe con lo que devuelve una tabla. (La prueba de arriba usa la entropía del sistema; si el espacio de entradas nuevas
+    es pequeño y roza los casos fijos, la tabla pasa a veces: la 16.4 pasaba ≈ 1 de cada 100 veces.)"""
+    table = _lookup_table(exercise)
+    rng = np.random.default_rng(0)
+    passed = 0
+    for _ in range(40):
+        args = exercise.fresh(rng)
+        got = checks.call(table, *copy.deepcopy(args))
+        try:
+            if exercise.fresh_check is not None:
+                exercise.fresh_check(got, *args)
+            else:
+                checks._expect_same_output(got, exercise.solution(*copy.deepcopy(args)))
+            passed += 1
+        except Incorrect:
+            pass
+    # Un acierto suelto puede ser casualidad (se aceptan 3 cifras significativas); la comprobación sortea
+    # FRESH_CALLS = 2 entradas y la tabla tendría que acertar las dos: con ≤ 1 de 40, menos de 1 vez en 1 600.
+    assert passed <= 1, f"{exercise.id}: la tabla acierta {passed} de 40 entradas nuevas"

@@ -48,12 +48,15 @@ def _raster_parts(demo, depth=3):
 
 def _drawn_texts(demo):
     """Los textos que de verdad se pintan en la imagen (matplotlib crea también marcas fuera de los
-    límites de los ejes, que no se dibujan): se dibuja la figura entera anotando cada ``Text.draw``."""
+    límites de los ejes, que no se dibujan): se dibuja la figura entera anotando cada ``Text.draw``.
+    Solo los de esta figura: el hilo de ajustes de una demostración anterior (las familias) puede
+    redibujar la suya a la vez, y sus textos no están en esta imagen."""
     drawn = []
     original = Text.draw
 
     def recording(text, renderer):
-        if text.get_visible() and text.get_text().strip() and (text.get_alpha() is None or text.get_alpha() > 0):
+        if text.figure is demo.figure and text.get_visible() and text.get_text().strip() \
+                and (text.get_alpha() is None or text.get_alpha() > 0):
             drawn.append(text)
         return original(text, renderer)
 

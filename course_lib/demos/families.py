@@ -31,7 +31,7 @@ from sklearn.svm import SVC
 
 from .. import nn
 from ..data import make_classification_2d
-from .base import Demo, fmt, font, number, slider_style, value_slider
+from .base import ROOM_MODE, Demo, fmt, font, number, slider_style, value_slider
 from .playground import BACKGROUND_CMAP
 from .rastertext import RasterText
 
@@ -211,8 +211,10 @@ class FamiliesDemo(Demo):
             self.train_points.append(ax.scatter([], [], s=marker, edgecolors="white", linewidths=0.6))
             self.test_points.append(ax.scatter([], [], s=marker * 1.6, marker="^", edgecolors="black",
                                                linewidths=0.8))
-            # El título es de PIL (RasterText): cambia en cada actualización. Más ancho que el panel.
-            self.titles.append(RasterText(ax, [-0.25, 1.0, 1.5, title / side], fontsize=12, ha="center"))
+            # El título es de PIL (RasterText): cambia en cada actualización. Más ancho que el panel (en la
+            # sala, toda su mitad de la figura: la línea de la exactitud a 20 px no cabe en 1,5 paneles).
+            wide = (width / 2 - 8) / side if self.mode == ROOM_MODE else 1.5
+            self.titles.append(RasterText(ax, [0.5 - wide / 2, 1.0, wide, title / side], fontsize=12, ha="center"))
         # Solo los títulos se repintan en cada actualización. Las fronteras y los puntos van en el fondo,
         # que se guarda por (datos, modelos, ¿ajustados?): volver a una pareja ya vista es inmediato.
         self.animate(*(t.artist for t in self.titles))

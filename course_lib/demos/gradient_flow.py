@@ -34,7 +34,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import nn
 from ..data import load_mnist
-from .base import Demo, decimal_comma_ticks, fmt, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, fmt, font, slider_style
 from .rastertext import RasterText
 from .rnn_gradient import scientific
 
@@ -214,6 +214,7 @@ def ratio_text(values):
 class GradientFlowDemo(Demo):
     title = "El gradiente a través de la profundidad, con y sin atajos"
     figsize = (12, 4.9)
+    room_height_px = 420
 
     def __init__(self, depth=10, initialization="glorot", batchnorm=False, measure="activations"):
         style = slider_style()
@@ -235,21 +236,27 @@ class GradientFlowDemo(Demo):
         return [[c["depth"], c["initialization"]], [c["batchnorm"], c["measure"]]]
 
     def setup(self, figure):
+        # En la sala (letra ≥ 20 px): menos marcas y recuadros más altos, con líneas más cortas.
+        room = self.mode == ROOM_MODE
         self.grad_axes, self.std_axes = figure.subplots(1, 2)
         for ax, limits in ((self.grad_axes, GRADIENT_LIMITS), (self.std_axes, STD_LIMITS)):
             ax.set_yscale("log")
             ax.set(xlim=(0.5, MAX_BLOCKS + 0.5), ylim=limits, xlabel="bloque l (1 = junto a la entrada)")
+            if room:
+                ax.set_yticks([1e-12, 1e-8, 1e-4, 1, 1e4])
         self.grad_axes.set_title("Norma del gradiente en cada bloque")
         self.std_axes.set(title="La señal hacia delante", ylabel="desviación típica de $h_l$")
         self.grad_lines, self.std_lines = {}, {}
         for name, color, marker, label in (("plain", PLAIN, "o", "plana"), ("residual", RESIDUAL, "s", "residual")):
             self.grad_lines[name] = self.grad_axes.plot([], [], marker + "-", color=color, ms=5, label=label)[0]
             self.std_lines[name] = self.std_axes.plot([], [], marker + "-", color=color, ms=5, label=label)[0]
-        self.grad_axes.legend(loc="lower right", fontsize=12)
-        self.std_axes.legend(loc="lower right", fontsize=12)
+        self.grad_axes.legend(loc="lower right", fontsize=font(12))
+        self.std_axes.legend(loc="lower right", fontsize=font(12))
         box = (1.0, 1.0, 1.0, 0.85)
-        self.grad_text = RasterText(self.grad_axes, [0.02, 0.78, 0.96, 0.2], fontsize=13, ha="left", background=box)
-        self.std_text = RasterText(self.std_axes, [0.02, 0.85, 0.96, 0.13], fontsize=13, ha="left", background=box)
+        self.grad_text = RasterText(self.grad_axes, [0.02, 0.7, 0.96, 0.29] if room else [0.02, 0.78, 0.96, 0.2],
+                                    fontsize=13, ha="left", background=box)
+        self.std_text = RasterText(self.std_axes, [0.02, 0.8, 0.96, 0.19] if room else [0.02, 0.85, 0.96, 0.13],
+                                   fontsize=13, ha="left", background=box)
         self._measure = None
         decimal_comma_ticks(self.grad_axes, self.std_axes)
         self.animate(*self.grad_lines.values(), *self.std_lines.values(), self.grad_text.artist, self.std_text.artist)
@@ -288,11 +295,18 @@ class GradientFlowDemo(Demo):
         self.result = {name: run[measure] for name, run in runs.items()}
         hidden = [label for label, values in (("plana", plain), ("residual", residual))
                   if np.any((values < low) | (values > high) | ~np.isfinite(values))]
+        plain_std, residual_std = (scientific(float(runs[name]["std"][-1])) for name in ("plain", "residual"))
+        if self.mode == ROOM_MODE:  # a 20 px, unos 34 caracteres por línea
+            both = f"plana {ratio_text(plain)} · residual {ratio_text(residual)}"
+            both = both if len(both) <= 34 else both.replace(" · ", "\n")
+            note = f"\n({' y '.join(hidden)}: fuera de escala)" if hidden else ""
+            self.grad_text.set_text(f"bloque 1 frente al {depth}:\n{both}{note}")
+            self.std_text.set_text(f"en el bloque {depth}:\nplana {plain_std} · residual {residual_std}")
+            return
         note = f"\n({' y '.join(hidden)}: hay valores fuera de la escala)" if hidden else ""
         self.grad_text.set_text(f"bloque 1 frente al bloque {depth}:\nplana {ratio_text(plain)}   ·   "
                                 f"residual {ratio_text(residual)}{note}")
-        self.std_text.set_text(f"bloque {depth}: plana {scientific(float(runs['plain']['std'][-1]))}   ·   "
-                               f"residual {scientific(float(runs['residual']['std'][-1]))}")
+        self.std_text.set_text(f"bloque {depth}: plana {plain_std}   ·   residual {residual_std}")
 
     def caption(self):
         v = self.values()

@@ -20,10 +20,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..lenguaje import FastTransformer, load_pretrained, next_char_probabilities, sample_index
-from .base import Demo, decimal_comma_ticks, fmt, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import CellLabels, RasterText
 
 SHOWN = 12             # caracteres en el gráfico de barras
+ROOM_SHOWN = 8         # en la sala: con 12 filas, sus letras no llegarían a 20 px
+ROOM_LINE_WIDTH = 46   # en la sala, caracteres por línea del texto (letra de 20 px)
 CONTINUATION = 100     # caracteres que se sortean
 LINE_WIDTH = 44        # caracteres por línea en el panel del texto
 PROMPT_SHOWN = 120     # caracteres del comienzo que se muestran (los últimos)
@@ -91,6 +93,7 @@ def wrap(text, width=LINE_WIDTH, max_lines=None):
 class LanguageModelDemo(Demo):
     title = "El siguiente carácter según un Transformer entrenado con la Reina-Valera"
     figsize = (12, 5.4)
+    room_height_px = 420
 
     def __init__(self, prompt="Y dijo Dios: ", temperature=1.0, top_k=None, seed=0):
         self.lm = LanguageModel()
@@ -99,9 +102,8 @@ class LanguageModelDemo(Demo):
         controls = {
             "prompt": widgets.Text(value=prompt, description="comienzo", continuous_update=True, style=style,
                                    layout=widgets.Layout(width="520px")),
-            "temperature": widgets.FloatSlider(value=temperature, min=0.0, max=2.0, step=0.05,
-                                               description="temperatura T (0 = voraz)", readout_format=".2f",
-                                               continuous_update=True, style=style),
+            # Un deslizador sobre una lista de valores: su lectura sale con coma decimal (1,05; FloatSlider, «1.05»).
+            "temperature": decimal_slider(temperature, 0.0, 2.0, 0.05, "temperatura T (0 = voraz)", decimals=2),
             "top_k": widgets.IntSlider(value=vocab if top_k is None else top_k, min=1, max=vocab, step=1,
                                        description=f"top-k ({vocab} = sin filtro)", continuous_update=True,
                                        style=style),
@@ -116,25 +118,34 @@ class LanguageModelDemo(Demo):
         return [[c["prompt"], c["seed"]], [c["temperature"], c["top_k"]]]
 
     def setup(self, figure):
+        # En la sala (letra ≥ 20 px): 8 caracteres en las barras, títulos cortos y líneas de 46 caracteres.
+        room = self.mode == ROOM_MODE
+        self.bar_rows, self.line_width = (ROOM_SHOWN, ROOM_LINE_WIDTH) if room else (SHOWN, LINE_WIDTH)
         grid = figure.add_gridspec(1, 3, width_ratios=[0.09, 1.0, 1.45])
         self.label_axes = figure.add_subplot(grid[0, 0])
         self.bar_axes = figure.add_subplot(grid[0, 1], sharey=self.label_axes)
         self.text_axes = figure.add_subplot(grid[0, 2])
         ax = self.bar_axes
-        rows = np.arange(SHOWN)
-        self.model_bars = ax.barh(rows, np.zeros(SHOWN), height=0.8, color=GREY, label="modelo (T = 1, sin filtro)")
-        self.sample_bars = ax.barh(rows, np.zeros(SHOWN), height=0.45, color=BLUE, label="para sortear (T y top-k)")
-        ax.set(xlim=(0, 1), ylim=(SHOWN - 0.5, -0.5), xlabel="probabilidad del siguiente carácter",
+        rows = np.arange(self.bar_rows)
+        self.model_bars = ax.barh(rows, np.zeros(self.bar_rows), height=0.8, color=GREY, label="modelo (T = 1, sin filtro)")
+        self.sample_bars = ax.barh(rows, np.zeros(self.bar_rows), height=0.45, color=BLUE, label="para sortear (T y top-k)")
+        ax.set(xlim=(0, 1), ylim=(self.bar_rows - 0.5, -0.5),
+               xlabel="probabilidad" if room else "probabilidad del siguiente carácter",
                title="¿Qué carácter viene ahora?")
         ax.tick_params(axis="y", left=False, labelleft=False)
-        ax.legend(loc="lower right", fontsize=11)
+        ax.legend(loc="lower right", fontsize=font(11))
         self.label_axes.axis("off")
         self.label_axes.set_xlim(-0.5, 0.5)
         self.labels = CellLabels(self.label_axes, max_font_px=20)
+        self.label_axes.set_aspect("auto")   # imshow la pone «equal»: las letras, a la altura de sus barras
         self.text_axes.axis("off")
-        self.text_axes.set_title("El comienzo (negro) y lo que el modelo escribe (azul)")
-        self.prompt_text = RasterText(self.text_axes, [0.0, 0.72, 1.0, 0.26], fontsize=15, ha="left")
-        self.sample_text = RasterText(self.text_axes, [0.0, 0.0, 1.0, 0.7], fontsize=15, color=BLUE, ha="left")
+        self.text_axes.set_title("Lo que escribe el modelo (azul)" if room else
+                                 "El comienzo (negro) y lo que el modelo escribe (azul)")
+        size = 13 if room else 15    # 20 px en la sala: 46 caracteres por línea caben en el panel
+        self.prompt_text = RasterText(self.text_axes, [0.0, 0.69, 1.0, 0.3] if room else [0.0, 0.72, 1.0, 0.26],
+                                      fontsize=size, ha="left")
+        self.sample_text = RasterText(self.text_axes, [0.0, 0.0, 1.0, 0.67] if room else [0.0, 0.0, 1.0, 0.7],
+                                      fontsize=size, color=BLUE, ha="left")
         decimal_comma_ticks(ax)
         self.animate(*self.model_bars, *self.sample_bars, self.labels.artist, self.prompt_text.artist,
                      self.sample_text.artist)
@@ -153,15 +164,16 @@ class LanguageModelDemo(Demo):
         logits, sampled = self.lm.continuation(ids, CONTINUATION, temperature, top_k, seed)
         model_p = next_char_probabilities(logits)
         sample_p = next_char_probabilities(logits, temperature, top_k)
-        order = np.argsort(-model_p, kind="stable")[:SHOWN]
+        order = np.argsort(-model_p, kind="stable")[:self.bar_rows]
         for bar, p in zip(self.model_bars, model_p[order]):
             bar.set_width(p)
         for bar, p in zip(self.sample_bars, sample_p[order]):
             bar.set_width(p)
-        self.labels.show([[visible(self.lm.chars[i])] for i in order], np.zeros((SHOWN, 1), dtype=bool))
+        self.labels.show([[visible(self.lm.chars[i])] for i in order], np.zeros((self.bar_rows, 1), dtype=bool))
         shown = text[-PROMPT_SHOWN:]
-        self.prompt_text.set_text("\n".join(wrap(("…" if len(text) > PROMPT_SHOWN else "") + shown, max_lines=4)))
-        self.sample_text.set_text("\n".join(wrap(sampled, max_lines=8)))
+        self.prompt_text.set_text("\n".join(wrap(("…" if len(text) > PROMPT_SHOWN else "") + shown, self.line_width,
+                                                 max_lines=4)))
+        self.sample_text.set_text("\n".join(wrap(sampled, self.line_width, max_lines=8)))
         best = int(order[0])
         self.result = {"best": self.lm.chars[best], "p_best": float(model_p[best]), "sampled": sampled,
                        "kept": int(np.count_nonzero(sample_p)), "note": note}

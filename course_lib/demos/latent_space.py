@@ -18,7 +18,7 @@ clasificador sobre una sola imagen (unos milisegundos).
 import ipywidgets as widgets
 import numpy as np
 
-from .base import Demo, decimal_comma_ticks, fmt, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import RasterText
 
 LIMITE = 3.5                     # el plano que se dibuja: [−3,5; 3,5]², más de 3 σ de la normal a priori
@@ -55,6 +55,35 @@ class EspacioLatente:
         return p.argmax(axis=1), p.max(axis=1)
 
 
+def separar_etiquetas(centros, distancia, pasos=300):
+    """Dónde escribir la etiqueta de cada centro para que ninguna pise a otra (a ``distancia`` o más).
+
+    Los centros de 4, 7 y 9 (y los de 3, 5 y 8) casi coinciden: escritas en su sitio, unas etiquetas
+    tapan a otras. Aquí se apartan poco a poco las que están demasiado cerca (sin azar: el resultado
+    es siempre el mismo) y una línea fina las une después con su centro.
+    """
+    centros = np.asarray(centros, dtype=float)
+    pos = centros.copy()
+    n = len(pos)
+    for _ in range(pasos):
+        movido = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                d = pos[j] - pos[i]
+                r = float(np.hypot(*d))
+                if r >= distancia:
+                    continue
+                # Si coinciden, se separan en una dirección fija que depende del par.
+                u = d / r if r > 1e-9 else np.array([np.cos(i + 2 * j), np.sin(i + 2 * j)])
+                empuje = 0.5 * (distancia - r) + 1e-3
+                pos[i] -= empuje * u
+                pos[j] += empuje * u
+                movido = True
+        if not movido:
+            break
+    return pos
+
+
 def interpolar(z_origen, z_destino, t):
     """z(t) = (1 − t)·z_origen + t·z_destino, con t en [0, 1]."""
     return (1.0 - t) * np.asarray(z_origen, dtype=float) + t * np.asarray(z_destino, dtype=float)
@@ -63,21 +92,20 @@ def interpolar(z_origen, z_destino, t):
 class LatentSpaceDemo(Demo):
     title = "El espacio latente de un VAE: mueve z y mira el dígito"
     figsize = (13, 4.6)
+    room_height_px = 400
 
     def __init__(self, z1=0.0, z2=0.0, origen=1, destino=7, t=0.5, semilla=0):
         self.espacio = EspacioLatente(semilla)
         style = slider_style()
-        paso = {"min": -LIMITE, "max": LIMITE, "step": 0.05, "readout_format": ".2f", "style": style,
-                "continuous_update": True}
         digitos = [(str(d), d) for d in range(10)]
+        # Deslizadores sobre listas de valores: su lectura sale con coma decimal (−1,25; FloatSlider, «-1.25»).
         controls = {
-            "z1": widgets.FloatSlider(value=z1, description="z₁", **paso),
-            "z2": widgets.FloatSlider(value=z2, description="z₂", **paso),
+            "z1": decimal_slider(z1, -LIMITE, LIMITE, 0.05, "z₁", decimals=2),
+            "z2": decimal_slider(z2, -LIMITE, LIMITE, 0.05, "z₂", decimals=2),
             "origen": widgets.Dropdown(options=digitos, value=origen, description="interpolar del",
                                        style=style),
             "destino": widgets.Dropdown(options=digitos, value=destino, description="al", style=style),
-            "t": widgets.FloatSlider(value=t, min=0.0, max=1.0, step=0.02, description="t",
-                                     readout_format=".2f", continuous_update=True, style=style),
+            "t": decimal_slider(t, 0.0, 1.0, 0.02, "t", decimals=2),
         }
         super().__init__(controls)
 
@@ -87,14 +115,21 @@ class LatentSpaceDemo(Demo):
 
     def setup(self, figure):
         e = self.espacio
+        # En la sala (letra ≥ 20 px), títulos cortos. Las etiquetas de los centros, apartadas para no pisarse.
+        sala = self.mode == ROOM_MODE
         self.ax_mapa, self.ax_z, self.ax_t = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.35, 1, 1]})
         ax = self.ax_mapa
-        ax.scatter(e.mu[:, 0], e.mu[:, 1], c=[COLORES[d] for d in e.y], s=6, alpha=0.5, linewidths=0)
-        for d, (cx, cy) in enumerate(e.centros):
-            ax.text(cx, cy, str(d), fontsize=15, fontweight="bold", ha="center", va="center", color=COLORES[d],
+        ax.scatter(e.mu[:, 0], e.mu[:, 1], c=[COLORES[d] for d in e.y], s=10 if sala else 6, alpha=0.5, linewidths=0)
+        etiquetas = separar_etiquetas(e.centros, 0.8 if sala else 0.65)
+        for d, ((cx, cy), (ex, ey)) in enumerate(zip(e.centros, etiquetas)):
+            if np.hypot(ex - cx, ey - cy) > 0.05:   # la etiqueta se apartó: una línea la une con su centro
+                ax.plot([cx, ex], [cy, ey], color=COLORES[d], lw=1.5)
+                ax.plot([cx], [cy], "o", ms=5, color=COLORES[d], mec="white", mew=0.8)
+            ax.text(ex, ey, str(d), fontsize=font(15) if sala else 15, fontweight="bold", ha="center", va="center",
+                    color=COLORES[d],
                     bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": COLORES[d], "alpha": 0.85})
         ax.set(xlim=(-LIMITE, LIMITE), ylim=(-LIMITE, LIMITE), xlabel="z₁", ylabel="z₂",
-               title="Códigos μ(x) de 2000 dígitos de prueba")
+               title="Códigos μ(x) de prueba" if sala else "Códigos μ(x) de 2000 dígitos de prueba")
         ax.set_aspect("equal")
         decimal_comma_ticks(ax)
         self.segmento = ax.plot([], [], color="0.2", lw=2, ls="--")[0]
@@ -102,13 +137,15 @@ class LatentSpaceDemo(Demo):
         self.punto_z = ax.plot([], [], "+", ms=22, mew=3.5, color="black")[0]
         self.imagenes = []
         self.textos = []
-        for ax, titulo in ((self.ax_z, "El dígito en z = (z₁, z₂)"), (self.ax_t, "El dígito en z(t)")):
+        titulos = ("El dígito en z", "El dígito en z(t)") if sala else ("El dígito en z = (z₁, z₂)", "El dígito en z(t)")
+        for ax, titulo in zip((self.ax_z, self.ax_t), titulos):
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
             ax.set_title(titulo)
             self.imagenes.append(ax.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1))
-            self.textos.append(RasterText(ax, [0.0, -0.16, 1.0, 0.13], fontsize=14))
+            self.textos.append(RasterText(ax, [-0.05, -0.17, 1.1, 0.15] if sala else [0.0, -0.16, 1.0, 0.13],
+                                          fontsize=13 if sala else 14))
         self.animate(self.segmento, self.punto_t, self.punto_z, *self.imagenes, *(t.artist for t in self.textos))
 
     def update(self):

@@ -22,7 +22,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..nn import activations as engine
-from .base import Demo, DemoMessage, decimal_comma_ticks, decimal_slider, fmt, slider_style
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from .base import ROOM_MODE, Demo, DemoMessage, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import RasterText
 
 ACTIVATION_CHOICES = [("tanh", "tanh"), ("sigmoide", "sigmoid"), ("ReLU", "relu"), ("lineal", "linear")]
@@ -91,6 +94,7 @@ def verdict(norm):
 
 class RNNGradientDemo(Demo):
     title = "El gradiente a través del tiempo en una red recurrente"
+    room_height_px = 430
 
     def __init__(self, rho=0.9, activation="tanh", steps=50, input_scale=1.0):
         style = slider_style()
@@ -109,28 +113,54 @@ class RNNGradientDemo(Demo):
         return [[c["rho"], c["activation"]], [c["steps"], c["input_scale"]]]
 
     def setup(self, figure):
+        # En la sala (letra ≥ 20 px): títulos y leyendas más cortos, menos marcas y sitio para el recuadro.
+        room = self.mode == ROOM_MODE
         self.grad_axes, self.state_axes = figure.subplots(1, 2)
         ax = self.grad_axes
         ax.set_yscale("log")
-        ax.set(xlim=(0, MAX_STEPS), ylim=GRADIENT_LIMITS, xlabel="distancia en el tiempo k (pasos)",
-               ylabel=r"$\Vert\partial h_T\,/\,\partial h_{T-k}\Vert$", title="Norma del gradiente que llega k pasos atrás")
+        # En la sala, por encima de 10¹² queda una franja para el recuadro y la leyenda (sin tapar las curvas).
+        ax.set(xlim=(0, MAX_STEPS), ylim=(GRADIENT_LIMITS[0], 1e25 if room else GRADIENT_LIMITS[1]),
+               xlabel="distancia en el tiempo k" if room else "distancia en el tiempo k (pasos)",
+               ylabel=r"$\Vert\partial h_T\,/\,\partial h_{T-k}\Vert$",
+               title="Gradiente que llega k pasos atrás" if room else "Norma del gradiente que llega k pasos atrás")
+        if room:  # 10⁻¹² … 10¹²; encima, el sitio del recuadro
+            ax.set_yticks([1e-12, 1e-6, 1, 1e6, 1e12])
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.axhline(1.0, color="0.5", lw=1)
-        self.reference = ax.plot([], [], color="0.45", ls="--", lw=2, label=r"$\rho^k$ (exacta con f lineal)")[0]
-        self.norm_line = ax.plot([], [], color=COLORS[0], lw=3, label="RNN con la activación elegida")[0]
+        self.reference = ax.plot([], [], color="0.45", ls="--", lw=2,
+                                 label=r"$\rho^k$ (f lineal)" if room else r"$\rho^k$ (exacta con f lineal)")[0]
+        self.norm_line = ax.plot([], [], color=COLORS[0], lw=3,
+                                 label="la RNN" if room else "RNN con la activación elegida")[0]
+        if room:  # las curvas se cortan en 10¹², debajo de la franja del recuadro y la leyenda
+            for line in (self.reference, self.norm_line):
+                line.set_clip_path(Rectangle((0, GRADIENT_LIMITS[0]), MAX_STEPS, GRADIENT_LIMITS[1] - GRADIENT_LIMITS[0],
+                                             transform=ax.transData))
         # La leyenda, animada: se pinta después de las curvas, así ninguna curva la tapa.
-        self.legend = ax.legend(loc="lower left", fontsize=11, framealpha=1)
+        self.legend = ax.legend(fontsize=font(11), framealpha=1,
+                                **({"loc": "upper left", "bbox_to_anchor": (0, 0.76), "ncols": 2, "borderaxespad": 0.2,
+                                    "handlelength": 1.5, "columnspacing": 1} if room else {"loc": "lower left"}))
         # Textos que cambian en cada actualización: con PIL (RasterText), mucho más rápidos que un Text.
         box = (1.0, 1.0, 1.0, 0.85)
-        self.grad_text = RasterText(ax, [0.02, 0.75, 0.9, 0.23], fontsize=14, ha="left", background=box)
+        self.grad_text = RasterText(ax, [0.02, 0.76, 0.97, 0.23] if room else [0.02, 0.75, 0.9, 0.23],
+                                    fontsize=13 if room else 14, ha="left", background=box)
         ax = self.state_axes
         ax.set(xlim=(0, MAX_STEPS), ylim=(0, 1.45), yticks=[0, 0.25, 0.5, 0.75, 1], xlabel="paso de tiempo t",
-               ylabel=r"media de $f\,'(z_t)$", title="La saturación: la derivada en cada paso")
+               ylabel=r"media de $f\,'(z_t)$",
+               title="La saturación: f′ en cada paso" if room else "La saturación: la derivada en cada paso")
+        if room:
+            ax.set(ylim=(0, 1.6), yticks=[0, 0.5, 1])
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         self.maximum_line = ax.plot([], [], color="0.45", ls="--", lw=2, label="máximo de f′")[0]
-        self.derivative_line = ax.plot([], [], color=COLORS[1], lw=3, label="media de f′(zₜ) en las 16 unidades")[0]
-        self.derivative_legend = ax.legend(loc="upper right", fontsize=11, framealpha=1)
+        self.derivative_line = ax.plot([], [], color=COLORS[1], lw=3,
+                                       label="media de f′(zₜ)" if room else "media de f′(zₜ) en las 16 unidades")[0]
+        self.derivative_legend = ax.legend(loc="upper right", fontsize=font(11), framealpha=1,
+                                           **({"ncols": 2, "borderaxespad": 0.2, "handlelength": 1.5,
+                                               "columnspacing": 1} if room else {}))
         decimal_comma_ticks(self.grad_axes, self.state_axes)
-        self.animate(self.reference, self.norm_line, self.legend, self.maximum_line, self.derivative_line,
-                     self.derivative_legend, self.grad_text.artist)
+        # En la sala las leyendas quedan por encima de las curvas (en su franja): van en el fondo, que no se repinta.
+        legends = [] if room else [self.legend, self.derivative_legend]
+        self.animate(self.reference, self.norm_line, self.maximum_line, self.derivative_line, *legends,
+                     self.grad_text.artist)
 
     def update(self):
         v = self.values()
@@ -155,8 +185,12 @@ class RNNGradientDemo(Demo):
         total = float(norms[-1])
         self.result = (total, verdict(total), float(mean_derivative.mean()))
         outside = "" if total == 0 or low <= total <= high else " (fuera)"
-        self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
-                                f"el gradiente {verdict(total)}")
+        if self.mode == ROOM_MODE:  # líneas más cortas: a 20 px caben unos 33 caracteres
+            self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}, T = {steps}\ngradiente × {scientific(total)}"
+                                    f"{outside}\n{verdict(total)}")
+        else:
+            self.grad_text.set_text(f"{LABELS[name]}, ρ = {fmt(rho)}\nen {steps} pasos: × {scientific(total)}{outside}\n"
+                                    f"el gradiente {verdict(total)}")
 
     def caption(self):
         if self.result is None:

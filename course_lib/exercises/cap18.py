@@ -52,7 +52,8 @@ _BOTTLENECK_CASES = [(64, 64, 256, 1), (256, 64, 256, 1), (256, 128, 512, 2), (5
 
 
 def _fresh_bottleneck(rng):
-    c_mid = int(rng.choice([4, 8, 16, 32, 64]))
+    # c_medio entre 9 y 60: nunca el de un caso fijo (8, 64, 128), así que una tabla de esos casos no acierta.
+    c_mid = int(rng.integers(9, 61))
     c_out = 4 * c_mid
     c_in = int(rng.choice([c_out, c_out // 2, c_mid]))
     return c_in, c_mid, c_out, int(rng.choice([1, 2]))
