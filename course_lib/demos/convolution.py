@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..data import load_sample_photo
-from .base import Demo, DemoMessage, fmt, slider_style
+from .base import ROOM_MIN_PX, ROOM_MODE, Demo, DemoMessage, fmt, slider_style
 from .rastertext import CellLabels, RasterText, dark_cells
 
 # --- Cálculo puro ------------------------------------------------------------------------------
@@ -148,17 +148,41 @@ def photo_image(name="china.jpg", step=4):
     return small
 
 
+# --- Ayudas de dibujo (también las usa la agrupación) ----------------------------------------------
+
+
+def fit_boxes(ax, *texts):
+    """Coloca ya los ejes ``ax`` con su proporción (una foto no es cuadrada) y los recuadros de sus
+    ``RasterText``: así los textos se pintan al tamaño en píxeles del recuadro en que se verán (si no,
+    se pintarían para el recuadro anterior y se verían estirados)."""
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    for text in texts:
+        locator = text.box.get_axes_locator()
+        text.box.apply_aspect(locator(text.box, renderer) if locator else None)
+
+
+def show_numbers(labels, texts, dark, mode):
+    """Los números de una cuadrícula; en la sala, solo si caben con letra de 20 px o más (si no, la
+    cuadrícula queda con sus colores y sin números: con letra más pequeña no se leerían desde el fondo)."""
+    labels.show(texts, dark)
+    if mode == ROOM_MODE and labels.size < ROOM_MIN_PX:
+        labels.hide()
+
+
 # --- La demostración ---------------------------------------------------------------------------
 
 IMAGES = {"cuadrícula 7×7": None, "foto: templo (china.jpg)": "china.jpg", "foto: flor (flower.jpg)": "flower.jpg"}
 MAX_SIDE = 7 + 2 * 2  # la cuadrícula con el mayor relleno
 MAX_OUT = MAX_SIDE - 3 + 1
+MAX_BACKGROUNDS = 12  # fondos guardados (≈ 1,7 MB cada uno en la sala): p. ej. los 9 de paso × relleno
 
 
 class ConvolutionDemo(Demo):
     """Entrada, filtro y salida de una convolución 2-D, con relleno, paso y la celda elegida."""
 
     title = "Convolución 2-D: filtro, relleno y paso"
+    room_height_px = 420  # en la sala: una entrada 9×9 (relleno p = 1) con números de 20 px
 
     def __init__(self, image="cuadrícula 7×7", kernel="bordes verticales", stride=1, padding=0,
                  custom_kernel="1 0 -1\n2 0 -2\n1 0 -1", row=1, column=1):
@@ -195,11 +219,21 @@ class ConvolutionDemo(Demo):
 
     # --- figura --------------------------------------------------------------------------------
     def setup(self, figure):
-        grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.2])
-        self.ax_in = figure.add_subplot(grid[0, 0])
-        self.ax_k = figure.add_subplot(grid[0, 1])
-        self.ax_out = figure.add_subplot(grid[0, 2])
-        self.ax_text = figure.add_subplot(grid[1, :])
+        room = self.mode == ROOM_MODE
+        if room:
+            # En la sala, la suma de productos va bajo el filtro, una fila de K por línea: así la entrada
+            # y la salida ocupan todo el alto y sus números llegan a 20 px.
+            grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.82, 0.88], height_ratios=[0.47, 0.53])
+            self.ax_in = figure.add_subplot(grid[:, 0])
+            self.ax_k = figure.add_subplot(grid[0, 1])
+            self.ax_out = figure.add_subplot(grid[:, 2])
+            self.ax_text = figure.add_subplot(grid[1, 1])
+        else:
+            grid = figure.add_gridspec(2, 3, width_ratios=[1, 0.42, 1], height_ratios=[1, 0.2])
+            self.ax_in = figure.add_subplot(grid[0, 0])
+            self.ax_k = figure.add_subplot(grid[0, 1])
+            self.ax_out = figure.add_subplot(grid[0, 2])
+            self.ax_text = figure.add_subplot(grid[1, :])
         self.ax_text.axis("off")
         for ax in (self.ax_in, self.ax_k, self.ax_out):
             ax.set_xticks([])
@@ -212,13 +246,16 @@ class ConvolutionDemo(Demo):
         self.ax_k.set_title("Filtro K (3×3)")
         self.ax_in.set_title(" ")  # reserva el sitio del título en la disposición; el texto lo pinta PIL
         self.ax_out.set_title(" ")
-        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1])
-        self.title_out = RasterText(self.ax_out, [-0.1, 1.01, 1.2, 0.1])
+        size = 13 if room else 15  # en la sala, 20 px (base.font): los títulos caben en su recuadro
+        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1], fontsize=size)
+        # En la sala la salida llega al borde derecho de la figura: su título se corre a la izquierda.
+        self.title_out = RasterText(self.ax_out, [-0.25, 1.01, 1.25, 0.1] if room else [-0.1, 1.01, 1.2, 0.1],
+                                    fontsize=size)
         self.ax_k.set_xlim(-0.5, 2.5)
         self.ax_k.set_ylim(2.5, -0.5)
         self.in_labels = CellLabels(self.ax_in)
         self.out_labels = CellLabels(self.ax_out)
-        self.k_labels = CellLabels(self.ax_k, max_font_px=15)
+        self.k_labels = CellLabels(self.ax_k, max_font_px=13 if room else 15)  # en la sala, 20 px: «0,11» cabe
         self.original_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#1f77b4", lw=2, ls="--")
         self.patch_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#e6550d", lw=3.5)
         self.cell_frame = Rectangle((0, 0), 1, 1, fill=False, ec="#e6550d", lw=3.5)
@@ -227,12 +264,22 @@ class ConvolutionDemo(Demo):
         self.ax_out.add_patch(self.cell_frame)
         # La suma de productos (≈ 110 caracteres) también se pinta con PIL: como texto de matplotlib
         # costaría ≈ 15 ms en cada cambio.
-        self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
-        self.ax_text.set_aspect("auto")
-        # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
-        self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_k, self.im_out,
-                     self.original_frame, self.patch_frame, self.cell_frame, self.sum_labels.artist,
-                     self.in_labels.artist, self.out_labels.artist, self.k_labels.artist)
+        if room:
+            self.sum_text = RasterText(self.ax_text, [0, 0, 1, 1], fontsize=13, ha="left")
+            sum_artist = self.sum_text.artist
+        else:
+            self.sum_labels = CellLabels(self.ax_text, max_font_px=15)
+            self.ax_text.set_aspect("auto")
+            sum_artist = self.sum_labels.artist
+        self._layers = [self.title_in.artist, self.title_out.artist, self.im_in, self.im_k, self.im_out,
+                        self.original_frame, self.patch_frame, self.cell_frame, sum_artist,
+                        self.in_labels.artist, self.out_labels.artist, self.k_labels.artist]
+        # Al mover la fila o la columna solo cambian la ventana, la celda y la suma: se animan y lo demás
+        # (imágenes, números, títulos) va en el fondo, que se redibuja solo cuando cambian la entrada, el
+        # filtro, el relleno o el paso (``_structure``; se guardan los últimos fondos para volver a ellos).
+        # Así arrastrar la fila cuesta unos 15 ms de CPU en la sala, no 35.
+        self.animate(self.patch_frame, self.cell_frame, sum_artist)
+        self._structure = None
 
     # --- cálculo y dibujo ----------------------------------------------------------------------
     def _image(self, name):
@@ -280,8 +327,14 @@ class ConvolutionDemo(Demo):
         except DemoMessage:
             self._hide_all()
             raise
-        for artist in self._animated:
+        for artist in self._layers:
             artist.set_visible(True)
+        structure = (v["image"], kernel.tobytes(), stride, p)
+        if structure != self._structure:
+            self._structure = structure
+            if len(self._backgrounds) >= MAX_BACKGROUNDS:
+                self._backgrounds.clear()
+            self.redraw_all()
         out = convolve2d(image, kernel, stride, p)
         padded = np.pad(image, p)
         row, col = (k - 1 for k in self._sync_cell_sliders(out.shape))
@@ -308,10 +361,15 @@ class ConvolutionDemo(Demo):
         self.ax_out.set_xlim(-0.5, out.shape[1] - 0.5)
         self.ax_out.set_ylim(out.shape[0] - 0.5, -0.5)
 
-        self.k_labels.show([[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel))
+        fit_boxes(self.ax_in, self.title_in)
+        fit_boxes(self.ax_out, self.title_out)
+        show_numbers(self.k_labels, [[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel),
+                     self.mode)
         if is_grid:
-            self.in_labels.show([[fmt(a, 0) for a in line] for line in padded], dark_cells(self.im_in, padded))
-            self.out_labels.show([[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out))
+            show_numbers(self.in_labels, [[fmt(a, 0) for a in line] for line in padded],
+                         dark_cells(self.im_in, padded), self.mode)
+            show_numbers(self.out_labels, [[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out),
+                         self.mode)
         else:
             self.in_labels.hide()
             self.out_labels.hide()
@@ -324,11 +382,15 @@ class ConvolutionDemo(Demo):
         self.patch_frame.set_visible(True)
         self.cell_frame.set_visible(True)
         patch = padded[row * stride:row * stride + f, col * stride:col * stride + f]
-        lines = self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid)
-        self.sum_labels.show([[line] for line in lines], [[False], [False]])
+        if self.mode == ROOM_MODE:
+            self.sum_text.set_text(self._sum_by_rows(patch, kernel, out[row, col], row, col))
+        else:
+            lines = self._sum_of_products(patch, kernel, out[row, col], row, col, is_grid)
+            self.sum_labels.show([[line] for line in lines], [[False], [False]])
 
+        padding = f", p = {p} → " if self.mode == ROOM_MODE else f" con relleno p = {p} → "
         titles = (
-            f"Entrada {n}×{image.shape[1]}" + (f" con relleno p = {p} → {side_in[0]}×{side_in[1]}" if p else ""),
+            f"Entrada {n}×{image.shape[1]}" + (f"{padding}{side_in[0]}×{side_in[1]}" if p else ""),
             f"Salida {out.shape[0]}×{out.shape[1]} = ⌊({n} + 2·{p} − 3)/{stride}⌋ + 1" if is_grid
             else f"Salida {out.shape[0]}×{out.shape[1]}",
         )
@@ -337,20 +399,43 @@ class ConvolutionDemo(Demo):
         self._state = (n, image.shape[1], p, stride, out.shape)
 
     @staticmethod
-    def _sum_of_products(patch, kernel, result, row, col, is_grid):
+    def _terms(patch, kernel):
         def factor(value):
             return f"({fmt(value, 2)})" if value < 0 else fmt(value, 2)
 
-        terms = [f"{factor(a)}·{factor(k)}" for a, k in zip(patch.ravel(), kernel.ravel())]
+        return [f"{factor(a)}·{factor(k)}" for a, k in zip(patch.ravel(), kernel.ravel())]
+
+    def _sum_by_rows(self, patch, kernel, result, row, col):
+        """En la sala: la suma de productos con una fila del filtro por línea (si una fila no cabe en
+        el recuadro, se abrevia con «…»)."""
+        terms = self._terms(patch, kernel)
+        room_px = self.sum_text.box.get_window_extent().width - 4
+        lines = [f"Salida[{row + 1}, {col + 1}] ="]
+        for r in range(3):
+            part = terms[3 * r:3 * r + 3]
+            plus = "+ " if r else ""
+            for text in (" + ".join(part), f"{part[0]} + … + {part[-1]}", "…"):
+                if self.sum_text._font.getlength(plus + text) <= room_px:
+                    break
+            lines.append(plus + text)
+        lines.append(f"= {fmt(result, 3)}")
+        return "\n".join(lines)
+
+    def _sum_of_products(self, patch, kernel, result, row, col, is_grid):
+        terms = self._terms(patch, kernel)
         head = (f"Salida[fila {row + 1}, columna {col + 1}] = suma de (ventana naranja × filtro K), "
                 "elemento a elemento:")
         if is_grid:
             return head, " + ".join(terms) + f" = {fmt(result, 3)}"
         return head, " + ".join(terms[:4]) + " + … + " + terms[-1] + f" = {fmt(result, 3)}"
 
+    def background_key(self):
+        return self._structure
+
     def _hide_all(self):
-        for artist in self._animated:
+        for artist in self._layers:
             artist.set_visible(False)
+        self._structure = None
         self.redraw_all()
 
     def caption(self):

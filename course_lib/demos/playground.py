@@ -36,7 +36,7 @@ from .. import nn
 from ..data import make_classification_2d, make_regression_2d
 from ..nn import initializers
 from ..nn.validation import unknown_name_error
-from .base import Demo, DemoMessage, slider_style
+from .base import ROOM_MODE, Demo, DemoMessage, font, slider_style
 from .network_view import MAP_SIDE, NetworkView, scaled_maps
 from .rastertext import RasterText
 
@@ -311,6 +311,7 @@ class PlaygroundDemo(Demo):
 
     title = "Laboratorio de redes neuronales (al estilo de TensorFlow Playground)"
     figsize = (13, 4.8)
+    room_height_px = 280  # en la sala van encima seis filas de controles (en 1024×768, diez: caben justas)
 
     def __init__(self, preset=NO_PRESET, dataset="círculo", noise=0, train_ratio=50, batch_size=10,
                  features=("X1", "X2"), hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.03,
@@ -408,8 +409,14 @@ class PlaygroundDemo(Demo):
 
     # --- figura ----------------------------------------------------------------------------------
     def setup(self, figure):
+        # En la sala (letra de 20 px) los textos son más cortos y cada uno en su sitio: el número de
+        # parámetros sobre la red, la pérdida que se mide sobre su gráfico y, en vez de la leyenda, las
+        # pérdidas de entrenamiento y de prueba escritas con el color de su curva.
+        room = self.mode == ROOM_MODE
+        tall = 0.13 if room else 0.1   # alto de los recuadros de los títulos (fracción del alto de los ejes)
         self.ax_net, self.ax_map, self.ax_loss = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1.1]})
-        self.ax_net.set_title("Red: cada neurona sobre el plano", fontsize=13)
+        self.ax_net.set_title(" " if room else "Red: cada neurona sobre el plano", fontsize=font(13))
+        self.net_title = RasterText(self.ax_net, [0, 1.01, 1, tall], fontsize=13) if room else None
         self.network = NetworkView(self.ax_net)
         ax = self.ax_map
         self.heat = ax.imshow(np.zeros((GRID_SIDE, GRID_SIDE)), extent=(-6, 6, -6, 6), origin="lower",
@@ -418,13 +425,15 @@ class PlaygroundDemo(Demo):
         self.test_points = ax.scatter(np.zeros(1), np.zeros(1), s=26, edgecolors="black", linewidths=1.0)
         ax.set_xlim(-6, 6)
         ax.set_ylim(-6, 6)
-        ax.set_xticks([-6, -3, 0, 3, 6])
-        ax.set_yticks([-6, -3, 0, 3, 6])
+        ticks = [-3, 0, 3] if room else [-6, -3, 0, 3, 6]  # en la sala, los dos «−6» se pisarían en la esquina
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.grid(False)
         ax.set_title(" ")  # reserva el sitio del título; los textos que cambian los pinta PIL (RasterText)
-        self.heat_title = RasterText(ax, [-0.1, 1.01, 1.2, 0.1])
+        self.heat_title = RasterText(ax, [-0.35, 1.01, 1.7, tall] if room else [-0.1, 1.01, 1.2, 0.1],
+                                     fontsize=13 if room else 15)
         grid = np.linspace(-6, 6, GRID_SIDE)
         g1, g2 = np.meshgrid(grid, grid)
         self.grid_points = np.column_stack([g1.ravel(), g2.ravel()])
@@ -437,22 +446,36 @@ class PlaygroundDemo(Demo):
         self.test_curve, = ax.plot([], [], color="#0877bd", ls="--", label="prueba")
         ax.set_xlim(0, 1.0)
         ax.set_xticks([])
-        ax.set_xlabel("épocas (toda la historia)")
+        ax.set_xlabel("épocas" if room else "épocas (toda la historia)")
         ax.set_ylabel("pérdida J")
         ax.set_ylim(0, LOSS_TOP)  # la curva llega hasta 1; encima quedan la leyenda y el máximo
         ax.set_yticks([])
         ax.axhline(1.0, color="#bbbbbb", lw=1, ls=":")
-        self.loss_top = RasterText(ax, [0.01, 1.0 / LOSS_TOP, 0.4, 0.07], fontsize=12, ha="left", color="#555555")
-        ax.legend(loc="upper right", ncol=2, fontsize=11, borderaxespad=0.2, handlelength=1.5)
+        self.loss_top = RasterText(ax, [0.01, 1.0 / LOSS_TOP + (0.01 if room else 0), 0.6 if room else 0.4,
+                                        0.12 if room else 0.07],
+                                   fontsize=12, ha="left", color="#555555")
+        if not room:
+            ax.legend(loc="upper right", ncol=2, fontsize=font(11), borderaxespad=0.2, handlelength=1.5)
         ax.set_title(" ")
-        self.loss_title = RasterText(ax, [-0.25, 1.01, 1.3, 0.1], fontsize=13)
+        self.loss_title = RasterText(ax, [-0.05, 1.01, 1.05, tall] if room else [-0.25, 1.01, 1.3, 0.1],
+                                     fontsize=13)
         self._loss_kind = None
-        ax.text(0.0, -0.02, "0", transform=ax.transAxes, ha="left", va="top", fontsize=12)
-        self.epoch_span = RasterText(ax, [0.7, -0.075, 0.3, 0.06], fontsize=12, ha="right")
-        self.info = RasterText(ax, [0.02, 0.03, 0.6, 0.14], fontsize=13, ha="left", background=(1, 1, 1, 0.85))
-        self.animate(*self.network.artists, self.heat, self.train_points, self.test_points, self.train_curve, self.test_curve,
-                     *(text.artist for text in (self.heat_title, self.info, self.loss_title, self.epoch_span,
-                                                self.loss_top)))
+        ax.text(0.0, -0.02, "0", transform=ax.transAxes, ha="left", va="top", fontsize=font(12))
+        self.epoch_span = RasterText(ax, [0.6, -0.14, 0.4, 0.12] if room else [0.7, -0.075, 0.3, 0.06],
+                                     fontsize=12, ha="right")
+        white = (1, 1, 1, 0.85)
+        if room:
+            self.info = RasterText(ax, [0.02, 0.16, 0.85, 0.12], fontsize=13, ha="left", color="#333333",
+                                   background=white)
+            self.info_test = RasterText(ax, [0.02, 0.03, 0.85, 0.12], fontsize=13, ha="left", color="#0877bd",
+                                        background=white)
+        else:
+            self.info = RasterText(ax, [0.02, 0.03, 0.6, 0.14], fontsize=13, ha="left", background=white)
+            self.info_test = None
+        texts = [t for t in (self.heat_title, self.info, self.info_test, self.loss_title, self.epoch_span,
+                             self.loss_top, self.net_title) if t is not None]
+        self.animate(*self.network.artists, self.heat, self.train_points, self.test_points, self.train_curve,
+                     self.test_curve, *(text.artist for text in texts))
 
     # --- actualización ---------------------------------------------------------------------------
     def _features(self):
@@ -561,22 +584,37 @@ class PlaygroundDemo(Demo):
         self.test_curve.set_data(epochs / x_scale, test / y_scale)
         self.epoch_span.set_text(f"{epochs[-1]:.4g}".replace(".", ","))
         self.loss_top.set_text(f"máx. {_fmt(y_scale)}")
-        self.loss_title.set_text(f"Red {trainer.architecture()}: {trainer.count_params()} parámetros")
         loss_train, loss_test = train[-1], test[-1]
         where = f"capa {chosen[0] + 1}, neurona {chosen[1] + 1}" if chosen else "salida"
-        self.heat_title.set_text(f"Época {trainer.epoch} · {where}")
-        self.info.set_text(f"entrenamiento: {_fmt(loss_train)}\nprueba: {_fmt(loss_test)}")
         kind = "entropía cruzada binaria" if classification else "error cuadrático medio"
-        if kind != self._loss_kind:  # solo al pasar de clasificación a regresión o al revés
-            self.ax_loss.set_ylabel(f"pérdida J ({kind})")
-            self._loss_kind = kind
-            self.redraw_all()
+        if self.mode == ROOM_MODE:  # textos cortos, cada uno sobre su gráfico (ver setup)
+            self.net_title.set_text(f"Red: {trainer.count_params()} parámetros")
+            self.loss_title.set_text(kind)
+            title = f"Época {trainer.epoch} · {where}"
+            box = self.heat_title.box.get_window_extent().width
+            self.heat_title.set_text(title if self.heat_title._font.getlength(title) < box - 4
+                                     else f"Época {trainer.epoch}")
+            self.info.set_text(f"entrenamiento: {_fmt(loss_train)}")
+            self.info_test.set_text(f"prueba: {_fmt(loss_test)}")
+        else:
+            self.loss_title.set_text(f"Red {trainer.architecture()}: {trainer.count_params()} parámetros")
+            self.heat_title.set_text(f"Época {trainer.epoch} · {where}")
+            self.info.set_text(f"entrenamiento: {_fmt(loss_train)}\nprueba: {_fmt(loss_test)}")
+            if kind != self._loss_kind:  # solo al pasar de clasificación a regresión o al revés
+                self.ax_loss.set_ylabel(f"pérdida J ({kind})")
+                self._loss_kind = kind
+                self.redraw_all()
         self._state = (trainer.epoch, loss_train, loss_test)
 
     def caption(self):
         epoch, train, test = self._state
         trainer = self.trainer
         eta = f"{trainer.optimizer.learning_rate:g}".replace(".", ",")
+        if self.mode == ROOM_MODE:
+            # En la sala la figura ya dice la época, las pérdidas y los parámetros, y la línea de estado (a
+            # 20 px) debe caber bajo la figura en 1024×768: la nota del ejemplo, o un resumen corto.
+            return self._note or (f"{trainer.steps} pasos de SGD con B = {trainer.batch_size}; red "
+                                  f"{trainer.architecture()}, activación {trainer.activation}, η = {eta}.")
         text = (f"Época {epoch} ({trainer.steps} pasos de SGD con B = {trainer.batch_size}): pérdida de "
                 f"entrenamiento {_fmt(train)}, de prueba {_fmt(test)}. Red {trainer.architecture()} "
                 f"({trainer.count_params()} parámetros, activación {trainer.activation}, η = {eta}).")

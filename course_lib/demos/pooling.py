@@ -15,9 +15,8 @@ import ipywidgets as widgets
 from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .base import Demo, slider_style
-from .base import fmt
-from .convolution import photo_image
+from .base import ROOM_MODE, Demo, fmt, slider_style
+from .convolution import fit_boxes, photo_image, show_numbers
 from .rastertext import CellLabels, RasterText, dark_cells
 
 # --- Cálculo puro ------------------------------------------------------------------------------
@@ -87,6 +86,7 @@ class PoolingDemo(Demo):
     """El mapa de entrada con las ventanas y los máximos elegidos, y la salida reducida."""
 
     title = "Agrupación (pooling): máximo y media"
+    room_height_px = 440  # en la sala: celdas de 8×8 (y la salida media 7×7, «3,25») con números de 20 px
 
     def __init__(self, feature_map="enteros al azar 8×8", mode="máximo (max pooling)", size=2, stride=2):
         style = slider_style()
@@ -128,17 +128,25 @@ class PoolingDemo(Demo):
         for cell in self.first_cells:
             self.ax_out.add_patch(cell)
         # Los títulos cambian con el tamaño: se animan para no redibujar el fondo (≈ 50 ms).
-        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1])
-        self.title_out = RasterText(self.ax_out, [-0.3, 1.01, 1.3, 0.1])
+        size = 13 if self.mode == ROOM_MODE else 15  # en la sala, 20 px (base.font): caben en su recuadro
+        self.title_in = RasterText(self.ax_in, [-0.1, 1.01, 1.2, 0.1], fontsize=size)
+        self.title_out = RasterText(self.ax_out, [-0.3, 1.01, 1.3, 0.1], fontsize=size)
         self.animate(self.title_in.artist, self.title_out.artist, self.im_in, self.im_out, self.in_labels.artist,
                      self.out_labels.artist,
                      self.maxima, *self.windows, *self.first_cells)
+
+    def background_key(self):
+        # Los ejes de la foto no son cuadrados: cada forma de entrada y salida tiene su fondo (sus bordes)
+        return getattr(self, "_shapes", None)
 
     def update(self):
         v = self.values()
         x = self._maps[v["feature_map"]]
         f, s, mode = v["size"], v["stride"], MODES[v["mode"]]
         out, where = pool2d(x, f, s, mode)
+        if (x.shape, out.shape) != getattr(self, "_shapes", None):
+            self._shapes = (x.shape, out.shape)
+            self.redraw_all()
         n_rows, n_cols = x.shape
         is_grid = max(x.shape) <= 8
         vmax = 9 if is_grid else 255
@@ -164,10 +172,14 @@ class PoolingDemo(Demo):
         self.im_in.set_data(colors)
         self.im_in.set_extent((-0.5, n_cols - 0.5, n_rows - 0.5, -0.5))
 
+        fit_boxes(self.ax_in, self.title_in)
+        fit_boxes(self.ax_out, self.title_out)
         if is_grid:
-            self.in_labels.show([[fmt(a, 0) for a in line] for line in x], dark_cells(self.im_out, x) & covered)
+            show_numbers(self.in_labels, [[fmt(a, 0) for a in line] for line in x],
+                         dark_cells(self.im_out, x) & covered, self.mode)
             decimals = 0 if mode == "max" else 2
-            self.out_labels.show([[fmt(a, decimals) for a in line] for line in out], dark_cells(self.im_out, out))
+            show_numbers(self.out_labels, [[fmt(a, decimals) for a in line] for line in out],
+                         dark_cells(self.im_out, out), self.mode)
         else:
             self.in_labels.hide()
             self.out_labels.hide()

@@ -56,7 +56,8 @@ ROOM = [
 #: textos de tamaño fijo y sus recuadros de PIL no caben aún a 20 px sin recortarse.
 ROOM_SIZED = {"backpropagation", "families", "threshold_cost", "losses", "gradient_descent", "optimizers",
               "activations", "scaling", "capacity", "regularization",
-              "rnn_gradient", "language_model", "latent_space", "gradient_flow"}
+              "rnn_gradient", "language_model", "latent_space", "gradient_flow",
+              "pooling", "convolution", "playground"}
 
 # Pensada para 1024×768 y 1280×720: botones compactos (dos o tres filas), la línea de qué probar en
 # una, y la figura (990 px de ancho, letra ≥ 20 px) sin reducirse en 1024 px.
