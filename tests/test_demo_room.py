@@ -2,6 +2,7 @@
 y crea cada una al elegir su capítulo."""
 
 from course_lib import demos
+from course_lib.demos.base import ROOM_MODE, ROOM_WIDTH_PX
 from course_lib.demos.room import ROOM, demo_room
 
 
@@ -23,6 +24,7 @@ def test_a_demo_is_created_when_its_chapter_is_chosen():
     room.selector.value = index
     demo = room.demos["scaling"]
     assert demo.failures == [] and demo.image.value
+    assert demo.mode == ROOM_MODE and demo.figure.bbox.width == ROOM_WIDTH_PX  # dibujada para el proyector
     assert demo.widget in room.page.children
     assert room.selector.options[index] == ("07 · Escalado de datos", index)
     room.selector.value = 0

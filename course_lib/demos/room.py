@@ -12,7 +12,7 @@ import html
 
 import ipywidgets as widgets
 
-from .base import NOTEBOOK_MODE, ROOM_MODE, projector_mode
+from .base import ROOM_MODE, projector_mode
 
 #: (capítulo, título corto, función de ``course_lib.demos``, qué probar), en el orden del curso.
 ROOM = [
@@ -51,21 +51,13 @@ ROOM = [
      "Prueba Glorot sin BN y sube los bloques: la red plana pierde el gradiente y la residual no; luego marca BN."),
 ]
 
-#: Demostraciones que en la sala se dibujan para el proyector (990 px de ancho, letra ≥ 20 px: modo
-#: «sala» de base.py). Las demás conservan todavía su figura de cuaderno (letra de 11–15 px): sus
-#: textos de tamaño fijo y sus recuadros de PIL no caben aún a 20 px sin recortarse.
-ROOM_SIZED = {"backpropagation", "families", "threshold_cost", "losses", "gradient_descent", "optimizers",
-              "activations", "scaling", "capacity", "regularization",
-              "rnn_gradient", "language_model", "latent_space", "gradient_flow",
-              "pooling", "convolution", "playground"}
-
 # Pensada para 1024×768 y 1280×720: botones compactos (dos o tres filas), la línea de qué probar en
 # una, y la figura (990 px de ancho, letra ≥ 20 px) sin reducirse en 1024 px.
 PAGE_STYLE = """<style>
 .course-room { max-width: 1260px; margin: 0 auto; }
 body { margin: 0; }
 .course-room .widget-image { align-self: center; width: auto; max-width: 100%; height: auto; }
-.course-room-hint { font-size: 18px; line-height: 1.25; margin: 2px 0 4px 0; }
+.course-room-hint { font-size: 20px; line-height: 1.25; margin: 2px 0 4px 0; }
 .course-room-chapters .widget-toggle-button { font-size: 14px; margin: 1px; padding: 0 8px; height: 28px; }
 .course-room .widget-hbox, .course-room .widget-inline-hbox { margin-top: 0; margin-bottom: 0; }
 .course-room-playground .widget-image { max-height: 280px; width: auto; }
@@ -109,8 +101,8 @@ class DemoRoom:
     def _build(self, index):
         chapter, _, name, hint = self.entries[index]
         try:
-            mode = ROOM_MODE if name in ROOM_SIZED else NOTEBOOK_MODE
-            with projector_mode(mode):
+            # Todas se dibujan para el proyector: figura de 990 px y letra ≥ 20 px (tests/test_sala_proyector.py).
+            with projector_mode(ROOM_MODE):
                 demo = getattr(self._module, name)()
         except Exception as exc:  # en clase nunca se ve una traza
             return [widgets.HTML(
