@@ -17,8 +17,10 @@ pytestmark = pytest.mark.filterwarnings(
     "error::DeprecationWarning:course_lib", "error::PendingDeprecationWarning:course_lib")
 
 
-@pytest.fixture(params=demos.DEMO_NAMES)
+@pytest.fixture(params=demos.DEMO_NAMES, scope="module")
 def demo(request):
+    """Una demostración por módulo (crear algunas cuesta segundos: ajustes, pesos); las pruebas se ejecutan
+    en su orden, así que el contrato se comprueba sobre la demostración recién creada."""
     return getattr(demos, request.param)()
 
 
