@@ -1,4 +1,4 @@
-"""Genera images/: el cartel, una imagen por capítulo (00–15) y los diagramas que un lector ve
+"""Genera images/: el cartel, una imagen por capítulo (00–18) y los diagramas que un lector ve
 primero (la neurona, la red 4-5-5-3 de los pingüinos y las capas de una CNN), con el estilo del
 curso (course_lib.plots: paleta de Okabe e Ito, trazos distintos). ``make imagenes``.
 
@@ -19,12 +19,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from course_lib.demos.base import decimal_comma_ticks  # noqa: E402
-from course_lib.plots import CLASS_COLORS, COURSE_STYLE, draw_network  # noqa: E402
+from course_lib.plots import CLASS_COLORS, CLASS_MARKERS, COURSE_STYLE, draw_network  # noqa: E402
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = CLASS_COLORS
 
@@ -65,6 +65,17 @@ DESCRIPTIONS = {
                        "XGBoost, LightGBM, NLTK y Gensim.",
     "capitulo_15.png": "Capítulo 15: el proyecto final de principio a fin: datos, preparación, modelo, "
                        "entrenamiento, evaluación y conclusiones.",
+    "capitulo_16.png": "Capítulo 16: la máscara causal sobre «la tierra», en la que cada posición solo mira a las "
+                       "anteriores, y un Transformer decodificador (caracteres más posiciones, dos bloques de "
+                       "atención causal y MLP con sus atajos, y la softmax) que en cada posición predice el "
+                       "carácter siguiente.",
+    "capitulo_17.png": "Capítulo 17: un autocodificador variacional: el codificador lleva un dígito de 28×28 a μ y "
+                       "σ, el código z = μ + σ·ε cae en un espacio latente de dos dimensiones con los dígitos "
+                       "agrupados por clase, y el decodificador lo reconstruye; para generar, z se saca de "
+                       "N(0, I).",
+    "capitulo_18.png": "Capítulo 18: el bloque residual básico de ResNet: la rama con dos convoluciones 3×3, "
+                       "cada una con normalización por lotes y ReLU entre ellas, se suma al atajo (la identidad, "
+                       "o una convolución 1×1 con BN si cambia la forma) y después va otra ReLU.",
 }
 
 
@@ -80,8 +91,9 @@ def _box(ax, x, y, w, h, text, color, fontsize=11):
             color="white" if color in (BLUE, VERMILLION, PURPLE, BLACK, GREEN) else "black")
 
 
-def _arrow(ax, start, end, color="black", style="-|>", lw=1.8):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=16, color=color, lw=lw))
+def _arrow(ax, start, end, color="black", style="-|>", lw=1.8, linestyle="-"):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=16, color=color, lw=lw,
+                                 linestyle=linestyle))
 
 
 def neuron(ax):
@@ -326,6 +338,144 @@ def chapter_15(ax):
     ax.set_axis_off()
 
 
+def chapter_16(ax):
+    # Izquierda: la máscara causal sobre «la tierra» (el Génesis de la Reina-Valera abre el corpus).
+    # Derecha: el Transformer decodificador que, en cada posición, predice el carácter siguiente.
+    text = "la tierra"
+    inputs, targets = [c if c != " " else "␣" for c in text[:-1]], [c if c != " " else "␣" for c in text[1:]]
+    n, cell = len(inputs), 0.42
+    top = 4.3
+    for i in range(n):                      # fila i: la posición que predice; columna j: lo que mira
+        for j in range(n):
+            ax.add_patch(Rectangle((j * cell, top - (i + 1) * cell), cell, cell, edgecolor="white", lw=1.2,
+                                   facecolor=BLUE if j <= i else "0.88"))
+        ax.text(-0.12, top - (i + 0.5) * cell, inputs[i], ha="right", va="center", fontsize=10)
+        ax.text((i + 0.5) * cell, top + 0.12, inputs[i], ha="center", va="bottom", fontsize=10)
+    ax.text(n * cell / 2, top + 0.62, "máscara causal", ha="center", va="bottom", fontsize=12)
+    ax.text(-0.6, top - n * cell / 2, "posición", ha="right", va="center", fontsize=9, rotation=90)
+    for k, (color, label) in enumerate([(BLUE, "puede mirar"), ("0.88", "oculto (−∞)")]):
+        y = top - n * cell - 0.55 - k * 0.45
+        ax.add_patch(Rectangle((0, y - 0.15), 0.3, 0.3, facecolor=color, edgecolor="0.5", lw=0.8))
+        ax.text(0.42, y, label, va="center", fontsize=9)
+    # El decodificador, de abajo arriba.
+    x0, step, size = 4.9, 0.56, 0.44
+    centers = [x0 + i * step + size / 2 for i in range(n)]
+    width = centers[-1] - centers[0] + size
+    for i, c in enumerate(inputs):
+        _box(ax, centers[i] - size / 2, 0, size, size, c, SKY, fontsize=10)
+        _box(ax, centers[i] - size / 2, 4.45, size, size, targets[i], VERMILLION, fontsize=10)
+        _arrow(ax, (centers[i], size + 0.02), (centers[i], 0.7), lw=1.1)
+        _arrow(ax, (centers[i], 4.12), (centers[i], 4.43), lw=1.1)
+    left, middle = x0, x0 + width / 2
+    _box(ax, left, 0.72, width, 0.42, "caracteres + posiciones", ORANGE, fontsize=10)
+    ax.add_patch(FancyBboxPatch((left - 0.08, 1.42), width + 0.16, 1.98, boxstyle="round,pad=0.02,rounding_size=0.1",
+                                facecolor="none", edgecolor="0.4", linestyle="--", lw=1.3))
+    _box(ax, left + 0.1, 1.58, width - 0.2, 0.55, "LN → atención causal, + atajo", BLUE, fontsize=10)
+    _box(ax, left + 0.1, 2.68, width - 0.2, 0.55, "LN → MLP, + atajo", GREEN, fontsize=10)
+    _arrow(ax, (middle, 1.16), (middle, 1.56), lw=1.4)
+    _arrow(ax, (middle, 2.15), (middle, 2.66), lw=1.4)
+    _arrow(ax, (middle, 3.25), (middle, 3.68), lw=1.4)
+    ax.text(left + width + 0.2, 2.41, "× 2\nbloques", ha="left", va="center", fontsize=10)
+    _box(ax, left, 3.7, width, 0.42, "LN → cabeza → softmax", PURPLE, fontsize=10)
+    ax.text(left + width + 0.2, 0.22, "entrada", ha="left", va="center", fontsize=10)
+    ax.text(left + width + 0.2, 4.67, "carácter\nsiguiente", ha="left", va="center", fontsize=10)
+    ax.set_xlim(-1.0, left + width + 1.6)
+    ax.set_ylim(-0.2, 5.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _stroke_digit(segments, thickness):
+    """Un «dígito» de 28×28 hecho de trazos rectos (la tinta cae como una gaussiana lejos del trazo)."""
+    rows, cols = np.mgrid[0:28, 0:28].astype(float)
+    distance = np.full((28, 28), np.inf)
+    for (r0, c0), (r1, c1) in segments:
+        dr, dc = r1 - r0, c1 - c0
+        t = np.clip(((rows - r0) * dr + (cols - c0) * dc) / (dr * dr + dc * dc), 0, 1)
+        distance = np.minimum(distance, np.hypot(rows - r0 - t * dr, cols - c0 - t * dc))
+    return np.exp(-(distance / thickness) ** 2)
+
+
+def chapter_17(ax):
+    seven = [((6, 7), (6, 21)), ((6, 21), (23, 12))]
+    original = _stroke_digit(seven, 1.6)
+    rebuilt = 0.8 * _stroke_digit(seven, 2.6)   # la reconstrucción de un VAE sale algo borrosa
+    side = 1.5
+    for x, image, label in [(0, original, "x (28×28)"), (9.1, rebuilt, "x̂ reconstruida")]:
+        ax.imshow(image, cmap="gray", vmin=0, vmax=1, extent=(x, x + side, 0, side), interpolation="nearest")
+        ax.add_patch(Rectangle((x, 0), side, side, facecolor="none", edgecolor="black", lw=1))
+        ax.text(x + side / 2, -0.15, label, ha="center", va="top", fontsize=10)
+    # Codificador (se estrecha) y decodificador (se ensancha).
+    ax.add_patch(Polygon([(1.85, -0.05), (3.25, 0.4), (3.25, 1.1), (1.85, 1.55)], facecolor=BLUE, edgecolor="black"))
+    ax.text(2.55, 0.75, "codi-\nficador", ha="center", va="center", fontsize=9, color="white")
+    ax.add_patch(Polygon([(7.35, 0.4), (8.75, -0.05), (8.75, 1.55), (7.35, 1.1)], facecolor=ORANGE, edgecolor="black"))
+    ax.text(8.05, 0.75, "decodi-\nficador", ha="center", va="center", fontsize=9)
+    _arrow(ax, (1.55, 0.75), (1.83, 0.75), lw=1.4)
+    _arrow(ax, (8.77, 0.75), (9.07, 0.75), lw=1.4)
+    ax.text(3.3, 0.75, "μ, σ", ha="left", va="center", fontsize=11)
+    _arrow(ax, (3.85, 0.75), (4.15, 0.75), lw=1.4)
+    # El espacio latente de 2 dimensiones: cuatro clases, cada una con su color y su marcador.
+    lo, hi = 4.2, 6.9
+    middle = (lo + hi) / 2
+    ax.add_patch(Rectangle((lo, -0.6), hi - lo, hi - lo, facecolor="white", edgecolor="black", lw=1))
+    ax.plot([lo, hi], [-0.6 + (hi - lo) / 2] * 2, color="0.75", lw=0.8, linestyle="-")
+    ax.plot([middle, middle], [-0.6, -0.6 + hi - lo], color="0.75", lw=0.8, linestyle="-")
+    center_y = -0.6 + (hi - lo) / 2
+    rng = np.random.default_rng(17)
+    for k, angle in enumerate(np.deg2rad([35, 125, 215, 305])):
+        points = rng.normal(0, 0.17, (18, 2)) + 0.62 * np.array([np.cos(angle), np.sin(angle)])
+        ax.scatter(middle + points[:, 0], center_y + points[:, 1], s=14, color=CLASS_COLORS[k],
+                   marker=CLASS_MARKERS[k], edgecolor="white", linewidth=0.4, zorder=3)
+    z = (middle + 0.62 * np.cos(np.deg2rad(35)) + 0.1, center_y + 0.62 * np.sin(np.deg2rad(35)) - 0.05)
+    ax.plot(*z, marker="*", markersize=15, color=BLACK, markeredgecolor="white", linestyle="none", zorder=4)
+    ax.text(z[0] + 0.16, z[1] + 0.02, "z", fontsize=11, ha="left", va="bottom", zorder=4)
+    ax.text(middle, -0.72, "espacio latente (2-D)\nz = μ + σ·ε", ha="center", va="top", fontsize=10)
+    _arrow(ax, (hi + 0.05, 0.75), (7.33, 0.75), lw=1.4)
+    # Para generar, basta con sacar z de la normal estándar.
+    ax.text(middle, 2.75, "para generar: z ∼ N(0, I)", ha="center", va="bottom", fontsize=10, color=VERMILLION)
+    _arrow(ax, (middle, 2.72), (middle, hi - lo - 0.6 + 0.04), color=VERMILLION, lw=1.4, linestyle="--")
+    ax.set_xlim(-0.1, 10.7)
+    ax.set_ylim(-1.4, 3.15)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def chapter_18(ax):
+    # El bloque básico de ResNet: y = ReLU(BN(conv(ReLU(BN(conv(x))))) + P(x)).
+    branch = [("conv 3×3", BLUE, 1.15), ("BN", ORANGE, 0.6), ("ReLU", GREEN, 0.8),
+              ("conv 3×3", BLUE, 1.15), ("BN", ORANGE, 0.6)]
+    ax.text(0, 0.4, "x", ha="center", va="center", fontsize=15)
+    x, gap, height = 0.6, 0.35, 0.8
+    _arrow(ax, (0.18, 0.4), (x - 0.02, 0.4), lw=1.4)
+    for i, (label, color, width) in enumerate(branch):
+        _box(ax, x, 0, width, height, label, color, fontsize=10)
+        x += width
+        _arrow(ax, (x + 0.02, 0.4), (x + gap - 0.02, 0.4), lw=1.4)
+        x += gap
+    plus = x + 0.25
+    ax.add_patch(Circle((plus, 0.4), 0.25, facecolor="white", edgecolor="black", lw=1.4))
+    ax.text(plus, 0.4, "+", ha="center", va="center", fontsize=16)
+    _arrow(ax, (plus + 0.27, 0.4), (plus + 0.27 + gap, 0.4), lw=1.4)
+    _box(ax, plus + 0.29 + gap, 0, 0.8, height, "ReLU", GREEN, fontsize=10)
+    end = plus + 0.29 + gap + 0.8
+    _arrow(ax, (end + 0.02, 0.4), (end + 0.35, 0.4), lw=1.4)
+    ax.text(end + 0.5, 0.4, "y", ha="center", va="center", fontsize=15)
+    ax.text((0.6 + x - gap) / 2, -0.15, "F(x): la rama (la primera convolución puede tener paso 2)",
+            ha="center", va="top", fontsize=10)
+    # El atajo, con trazo discontinuo: la identidad, o una proyección 1×1 si cambia la forma.
+    shortcut_y, left, width = 1.75, 3.75, 2.5
+    ax.plot(0.3, 0.4, marker="o", markersize=5, color=BLACK)
+    ax.plot([0.3, 0.3, left], [0.4, shortcut_y, shortcut_y], color=BLACK, linestyle="--", lw=1.4)
+    ax.text((0.3 + left) / 2, shortcut_y + 0.1, "atajo P(x): la identidad", ha="center", va="bottom", fontsize=10)
+    _box(ax, left, shortcut_y - 0.4, width, 0.8, "o conv 1×1 + BN\n(si cambia la forma)", PURPLE, fontsize=10)
+    ax.plot([left + width, plus], [shortcut_y, shortcut_y], color=BLACK, linestyle="--", lw=1.4)
+    _arrow(ax, (plus, shortcut_y), (plus, 0.67), lw=1.4, linestyle="--")
+    ax.set_xlim(-0.3, end + 0.8)
+    ax.set_ylim(-0.7, 2.4)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
 def banner(fig):
     ax = fig.add_axes([0.0, 0.05, 0.38, 0.9])
     draw_network([4, 5, 5, 3], ax=ax, layer_labels=["", "", "", ""])
@@ -353,10 +503,11 @@ def build_all():
     figures["capas_cnn.png"] = fig
     simple = {"00": chapter_00, "01": neuron, "02": chapter_02, "04": chapter_04,
               "05": chapter_05, "06": chapter_06, "08": chapter_08, "10": cnn_layers,
-              "11": chapter_11, "12": chapter_12, "13": chapter_13, "14": chapter_14, "15": chapter_15}
+              "11": chapter_11, "12": chapter_12, "13": chapter_13, "14": chapter_14, "15": chapter_15,
+              "16": chapter_16, "17": chapter_17, "18": chapter_18}
     panels = {"03": (chapter_03, 2, (7, 3)), "07": (chapter_07, 2, (8, 3.2)), "09": (chapter_09, 3, (6, 2.6))}
-    sizes = {"10": (9, 3.4), "15": (9, 1.6)}
-    for chapter in [f"{i:02d}" for i in range(16)]:
+    sizes = {"10": (9, 3.4), "15": (9, 1.6), "16": (8, 3.8), "17": (8, 3.4), "18": (9, 2.8)}
+    for chapter in [f"{i:02d}" for i in range(19)]:
         if chapter in panels:
             draw, ncols, size = panels[chapter]
             fig, axes = plt.subplots(1, ncols, figsize=size, layout="constrained")
@@ -381,7 +532,8 @@ def main(argv=None):
     parser.add_argument("--salida", type=Path, default=ROOT / "images", help="carpeta de destino")
     args = parser.parse_args(argv)
     args.salida.mkdir(parents=True, exist_ok=True)
-    with plt.rc_context(COURSE_STYLE):
+    # Todas las figuras existen a la vez antes de guardarlas: sin el aviso de «más de 20 figuras».
+    with plt.rc_context({**COURSE_STYLE, "figure.max_open_warning": 0}):
         figures = build_all()
         assert set(figures) == set(DESCRIPTIONS), set(figures) ^ set(DESCRIPTIONS)
         for name, fig in figures.items():

@@ -53,7 +53,7 @@ def test_every_image_has_a_description_and_is_listed():
 
     on_disk = {p.name for p in (ROOT / "images").glob("*.png")}
     assert on_disk == set(DESCRIPTIONS), f"sobran o faltan: {on_disk ^ set(DESCRIPTIONS)} (make imagenes)"
-    assert {f"capitulo_{i:02d}.png" for i in range(16)} <= on_disk
+    assert {f"capitulo_{i:02d}.png" for i in range(19)} <= on_disk  # 00–18: todos los capítulos
     listing = (ROOT / "images" / "README.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in listing for name in DESCRIPTIONS)
 
