@@ -183,6 +183,8 @@ class ConvolutionDemo(Demo):
 
     title = "Convolución 2-D: filtro, relleno y paso"
     room_height_px = 420  # en la sala: una entrada 9×9 (relleno p = 1) con números de 20 px
+    #: En el sitio web: el relleno y el paso, que cambian el tamaño de la salida (⌊(n + 2p − f)/s⌋ + 1).
+    lesson_controls = ("padding", "stride")
 
     def __init__(self, image="cuadrícula 7×7", kernel="bordes verticales", stride=1, padding=0,
                  custom_kernel="1 0 -1\n2 0 -2\n1 0 -1", row=1, column=1):

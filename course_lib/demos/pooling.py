@@ -87,6 +87,8 @@ class PoolingDemo(Demo):
 
     title = "Agrupación (pooling): máximo y media"
     room_height_px = 440  # en la sala: celdas de 8×8 (y la salida media 7×7, «3,25») con números de 20 px
+    #: En el sitio web: la ventana y el paso (la salida mide ⌊(n − f)/s⌋ + 1).
+    lesson_controls = ("size", "stride")
 
     def __init__(self, feature_map="enteros al azar 8×8", mode="máximo (max pooling)", size=2, stride=2):
         style = slider_style()
