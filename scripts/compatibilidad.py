@@ -7,7 +7,7 @@ mínima (``numpy>=1.26`` → ``numpy==1.26``; ipywidgets 7.7, la de Colab), y ej
 pruebas de course_lib y de las demostraciones y todos los cuadernos (nbval, dos procesos).
 
     python scripts/compatibilidad.py             # crea el entorno si falta y ejecuta las pruebas
-                                                 # (3 cuadernos y sin las dos pruebas más largas; --completo: todo)
+                                                 # (las pruebas de PRUEBAS_EN_MAKE_TEST y 3 cuadernos; --completo: todo)
     python scripts/compatibilidad.py --instalar  # solo crea el entorno (make test lo lanza en
                                                  # segundo plano mientras corren las demás pruebas)
     python scripts/compatibilidad.py --lista     # solo escribe las versiones mínimas
@@ -41,14 +41,19 @@ NOT_HERE = ["tests/test_browser.py", "tests/test_sitio_web.py", "tests/test_note
             # instalan con `pip install -e .` de un estudiante, así que sus versiones mínimas no aplican
             "tests/test_nbgrader_tareas.py", "tests/test_hub_clase.py", "tests/test_classroom_edition.py",
             "tests/test_dimensionado.py", "tests/test_ejecucion_web.py", "tests/test_diapositivas_navegador.py"]
-# Lo que make test ejecuta aquí, para caber en sus 15 minutos (`make compat`, o `--completo`, lo ejecuta
-# todo): las pruebas de course_lib y de las demostraciones salvo las dos más largas que no tocan una API
-# distinta de la que ya recorren las demás (los extremos de cada control: las mismas llamadas a matplotlib
-# e ipywidgets que los cambios al azar de test_demos.py; el análisis del código de los cuadernos), y los
-# cuadernos que más API de terceros usan: widgets en 00, pandas en 07, scikit-learn en 11 (el 15 usa la
-# misma scikit-learn a través de course_lib/proyecto.py, que prueban test_proyecto.py y la demo del umbral).
+# Lo que make test ejecuta aquí, para caber en sus 15 minutos (`make compat`, o `--completo`, ejecuta todas
+# las pruebas de course_lib y de las demostraciones y los 19 cuadernos): las pruebas que pasan por las APIs de
+# terceros cuya versión mínima declaramos (matplotlib, ipywidgets y Pillow en las demostraciones y las
+# figuras; pandas en los datos y las tablas; scikit-learn en el proyecto, las familias y el umbral; NumPy en
+# el motor, sus gradientes y la corrección de los ejercicios) y los cuadernos que más API de terceros usan:
+# widgets en 00, pandas en 07, scikit-learn en 11. El resto del motor y de las demostraciones llama a las
+# mismas funciones de esas bibliotecas.
+PRUEBAS_EN_MAKE_TEST = ["tests/test_demos.py", "tests/test_demo_room.py", "tests/test_demo_imagen_fija.py",
+                        "tests/test_demo_families.py", "tests/test_demo_threshold_cost.py", "tests/test_proyecto.py",
+                        "tests/test_data.py", "tests/test_formato.py", "tests/test_formato_cientifico.py",
+                        "tests/test_modo_clase.py", "tests/test_layers_gradients.py", "tests/test_model.py",
+                        "tests/test_losses.py", "tests/test_optimizers.py", "tests/test_checks.py"]
 CUADERNOS_EN_MAKE_TEST = ["00_introduccion", "07_datos_y_preprocesamiento", "11_subajuste_y_sobreajuste"]
-SOLO_EN_COMPLETO = ["tests/test_demo_extremes.py", "tests/test_no_solution_above_exercise.py"]
 # (las imágenes guardadas son las de las versiones fijadas; matplotlib 3.7 dibuja distinto)
 
 
@@ -101,9 +106,10 @@ def _install():
 def run_tests(extra, completo=False):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYDEVD_DISABLE_FILE_VALIDATION="1", CURSO_NO_GUARDAR_EJECUTADOS="1")
-    ignore = [f"--ignore={path}" for path in NOT_HERE + ([] if completo else SOLO_EN_COMPLETO)]
+    ignore = [f"--ignore={path}" for path in NOT_HERE]
+    tests = ["tests"] if completo else PRUEBAS_EN_MAKE_TEST
     command = [str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadscope", "--nbval-lax", "-p",
-               "no:cacheprovider", "-q", *ignore, "tests",
+               "no:cacheprovider", "-q", *ignore, *tests,
                *(["notebooks"] if completo else [f"notebooks/{n}.ipynb" for n in CUADERNOS_EN_MAKE_TEST]), *extra]
     versions = subprocess.run([str(PYTHON), "-m", "pip", "list", "--format=freeze"], capture_output=True,
                               text=True).stdout
