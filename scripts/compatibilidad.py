@@ -45,14 +45,14 @@ NOT_HERE = ["tests/test_browser.py", "tests/test_sitio_web.py", "tests/test_note
 # las pruebas de course_lib y de las demostraciones y los 19 cuadernos): las pruebas que pasan por las APIs de
 # terceros cuya versión mínima declaramos (matplotlib, ipywidgets y Pillow en las demostraciones y las
 # figuras; pandas en los datos y las tablas; scikit-learn en el proyecto, las familias y el umbral; NumPy en
-# el motor, sus gradientes y la corrección de los ejercicios) y los cuadernos que más API de terceros usan:
+# el motor, sus gradientes y las comprobaciones de los ejercicios) y los cuadernos que más API de terceros usan:
 # widgets en 00, pandas en 07, scikit-learn en 11. El resto del motor y de las demostraciones llama a las
 # mismas funciones de esas bibliotecas.
 PRUEBAS_EN_MAKE_TEST = ["tests/test_demos.py", "tests/test_demo_room.py", "tests/test_demo_imagen_fija.py",
                         "tests/test_demo_families.py", "tests/test_demo_threshold_cost.py", "tests/test_proyecto.py",
                         "tests/test_data.py", "tests/test_formato.py", "tests/test_formato_cientifico.py",
                         "tests/test_modo_clase.py", "tests/test_layers_gradients.py", "tests/test_model.py",
-                        "tests/test_losses.py", "tests/test_optimizers.py", "tests/test_checks.py"]
+                        "tests/test_losses.py", "tests/test_checks_variants.py"]
 CUADERNOS_EN_MAKE_TEST = ["00_introduccion", "07_datos_y_preprocesamiento", "11_subajuste_y_sobreajuste"]
 # (las imágenes guardadas son las de las versiones fijadas; matplotlib 3.7 dibuja distinto)
 
