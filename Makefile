@@ -100,9 +100,6 @@ PRIMERO := tests/test_nbgrader_tareas.py tests/test_hub_clase.py tests/test_clas
 test: compat-en-segundo-plano $(TESTS) $(WEB) $(DOCENTE) $(HUB_PROXY)
 	@bash scripts/install_browser.sh
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax -p no:cacheprovider $(PRIMERO) tests notebooks --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py --ignore=notebooks/00_introduccion.ipynb --deselect tests/test_hub_clase.py::TestFastBenchmark::test_fast_class_benchmark
-
-compat-en-segundo-plano:
-	@mkdir -p build && ($(PYTHON) scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
 	@# El sitio, el recorrido de las diapositivas y las versiones mínimas, a la vez (cada uno con su registro).
 	@status=0; \
 	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests/test_sitio_web.py > build/prueba-sitio.log 2>&1 & sitio=$$!; \
@@ -112,6 +109,9 @@ compat-en-segundo-plano:
 	wait $$sitio || status=1; wait $$diapositivas || status=1; wait $$compat || status=1; \
 	for registro in sitio diapositivas compat; do echo "=== $$registro"; tail -n 60 build/prueba-$$registro.log; done; \
 	exit $$status
+
+compat-en-segundo-plano:
+	@mkdir -p build && ($(PYTHON) scripts/compatibilidad.py --instalar > build/compat-instalacion.log 2>&1 &)
 
 unit: $(TESTS) $(DOCENTE) $(HUB_PROXY)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider tests --ignore=tests/test_browser.py --ignore=tests/test_sitio_web.py --ignore=tests/test_diapositivas_navegador.py
