@@ -92,7 +92,7 @@ diapositivas: $(COURSE)
 # (nbclient, como make web en un clon limpio), y el sitio reutiliza esa copia.
 # Los módulos más largos, primero: pytest-xdist reparte en orden, y si uno largo queda para el final, un
 # núcleo espera solo al otro (pytest no repite una ruta que ya recogió).
-PRIMERO := tests/test_nbgrader_tareas.py tests/test_hub_clase.py tests/test_classroom_edition.py \
+PRIMERO := tests/test_nbgrader_tareas.py tests/test_hub_clase.py tests/test_browser.py tests/test_classroom_edition.py \
 	notebooks/12_regularizacion.ipynb notebooks/10_redes_convolucionales.ipynb tests/keras_compat
 # El entorno de las versiones mínimas se crea en segundo plano desde el principio (solo necesita python3):
 # mientras pip prepara .venv, que apenas usa un núcleo. La versión rápida de benchmarks/clase.py
