@@ -20,8 +20,8 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..data import load_sample_photo
-from .base import ROOM_MIN_PX, ROOM_MODE, Demo, DemoMessage, fmt, slider_style
-from .rastertext import CellLabels, RasterText, dark_cells
+from .base import ROOM_MODE, Demo, DemoMessage, fmt, slider_style
+from .rastertext import CellLabels, RasterText, dark_cells, fit_to_axes
 
 # --- Cálculo puro ------------------------------------------------------------------------------
 
@@ -146,28 +146,6 @@ def photo_image(name="china.jpg", step=4):
     small = photo[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
     small.flags.writeable = False  # se comparte entre demostraciones (caché): que nadie la cambie
     return small
-
-
-# --- Ayudas de dibujo (también las usa la agrupación) ----------------------------------------------
-
-
-def fit_boxes(ax, *texts):
-    """Coloca ya los ejes ``ax`` con su proporción (una foto no es cuadrada) y los recuadros de sus
-    ``RasterText``: así los textos se pintan al tamaño en píxeles del recuadro en que se verán (si no,
-    se pintarían para el recuadro anterior y se verían estirados)."""
-    ax.apply_aspect()
-    renderer = ax.figure.canvas.get_renderer()
-    for text in texts:
-        locator = text.box.get_axes_locator()
-        text.box.apply_aspect(locator(text.box, renderer) if locator else None)
-
-
-def show_numbers(labels, texts, dark, mode):
-    """Los números de una cuadrícula; en la sala, solo si caben con letra de 20 px o más (si no, la
-    cuadrícula queda con sus colores y sin números: con letra más pequeña no se leerían desde el fondo)."""
-    labels.show(texts, dark)
-    if mode == ROOM_MODE and labels.size < ROOM_MIN_PX:
-        labels.hide()
 
 
 # --- La demostración ---------------------------------------------------------------------------
@@ -363,15 +341,13 @@ class ConvolutionDemo(Demo):
         self.ax_out.set_xlim(-0.5, out.shape[1] - 0.5)
         self.ax_out.set_ylim(out.shape[0] - 0.5, -0.5)
 
-        fit_boxes(self.ax_in, self.title_in)
-        fit_boxes(self.ax_out, self.title_out)
-        show_numbers(self.k_labels, [[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel),
-                     self.mode)
+        fit_to_axes(self.ax_in, self.title_in)
+        fit_to_axes(self.ax_out, self.title_out)
+        # (en la sala, una cuadrícula cuyos números no llegan a 20 px se queda sin números: CellLabels)
+        self.k_labels.show([[fmt(k) for k in line] for line in kernel], dark_cells(self.im_k, kernel))
         if is_grid:
-            show_numbers(self.in_labels, [[fmt(a, 0) for a in line] for line in padded],
-                         dark_cells(self.im_in, padded), self.mode)
-            show_numbers(self.out_labels, [[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out),
-                         self.mode)
+            self.in_labels.show([[fmt(a, 0) for a in line] for line in padded], dark_cells(self.im_in, padded))
+            self.out_labels.show([[fmt(a) for a in line] for line in out], dark_cells(self.im_out, out))
         else:
             self.in_labels.hide()
             self.out_labels.hide()
@@ -411,15 +387,12 @@ class ConvolutionDemo(Demo):
         """En la sala: la suma de productos con una fila del filtro por línea (si una fila no cabe en
         el recuadro, se abrevia con «…»)."""
         terms = self._terms(patch, kernel)
-        room_px = self.sum_text.box.get_window_extent().width - 4
         lines = [f"Salida[{row + 1}, {col + 1}] ="]
         for r in range(3):
             part = terms[3 * r:3 * r + 3]
             plus = "+ " if r else ""
-            for text in (" + ".join(part), f"{part[0]} + … + {part[-1]}", "…"):
-                if self.sum_text._font.getlength(plus + text) <= room_px:
-                    break
-            lines.append(plus + text)
+            lines.append(self.sum_text.first_fitting(plus + " + ".join(part), f"{plus}{part[0]} + … + {part[-1]}",
+                                                     plus + "…"))
         lines.append(f"= {fmt(result, 3)}")
         return "\n".join(lines)
 

@@ -590,10 +590,8 @@ class PlaygroundDemo(Demo):
         if self.mode == ROOM_MODE:  # textos cortos, cada uno sobre su gráfico (ver setup)
             self.net_title.set_text(f"Red: {trainer.count_params()} parámetros")
             self.loss_title.set_text(kind)
-            title = f"Época {trainer.epoch} · {where}"
-            box = self.heat_title.box.get_window_extent().width
-            self.heat_title.set_text(title if self.heat_title._font.getlength(title) < box - 4
-                                     else f"Época {trainer.epoch}")
+            self.heat_title.set_text(self.heat_title.first_fitting(f"Época {trainer.epoch} · {where}",
+                                                                   f"Época {trainer.epoch}"))
             self.info.set_text(f"entrenamiento: {_fmt(loss_train)}")
             self.info_test.set_text(f"prueba: {_fmt(loss_test)}")
         else:

@@ -16,8 +16,8 @@ from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .base import ROOM_MODE, Demo, fmt, slider_style
-from .convolution import fit_boxes, photo_image, show_numbers
-from .rastertext import CellLabels, RasterText, dark_cells
+from .convolution import photo_image
+from .rastertext import CellLabels, RasterText, dark_cells, fit_to_axes
 
 # --- Cálculo puro ------------------------------------------------------------------------------
 
@@ -101,6 +101,7 @@ class PoolingDemo(Demo):
             "stride": widgets.IntSlider(value=stride, min=1, max=4, description="Paso s:", style=style),
         }
         self._maps = {name: make() for name, make in MAPS.items()}  # todos al crear: cambiar de mapa es instantáneo
+        self._shapes = None  # (forma de la entrada, forma de la salida) del fondo dibujado
         super().__init__(controls)
 
     def control_rows(self):
@@ -139,14 +140,14 @@ class PoolingDemo(Demo):
 
     def background_key(self):
         # Los ejes de la foto no son cuadrados: cada forma de entrada y salida tiene su fondo (sus bordes)
-        return getattr(self, "_shapes", None)
+        return self._shapes
 
     def update(self):
         v = self.values()
         x = self._maps[v["feature_map"]]
         f, s, mode = v["size"], v["stride"], MODES[v["mode"]]
         out, where = pool2d(x, f, s, mode)
-        if (x.shape, out.shape) != getattr(self, "_shapes", None):
+        if (x.shape, out.shape) != self._shapes:
             self._shapes = (x.shape, out.shape)
             self.redraw_all()
         n_rows, n_cols = x.shape
@@ -174,14 +175,12 @@ class PoolingDemo(Demo):
         self.im_in.set_data(colors)
         self.im_in.set_extent((-0.5, n_cols - 0.5, n_rows - 0.5, -0.5))
 
-        fit_boxes(self.ax_in, self.title_in)
-        fit_boxes(self.ax_out, self.title_out)
+        fit_to_axes(self.ax_in, self.title_in)
+        fit_to_axes(self.ax_out, self.title_out)
         if is_grid:
-            show_numbers(self.in_labels, [[fmt(a, 0) for a in line] for line in x],
-                         dark_cells(self.im_out, x) & covered, self.mode)
+            self.in_labels.show([[fmt(a, 0) for a in line] for line in x], dark_cells(self.im_out, x) & covered)
             decimals = 0 if mode == "max" else 2
-            show_numbers(self.out_labels, [[fmt(a, decimals) for a in line] for line in out],
-                         dark_cells(self.im_out, out), self.mode)
+            self.out_labels.show([[fmt(a, decimals) for a in line] for line in out], dark_cells(self.im_out, out))
         else:
             self.in_labels.hide()
             self.out_labels.hide()

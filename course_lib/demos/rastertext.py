@@ -11,7 +11,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 from PIL import Image, ImageDraw, ImageFont
 
-from .base import font
+from .base import ROOM_MIN_PX, ROOM_MODE, display_mode, font
 
 
 class CellLabels:
@@ -29,6 +29,9 @@ class CellLabels:
         self._fonts = {}
         self._last_key = None  # si los textos no cambian, no se vuelve a pintar la imagen
         self.size = None  # la letra (px) del último pintado: la sala exige ≥ 20 px (tests/test_sala_proyector.py)
+        # En la sala, unos números de menos de 20 px no se leerían desde el fondo: la cuadrícula se queda con
+        # sus colores y sin números.
+        self.min_font_px = ROOM_MIN_PX if display_mode() == ROOM_MODE else 0
         self.artist = ax.imshow(np.zeros((1, 1, 4)), interpolation="nearest", zorder=3)
 
     def _font(self, size):
@@ -42,13 +45,16 @@ class CellLabels:
         bbox = self.ax.get_window_extent()
         width, height = max(int(round(bbox.width)), 1), max(int(round(bbox.height)), 1)
         key = (width, height, tuple(map(tuple, texts)), np.asarray(dark, dtype=bool).tobytes())
+        cell_w, cell_h = width / cols, height / rows
+        longest = max(len(t) for line in texts for t in line) or 1
+        size = int(max(6, min(self.max_font_px, cell_h * 0.55, cell_w * 1.6 / longest)))
+        if size < self.min_font_px:
+            self.hide()
+            return
         self.artist.set_visible(True)
         if key == self._last_key:
             return
         self._last_key = key
-        cell_w, cell_h = width / cols, height / rows
-        longest = max(len(t) for line in texts for t in line) or 1
-        size = int(max(6, min(self.max_font_px, cell_h * 0.55, cell_w * 1.6 / longest)))
         self.size = size
         font = self._font(size)
         masks = {True: Image.new("L", (width, height), 0), False: Image.new("L", (width, height), 0)}
@@ -128,21 +134,42 @@ class RasterText:
             rgba[..., 3] = out_alpha
         self.artist.set_data(rgba)
 
-
     def smallest_px(self):
         """La letra (px) con que se pinta el texto."""
         return self.fontsize if self.last_text.strip() and self.box.get_visible() else None
+
+    def fits_width(self, text):
+        """¿Cabe cada línea de ``text`` a lo ancho del recuadro? (la tinta de la línea más ancha, más los 2 px
+        que ``set_text`` deja al borde si alinea a un lado; 1 px cortado por lado no se nota)"""
+        lines = [line for line in str(text).split("\n") if line]
+        if not lines:
+            return True
+        widest = max(right - left for left, _, right, _ in (self._font.getbbox(line) for line in lines))
+        margin = 0 if self.ha == "center" else 2
+        return widest + margin <= self.box.get_window_extent().width + 2
+
+    def first_fitting(self, *candidates):
+        """El primero de ``candidates`` (de más largo a más corto) que cabe a lo ancho; si ninguno, el último."""
+        return next((text for text in candidates if self.fits_width(text)), candidates[-1])
 
     def overflows(self):
         """¿Se corta el último texto? (alguna línea más ancha que el recuadro, o más líneas de las que caben)"""
         if not self.last_text.strip() or not self.box.get_visible():
             return False
-        bbox = self.box.get_window_extent()
         lines = self.last_text.split("\n")
-        widest = max(right - left for left, _, right, _ in (self._font.getbbox(line) for line in lines if line))
-        margin = 0 if self.ha == "center" else 2   # set_text deja 2 px al borde si alinea a un lado
         tall = 1.25 * self.fontsize * (len(lines) - 1) + self.fontsize
-        return widest + margin > bbox.width + 2 or tall > bbox.height + 1   # 1 px por lado no se nota
+        return not self.fits_width(self.last_text) or tall > self.box.get_window_extent().height + 1
+
+
+def fit_to_axes(ax, *texts):
+    """Coloca ya los ejes ``ax`` con su proporción (una foto no es cuadrada) y los recuadros de sus
+    ``RasterText``: así los textos se pintan al tamaño en píxeles del recuadro en que se verán (si no,
+    se pintarían para el recuadro anterior y se verían estirados)."""
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    for text in texts:
+        locator = text.box.get_axes_locator()
+        text.box.apply_aspect(locator(text.box, renderer) if locator else None)
 
 
 def dark_cells(image_artist, values):
