@@ -13,10 +13,8 @@ Las capturas quedan en ``build/capturas/`` (ignorada por git). Servidores y nave
 tests/navegador.py (los mismos que usa benchmarks/navegador.py).
 """
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -16,11 +16,9 @@ con los ajustes del curso (README, «Para dar clase»).
 
 import json
 import os
-import re
 import shutil
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -34,7 +34,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import nn
 from ..data import load_mnist
-from .base import ROOM_MODE, Demo, decimal_comma_ticks, fmt, font, slider_style
+from .base import ROOM_MODE, Demo, decimal_comma_ticks, font, slider_style
 from .rastertext import RasterText
 from .rnn_gradient import scientific
 

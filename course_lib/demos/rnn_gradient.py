@@ -20,11 +20,10 @@ paso hacia atrás multiplica el gradiente por algo del orden de ρ·f'(z_t).
 
 import ipywidgets as widgets
 import numpy as np
-
-from ..nn import activations as engine
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from ..nn import activations as engine
 from .base import ROOM_MODE, Demo, DemoMessage, decimal_comma_ticks, decimal_slider, fmt, font, slider_style
 from .rastertext import RasterText
 
