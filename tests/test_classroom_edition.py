@@ -62,26 +62,26 @@ def _calls(exercise):
     return found
 
 
-def _numbers(value):
+def _leaves(value):
+    """Lo que hay dentro de listas, tuplas y diccionarios anidados (números, arrays, textos…)."""
     if isinstance(value, (list, tuple)):
         for item in value:
-            yield from _numbers(item)
+            yield from _leaves(item)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _numbers(item)
-    elif isinstance(value, (float, np.floating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "f"):
-        yield from np.ravel(value).tolist()
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def _numbers(value):
+    for leaf in _leaves(value):
+        if isinstance(leaf, (float, np.floating)) or (isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f"):
+            yield from np.ravel(leaf).tolist()
 
 
 def _arrays(value):
-    if isinstance(value, np.ndarray):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _arrays(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _arrays(item)
+    return (leaf for leaf in _leaves(value) if isinstance(leaf, np.ndarray))
 
 
 def _hashes(text):
