@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib import scale as mscale
 
 from .formato import FormateadorComa, usar_coma_en_tablas
-from .modo_clase import CLASS_MODE_VARIABLE, class_mode_on  # noqa: F401  (también se usan desde aquí)
+from .modo_clase import class_mode_on
 
 COURSE_STYLE = {
     "figure.figsize": (8, 4.5),

@@ -4,12 +4,13 @@
 ya haya si cumple los rangos de pyproject.toml. Esta prueba comprueba que esos rangos son
 verdad: crea un entorno aparte (build/compat), instala en él cada dependencia en su versión
 mínima (``numpy>=1.26`` → ``numpy==1.26``; ipywidgets 7.7, la de Colab), y ejecuta allí las
-pruebas de course_lib y de las demostraciones y todos los cuadernos (nbval, dos procesos).
+pruebas que pasan por esas bibliotecas y tres cuadernos (``--completo``: todas las pruebas de course_lib
+y de las demostraciones y los 19 cuadernos; nbval, dos procesos).
 
     python scripts/compatibilidad.py             # crea el entorno si falta y ejecuta las pruebas
                                                  # (las pruebas de PRUEBAS_EN_MAKE_TEST y 3 cuadernos; --completo: todo)
     python scripts/compatibilidad.py --instalar  # solo crea el entorno (make test lo lanza en
-                                                 # segundo plano mientras corren las demás pruebas)
+                                                 # segundo plano mientras se instala .venv)
     python scripts/compatibilidad.py --lista     # solo escribe las versiones mínimas
 """
 

@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib import plots  # noqa: E402
+from course_lib.modo_clase import CLASS_MODE_VARIABLE  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +50,10 @@ def test_without_modo_clase_the_figures_keep_the_reading_size():
 
 
 def test_the_environment_variable_turns_it_on(monkeypatch):
-    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "1")
+    monkeypatch.setenv(CLASS_MODE_VARIABLE, "1")
     plots.use_course_style()
     assert mpl.rcParams["xtick.labelsize"] == plots.CLASS_MODE_STYLE["xtick.labelsize"]
-    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "0")
+    monkeypatch.setenv(CLASS_MODE_VARIABLE, "0")
     plots.use_course_style()  # y se apaga sin dejar restos
     assert mpl.rcParams["xtick.labelsize"] == mpl.rcParamsDefault["xtick.labelsize"]
     assert mpl.rcParams["font.size"] == plots.COURSE_STYLE["font.size"]
@@ -81,13 +82,13 @@ def test_in_modo_clase_the_demos_are_drawn_for_the_projector(monkeypatch):
     from course_lib import demos
     from course_lib.demos.base import NOTEBOOK_MODE, ROOM_MODE, ROOM_WIDTH_PX, display_mode, projector_mode
 
-    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "1")
+    monkeypatch.setenv(CLASS_MODE_VARIABLE, "1")
     assert display_mode() == ROOM_MODE
     demo = demos.losses()
     assert demo.mode == ROOM_MODE and demo.figure.bbox.width == ROOM_WIDTH_PX
     with projector_mode(NOTEBOOK_MODE):
         assert display_mode() == NOTEBOOK_MODE
     assert display_mode() == ROOM_MODE  # al salir del bloque vuelve el modo por defecto
-    monkeypatch.setenv(plots.CLASS_MODE_VARIABLE, "0")
+    monkeypatch.setenv(CLASS_MODE_VARIABLE, "0")
     demo = demos.losses()
     assert demo.mode == NOTEBOOK_MODE and demo.figure.bbox.width < ROOM_WIDTH_PX

@@ -183,7 +183,6 @@ class RegularizationDemo(Demo):
         # Los textos que cambian se pintan con PIL (RasterText): un Text de matplotlib cuesta 3–5 ms
         self.cost_text = RasterText(ax, [0.02, 0.03, 0.67, 0.2] if room else [0.02, 0.03, 0.66, 0.14], fontsize=13,
                                     ha="left", background=(1, 1, 1, 0.85))
-        self.room = room
 
         ax = self.ax_w
         index = np.arange(1, DEGREE + 1)
@@ -261,7 +260,7 @@ class RegularizationDemo(Demo):
         self.zeros.set_offsets(np.column_stack([zero + 1, np.zeros(len(zero))]))
         train_mse = float(np.mean((y.mean() + X @ w - y) ** 2))
         val_mse = float(np.mean((y.mean() + data["X_val"] @ w - data["y_val"]) ** 2))
-        if self.room:  # letra de 20 px: textos más cortos (λ y p ya se leen en los controles)
+        if self.mode == ROOM_MODE:  # letra de 20 px: textos más cortos (λ y p ya se leen en los controles)
             self.cost_text.set_text(f"ECM entrenamiento: {_num(train_mse, 3)}\nECM validación: {_num(val_mse, 3)}")
             self.weights_title.set_text(f"{penalty}: {len(zero)} de {DEGREE} pesos = 0")
         else:
